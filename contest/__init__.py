@@ -1,0 +1,108 @@
+"""The contest web service: application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None, config_name: str | None = None) -> Flask:
+    """Create and configure the app: settings, extensions, blueprints, error handlers, CLI.
+
+    Pure by design: no migrations, no ``create_all`` and no network access happen here.
+    """
+    from config import REQUIRED_IN_PRODUCTION, get_config
+
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    config_class = get_config("testing" if test_config and test_config.get("TESTING") else config_name)
+    app.config.from_object(config_class)
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    if config_class.ENV_NAME == "production":
+        missing = [k for k in REQUIRED_IN_PRODUCTION if not app.config.get(k)]
+        if missing:
+            raise RuntimeError(
+                "production configuration is missing: " + ", ".join(missing)
+                + " (set SECRET_KEY, DATABASE_URL and REDIS_URL)"
+            )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "contest.sqlite3"
+        )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import errors, security_headers, templating
+
+    errors.register(app)
+    security_headers.register(app)
+    templating.register(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """A secret key kept in the instance folder, so every process of the embedded default
+    signs sessions with the same key (a per-process key logs people out at random)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n
+    from .celery_app import celery_init_app
+    from .extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=lambda: "Asia/Ho_Chi_Minh",
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    celery_init_app(app)
+
+    # Import every model so that metadata is complete (migrations, drift check).
+    from . import mail, models  # noqa: F401
+    from .jobs import tasks  # noqa: F401
+    from .accounts import session_auth
+
+    session_auth.init(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .areas.views import bp as areas_bp
+    from .jobs.views import bp as jobs_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(areas_bp)
+    app.register_blueprint(jobs_bp)

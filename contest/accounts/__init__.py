@@ -1,0 +1,1 @@
+"""Accounts: users, roles, sessions, login, password reset and invitations."""

@@ -1,0 +1,166 @@
+"""Account models: users and their roles, login sessions, login attempts, one-time tokens."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_common import UTCDateTime
+from ..timeutil import utcnow
+
+
+class Role(enum.StrEnum):
+    """What a user may do. A user may hold several roles."""
+
+    ADMIN = "admin"
+    ORGANIZER = "organizer"
+    COORDINATOR = "coordinator"
+    JUDGE = "judge"
+    ENTRANT = "entrant"
+
+
+ROLE_VALUES = tuple(r.value for r in Role)
+
+
+class User(UserMixin, db.Model):
+    """A person with an account. E-mail addresses are stored lower-cased."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    unit_name: Mapped[str] = mapped_column(String(300), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    unit = relationship("Unit", foreign_keys=[unit_id])
+    area = relationship("Area", foreign_keys=[area_id])
+
+    # The login session this request runs under (set by the user loader, not stored).
+    current_session_key = None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        """Flask-Login identity: user id and login-session key, so that a revoked session
+        (logout, password change) makes any replayed cookie anonymous."""
+        return f"{self.id}:{self.current_session_key or ''}"
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, *roles: str) -> bool:
+        """True if the user holds any of ``roles`` (admins hold every organizer right)."""
+        names = self.role_names
+        wanted = {str(r) for r in roles}
+        if Role.ADMIN in names and Role.ORGANIZER in wanted:
+            return True
+        return bool(names & wanted)
+
+    def coordinator_area_id(self) -> int | None:
+        """The area a coordinator is bound to, if the user is a coordinator."""
+        for r in self.roles:
+            if r.role == Role.COORDINATOR:
+                return r.area_id
+        return None
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserRole(db.Model):
+    """One role of a user; a coordinator's role row names the area it is bound to."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint(
+            "role IN ('admin', 'organizer', 'coordinator', 'judge', 'entrant')", name="role_valid"
+        ),
+        CheckConstraint("role != 'coordinator' OR area_id IS NOT NULL", name="coordinator_area"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    area = relationship("Area")
+
+
+class LoginSession(db.Model):
+    """A server-side record of one login; revoking it ends that session everywhere."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class LoginAttempt(db.Model):
+    """One login attempt, kept to throttle guessing per account and per address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    success: Mapped[bool] = mapped_column(default=False)
+
+
+class TokenPurpose(enum.StrEnum):
+    PASSWORD_RESET = "password_reset"
+    INVITATION = "invitation"
+
+
+class AuthToken(db.Model):
+    """A single-use, expiring token sent by e-mail; only its SHA-256 digest is stored."""
+
+    __tablename__ = "auth_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('password_reset', 'invitation')", name="purpose_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

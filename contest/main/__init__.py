@@ -1,0 +1,1 @@
+"""Public landing page, each role's home page, language switch."""

@@ -1,0 +1,92 @@
+"""Landing page, role home pages and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from ..accounts.models import Role
+from ..extensions import db
+from ..forms import EmptyForm
+from ..permissions import role_required
+
+bp = Blueprint("main", __name__)
+
+# The page each role lands on after login, in order of precedence.
+ROLE_HOMES = (
+    (Role.ADMIN, "main.organizer_home"),
+    (Role.ORGANIZER, "main.organizer_home"),
+    (Role.COORDINATOR, "main.coordinator_home"),
+    (Role.JUDGE, "main.judge_home"),
+    (Role.ENTRANT, "main.entrant_home"),
+)
+
+
+def home_endpoint_for(user) -> str:
+    """The endpoint of ``user``'s home page."""
+    for role, endpoint in ROLE_HOMES:
+        if role in user.role_names:
+            return endpoint
+    return "accounts.profile"
+
+
+@bp.get("/")
+def index():
+    """Public landing page."""
+    return render_template("main/index.html")
+
+
+@bp.get("/home")
+@login_required
+def home():
+    """Send the user to their role's home page."""
+    return redirect(url_for(home_endpoint_for(current_user)))
+
+
+@bp.get("/organizer/")
+@role_required(Role.ORGANIZER)
+def organizer_home():
+    """Organizer's home page."""
+    return render_template("main/organizer_home.html")
+
+
+@bp.get("/coordinator/")
+@role_required(Role.COORDINATOR)
+def coordinator_home():
+    """District coordinator's home page."""
+    from ..areas.models import Area
+
+    area = db.session.get(Area, current_user.coordinator_area_id())
+    return render_template("main/coordinator_home.html", area=area)
+
+
+@bp.get("/judge/")
+@role_required(Role.JUDGE)
+def judge_home():
+    """Judge's home page."""
+    return render_template("main/judge_home.html")
+
+
+@bp.get("/my/")
+@role_required(Role.ENTRANT)
+def entrant_home():
+    """Entrant's home page."""
+    return render_template("main/entrant_home.html")
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Switch the UI language (``vi`` or ``en``) and go back where the user was."""
+    form = EmptyForm()
+    if form.validate_on_submit() and code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next") or request.referrer or url_for("main.index")
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc != request.host:
+        target = url_for("main.index")
+    return redirect(parts._replace(scheme="", netloc="").geturl() or url_for("main.index"))

@@ -1,0 +1,151 @@
+"""Shared fixtures.
+
+The schema is built by the migrations (never ``create_all``), once per test session, on
+SQLite by default or on PostgreSQL when ``TEST_DATABASE_URL`` is set. After each test every
+table is emptied, so tests may commit freely and other processes (a real Celery worker, a
+live server) see the same data.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from config import database_url
+from contest import create_app
+from contest.extensions import db
+from tests import factories
+
+_TMP = Path(tempfile.mkdtemp(prefix="contest-tests-"))
+
+
+def _database_uri() -> str:
+    url = database_url(os.environ.get("TEST_DATABASE_URL"))
+    return url or f"sqlite:///{_TMP / 'test.sqlite3'}"
+
+
+DATABASE_URI = _database_uri()
+
+
+def base_config(**overrides) -> dict:
+    """The test configuration; ``overrides`` win."""
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": DATABASE_URI,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "REDIS_URL": None,
+        "CELERY_TASK_ALWAYS_EAGER": True,
+        "UPLOAD_DIR": str(_TMP / "uploads"),
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _reset_schema(app) -> None:
+    """Drop everything and rebuild the schema from the migrations."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.engine.dispose()
+            path = Path(engine.url.database)
+            if path.exists():
+                path.unlink()
+        upgrade()
+        db.engine.dispose()
+
+
+def _empty_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
+                )
+            else:
+                for name in reversed(tables):
+                    conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(scope="session")
+def _migrated():
+    """Build the schema once per session from the migrations."""
+    app = create_app(base_config())
+    _reset_schema(app)
+    return True
+
+
+@pytest.fixture()
+def make_app(_migrated):
+    """Factory: ``make_app(**config)`` creates an app on the test database."""
+    apps = []
+
+    def _make(**overrides):
+        app = create_app(base_config(**overrides))
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        _empty_tables(app)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture()
+def app(make_app):
+    """The default test app (CSRF off, tasks in-process, mail kept in memory)."""
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def outbox(app):
+    """Messages sent through the memory mail backend."""
+    return app.extensions.setdefault("mail_outbox", [])
+
+
+@pytest.fixture()
+def users(app):
+    """One user per role (password: ``factories.PASSWORD``), keyed by role name."""
+    return factories.one_user_per_role()
+
+
+@pytest.fixture()
+def login(client):
+    """``login(user)`` logs the test client in through the real login form."""
+
+    def _login(user, password: str = factories.PASSWORD, remember: bool = False):
+        response = client.post(
+            "/login",
+            data={"email": user.email, "password": password, "remember": "y" if remember else ""},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return _login
