@@ -51,6 +51,14 @@ class Config:
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(600 * 1024 * 1024)))
+    # Entry attachments: size limit per group of kinds (bytes; the env vars are in MB),
+    # photos per entry, and the largest image (pixels) decoded for a thumbnail.
+    ATTACHMENT_DOCUMENTS_MAX_BYTES = int(os.environ.get("ATTACHMENT_DOCUMENTS_MAX_MB", "20")) << 20
+    ATTACHMENT_IMAGES_MAX_BYTES = int(os.environ.get("ATTACHMENT_IMAGES_MAX_MB", "10")) << 20
+    ATTACHMENT_VIDEO_MAX_BYTES = int(os.environ.get("ATTACHMENT_VIDEO_MAX_MB", "500")) << 20
+    ATTACHMENT_ARCHIVES_MAX_BYTES = int(os.environ.get("ATTACHMENT_ARCHIVES_MAX_MB", "100")) << 20
+    ATTACHMENT_MAX_PHOTOS = int(os.environ.get("ATTACHMENT_MAX_PHOTOS", "20"))
+    ATTACHMENT_MAX_IMAGE_PIXELS = int(os.environ.get("ATTACHMENT_MAX_IMAGE_PIXELS", "64000000"))
     # Mail: "smtp" sends through MAIL_SERVER; "file" writes .eml files to the instance folder
     # and logs them; "memory" keeps them in a list (tests).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
@@ -71,7 +79,13 @@ class Config:
     # Jobs: a job row still pending after this many seconds is enqueued again by the sweeper.
     JOB_REQUEUE_AFTER = int(os.environ.get("JOB_REQUEUE_AFTER", "60"))
     CELERY_TASK_ALWAYS_EAGER = None  # decided from REDIS_URL unless set
+    # The one Celery queue the app sends to and the worker reads (keeps deployments apart).
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE") or "contest"
     PER_PAGE = 25
+    # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers
+    # are trusted (0: none). Behind nginx set 1, or every visitor shares the proxy's address
+    # and the per-address login throttle would lock everyone out.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
 
 class DevelopmentConfig(Config):

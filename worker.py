@@ -1,4 +1,10 @@
-"""Celery entry point: ``celery -A worker worker`` (and ``celery -A worker beat``)."""
+"""Celery entry point: ``celery -A worker worker`` (and ``celery -A worker beat``).
+
+The worker reads the same environment as the web app (``CONTEST_CONFIG``, ``DATABASE_URL``,
+``REDIS_URL``, ``CELERY_QUEUE``); every task runs in this Flask app's context. Creating the
+app opens no connection, so prefork children do not share sockets. In production run it
+under its own account: ``celery -A worker worker --uid contest -Q contest``.
+"""
 
 from contest import create_app
 

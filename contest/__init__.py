@@ -24,7 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
     )
-    config_class = get_config("testing" if test_config and test_config.get("TESTING") else config_name)
+    testing = bool(test_config and test_config.get("TESTING"))
+    config_class = get_config("testing" if testing else config_name)
     app.config.from_object(config_class)
     if test_config:
         app.config.from_mapping(test_config)
@@ -45,6 +46,12 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -90,8 +97,8 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so that metadata is complete (migrations, drift check).
     from . import mail, models  # noqa: F401
-    from .jobs import tasks  # noqa: F401
     from .accounts import session_auth
+    from .jobs import tasks  # noqa: F401
 
     session_auth.init(app)
 
@@ -99,6 +106,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .areas.views import bp as areas_bp
+    from .contests.public_views import bp as public_bp
+    from .contests.views import bp as editions_bp
+    from .entries.attachment_views import bp as attachments_bp
+    from .entries.views_coordinator import bp as district_bp
+    from .entries.views_entrant import bp as entries_bp
+    from .entries.views_intake import bp as intake_bp
     from .jobs.views import bp as jobs_bp
     from .main.views import bp as main_bp
 
@@ -106,3 +119,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(areas_bp)
     app.register_blueprint(jobs_bp)
+    app.register_blueprint(editions_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(attachments_bp)
+    app.register_blueprint(entries_bp)
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(district_bp)

@@ -1,9 +1,28 @@
-"""Celery wired the Flask way: every task runs inside an application context."""
+"""Celery wired the Flask way: every task runs inside an application context.
+
+Settings that matter (see FORMATS "Environment" and the README):
+
+* ``REDIS_URL`` is the broker; without it (outside production) tasks run in-process.
+* ``CELERY_QUEUE`` (default ``contest``) is the one queue the app sends to and the worker
+  reads, so that two deployments (or two concurrent test runs) on one Redis stay apart.
+* JSON only, ``acks_late`` with ``task_reject_on_worker_lost``: a task whose worker dies is
+  delivered again, which is safe because job tasks are idempotent.
+* Short broker timeouts: with Redis down ``.delay()`` fails within about a second instead of
+  blocking a web request for ~20 s; the caller keeps the job ``pending`` for the sweeper.
+* The sweeper runs once when a worker is ready and every 30 s under ``celery beat``.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from celery import Celery, Task
+from celery.signals import worker_ready
 from flask import Flask
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = 30.0  # seconds between two beat-scheduled sweeps
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -13,6 +32,8 @@ def celery_init_app(app: Flask) -> Celery:
     """
 
     class FlaskTask(Task):
+        """A task that runs inside ``app``'s application context."""
+
         def __call__(self, *args, **kwargs):
             with app.app_context():
                 return self.run(*args, **kwargs)
@@ -21,6 +42,8 @@ def celery_init_app(app: Flask) -> Celery:
     eager = app.config.get("CELERY_TASK_ALWAYS_EAGER")
     if eager is None:
         eager = not redis_url
+    queue = app.config.get("CELERY_QUEUE") or "contest"
+    timeout = float(app.config.get("CELERY_BROKER_TIMEOUT") or 1.0)
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
         broker_url=redis_url or "memory://",
@@ -32,29 +55,62 @@ def celery_init_app(app: Flask) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A connection loss means unacknowledged messages come back: stop the running copy.
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         task_always_eager=bool(eager),
         task_eager_propagates=bool(app.config.get("TESTING")),
+        task_default_queue=queue,
         timezone="Asia/Ho_Chi_Minh",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
-        broker_connection_timeout=2,
+        broker_connection_timeout=timeout,
         broker_transport_options={
-            "socket_connect_timeout": 2,
-            "socket_timeout": 5,
+            "socket_connect_timeout": timeout,
+            # Bounds a synchronous command (a publish) on a hung server; the worker's BRPOP
+            # is read by the event loop and is not subject to it.
+            "socket_timeout": timeout,
             "max_retries": 1,
+            # Longer than the longest job, or Redis hands a running job to a second worker.
             "visibility_timeout": 3600,
         },
         task_publish_retry=True,
         task_publish_retry_policy={
-            "max_retries": 1,
+            "max_retries": 1,  # one retry re-opens a pooled connection broken by a restart
             "interval_start": 0,
             "interval_step": 0.2,
-            "interval_max": 0.5,
+            "interval_max": 0.2,
         },
         beat_schedule={
-            "jobs-sweep": {"task": "jobs.sweep", "schedule": 30.0},
+            "jobs-sweep": {
+                "task": "jobs.sweep",
+                "schedule": SWEEP_EVERY,
+                "options": {"expires": SWEEP_EVERY - 5},  # no pile-up while workers are down
+            },
         },
     )
     celery_app.set_default()
+    celery_app.flask_app = app  # type: ignore[attr-defined] - read by the worker signals
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+@worker_ready.connect
+def sweep_at_worker_start(sender=None, **kwargs) -> int | None:
+    """When a worker is ready, enqueue the jobs left pending while no broker or worker ran.
+
+    Errors are logged, never raised: a sweep must not stop the worker from starting.
+    """
+    celery_app = getattr(sender, "app", None)
+    flask_app = getattr(celery_app, "flask_app", None)
+    if flask_app is None:
+        return None
+    from .jobs import operations
+
+    with flask_app.app_context():
+        try:
+            count = operations.sweep()
+        except Exception:
+            log.exception("sweep at worker start failed")
+            return None
+    log.info("sweep at worker start: %d job(s) enqueued", count)
+    return count

@@ -15,9 +15,11 @@ def register_cli(app: Flask) -> None:
     from . import demo
     from .accounts import cli as accounts_cli
     from .areas import cli as areas_cli
+    from .contests import cli as contests_cli
+    from .entries import cli as entries_cli
     from .jobs import cli as jobs_cli
 
-    for module in (accounts_cli, areas_cli, jobs_cli, demo):
+    for module in (accounts_cli, areas_cli, contests_cli, entries_cli, jobs_cli, demo):
         module.register(app)
 
 

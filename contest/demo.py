@@ -15,9 +15,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo data if absent (idempotent); return (role, e-mail, password) logins."""
     from .accounts.demo import seed_users
     from .areas.demo import seed_areas
+    from .contests.demo import seed_editions
+    from .entries.demo import seed_entries
 
     seed_areas()
     logins = seed_users(DEMO_PASSWORD)
+    seed_editions()
+    seed_entries()
     db.session.commit()
     return logins
 
@@ -34,7 +38,7 @@ def register(app: Flask) -> None:
         upgrade()
         logins = seed_demo()
         click.echo(f"Database: {current_app.config['SQLALCHEMY_DATABASE_URI']}")
-        click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, _password in logins:
             click.echo(f"  {role:<12} {email}")
         if no_serve:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
+from flask_babel import refresh
 from flask_login import current_user
 
 
@@ -15,7 +16,17 @@ def select_locale() -> str:
     chosen = session.get("lang") if request else None
     if chosen in languages:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in languages:
-            return current_user.locale
+    user_choice = getattr(current_user, "locale", None) if current_user else None
+    if getattr(current_user, "is_authenticated", False) and user_choice in languages:
+        return user_choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def register(app: Flask) -> None:
+    """Choose the language afresh for every request.
+
+    Flask-Babel caches the locale on the application context; when one app context outlives
+    several requests (tests, scripts that push a context) the first request's language would
+    otherwise stick.
+    """
+    app.before_request(refresh)

@@ -18,8 +18,8 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from .jobs.operations import create_job, job_handler
 from .jobs.models import Job
+from .jobs.operations import create_job, job_handler
 
 log = logging.getLogger(__name__)
 

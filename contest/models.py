@@ -3,4 +3,14 @@
 from .accounts.models import AuthToken, LoginAttempt, LoginSession, User, UserRole  # noqa: F401
 from .areas.models import Area, Unit  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .contests.models import (  # noqa: F401
+    Board,
+    Criterion,
+    DeadlineExtension,
+    Edition,
+    EditionField,
+    PrizeLevel,
+    Round,
+)
+from .entries.models import Attachment, Author, Entry, EntryCodeCounter  # noqa: F401
 from .jobs.models import Job  # noqa: F401

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import text
 
 from config import database_url
@@ -76,8 +77,12 @@ def _empty_tables(app) -> None:
                     text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
                 )
             else:
+                # Self-references (areas.parent_id, ON DELETE RESTRICT) are checked row by
+                # row, whatever the order of tables: switch the checks off while emptying.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 for name in reversed(tables):
-                    conn.execute(text(f"DELETE FROM {name}"))
+                    conn.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - table names
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +93,14 @@ def _migrated():
     return True
 
 
+def _forget_loaded_user(sender, **extra) -> None:
+    """The ``app`` fixture keeps one app context for the whole test and the test client
+    reuses it, so ``g`` (where Flask-Login caches the user) would outlive a request: a logout,
+    another client or a replayed cookie would see the previous request's user. Each request
+    loads its user from its own cookies, as in production."""
+    g.pop("_login_user", None)
+
+
 @pytest.fixture()
 def make_app(_migrated):
     """Factory: ``make_app(**config)`` creates an app on the test database."""
@@ -95,6 +108,7 @@ def make_app(_migrated):
 
     def _make(**overrides):
         app = create_app(base_config(**overrides))
+        request_started.connect(_forget_loaded_user, app)
         apps.append(app)
         return app
 
@@ -149,3 +163,8 @@ def login(client):
         return response
 
     return _login
+
+
+# Browser fixtures live in one place so that every browser test shares one Chromium (two
+# Playwright sync sessions in one process collide).
+from tests.browser_support import chromium, live_server, page, phone_page  # noqa: E402, F401

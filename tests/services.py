@@ -12,6 +12,7 @@ import socket
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def need(condition: bool, what: str) -> None:
@@ -25,15 +26,12 @@ def need(condition: bool, what: str) -> None:
 
 def redis_url() -> str | None:
     """The Redis URL for tests, if a Redis server answers there."""
-    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL")
-    if not url and IN_CI:
-        url = "redis://127.0.0.1:6379/0"
-    if not url:
-        url = "redis://127.0.0.1:6379/0"
+    url = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
     return url if _redis_answers(url) else None
 
 
 def _redis_answers(url: str) -> bool:
+    """True if a Redis server answers PING at ``url`` within a second."""
     try:
         import redis
 

@@ -62,3 +62,24 @@ def test_unknown_config_name_is_a_clear_error():
 )
 def test_database_url_normalised(given, expected):
     assert database_url(given) == expected
+
+
+def test_trusted_proxy_gives_the_real_client_address(make_app):
+    """Behind a proxy the throttle must see each visitor's address, not the proxy's."""
+    from flask import request
+
+    seen = []
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = make_app(TRUSTED_PROXIES=proxies)
+
+        @app.get("/_addr")
+        def _addr():
+            seen.append(request.remote_addr)
+            return "ok"
+
+        app.test_client().get(
+            "/_addr",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert seen[-1] == expected

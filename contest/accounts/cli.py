@@ -1,7 +1,100 @@
-"""Command-line commands of the accounts feature."""
+"""Command-line commands of the accounts feature: ``contest user create`` and friends."""
 
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+
+import click
 from flask import Flask
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..areas.models import Area
+from ..extensions import db
+from .models import ROLE_VALUES
+from .operations import AccountError, ensure_user, role_label
+from .throttle import purge_attempts
+
+
+def _find_area(name: str) -> Area:
+    """The one area called ``name``; a clear error when there is none or several."""
+    areas = db.session.execute(select(Area).where(Area.name == name.strip())).scalars().all()
+    if not areas:
+        raise click.ClickException(_("Không có địa bàn nào tên “%(name)s”.", name=name))
+    if len(areas) > 1:
+        raise click.ClickException(
+            _(
+                "Có %(n)d địa bàn cùng tên “%(name)s”; hãy đổi tên cho khác nhau.",
+                n=len(areas),
+                name=name,
+            )
+        )
+    return areas[0]
+
+
+def _read_password() -> str:
+    """One line from standard input, without its line ending."""
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException(_("Không đọc được mật khẩu từ đầu vào chuẩn (stdin)."))
+    return line.rstrip("\r\n")
 
 
 def register(app: Flask) -> None:
     """Attach this feature's commands to ``app.cli``."""
+
+    @app.cli.group("user")
+    def user_group() -> None:
+        """Tài khoản người dùng — user accounts."""
+
+    @user_group.command("create")
+    @click.option("--email", required=True, help="E-mail (đăng nhập).")
+    @click.option("--role", required=True, help="admin, organizer, coordinator, judge, entrant.")
+    @click.option("--name", default=None, help="Họ và tên.")
+    @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu (một dòng) từ stdin.")
+    @click.option("--area", default=None, help="Tên địa bàn (bắt buộc với coordinator).")
+    def create_command(
+        email: str, role: str, name: str | None, password_stdin: bool, area: str | None
+    ) -> None:
+        """Tạo tài khoản, hoặc thêm vai trò cho tài khoản đã có (chạy lại không sao)."""
+        role = role.strip().lower()
+        if role not in ROLE_VALUES:
+            raise click.ClickException(
+                _(
+                    "Vai trò không hợp lệ: %(role)s. Dùng một trong: %(roles)s.",
+                    role=role,
+                    roles=", ".join(ROLE_VALUES),
+                )
+            )
+        if role == "coordinator" and not area:
+            raise click.ClickException(_("Điều phối viên cần --area (tên địa bàn)."))
+        area_obj = _find_area(area) if area else None
+        password = _read_password() if password_stdin else None
+        try:
+            result = ensure_user(email, role, full_name=name, password=password, area=area_obj)
+        except AccountError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc.message)) from None
+        db.session.commit()
+        user, label = result.user, role_label(role)
+        if result.created:
+            click.echo(_("Đã tạo tài khoản %(email)s (%(role)s).", email=user.email, role=label))
+        elif result.role_added:
+            click.echo(_("Đã thêm vai trò %(role)s cho %(email)s.", email=user.email, role=label))
+        else:
+            click.echo(_("%(email)s đã có vai trò %(role)s.", email=user.email, role=label))
+        if password is not None:
+            click.echo(_("Đã đặt mật khẩu."))
+        elif not user.password_hash:
+            click.echo(
+                _("Tài khoản chưa có mật khẩu: dùng --password-stdin, hoặc “Quên mật khẩu”.")
+            )
+
+    @user_group.command("purge-attempts")
+    @click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
+    def purge_attempts_command(days: int) -> None:
+        """Xoá nhật ký đăng nhập cũ hơn N ngày — delete old login attempts."""
+        count = purge_attempts(timedelta(days=days))
+        db.session.commit()
+        click.echo(_("Đã xoá %(n)d lượt đăng nhập cũ.", n=count))

@@ -143,7 +143,7 @@ class LoginAttempt(db.Model):
 
 
 class TokenPurpose(enum.StrEnum):
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a token purpose, not a password
     INVITATION = "invitation"
 
 

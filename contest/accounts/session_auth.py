@@ -57,8 +57,14 @@ def load_user(identity: str) -> User | None:
 
 
 def start_session(user: User, remember: bool = False) -> LoginSession:
-    """Log ``user`` in under a brand-new session (old session data is dropped), and commit."""
+    """Log ``user`` in under a brand-new session (old session data is dropped, except the
+    language chosen before logging in, which the user keeps), and commit."""
+    chosen_language = session.get("lang")
     session.clear()
+    if chosen_language:
+        session["lang"] = chosen_language
+        if not user.locale:
+            user.locale = chosen_language
     row = LoginSession(
         key=secrets.token_urlsafe(32),
         user_id=user.id,
@@ -82,7 +88,12 @@ def end_session(user: User) -> None:
             .values(revoked_at=utcnow())
         )
     logout_user()
+    # Flask-Login marks the remember-me cookie for deletion in the session; keep that mark
+    # through the clear, or the (revoked, harmless) cookie would stay in the browser.
+    clear_remember = session.get("_remember") == "clear"
     session.clear()
+    if clear_remember:
+        session["_remember"] = "clear"
 
 
 def revoke_all_sessions(user: User, keep_key: str | None = None) -> int:

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
 
 class JobStatus(enum.StrEnum):
+    """Life cycle: pending → queued → running → succeeded | failed."""
+
     PENDING = "pending"  # committed, not yet handed to the broker (or the broker was down)
     QUEUED = "queued"  # handed to the broker
     RUNNING = "running"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value)
 
 
 class Job(db.Model):
@@ -52,10 +60,33 @@ class Job(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    created_by: Mapped[User | None] = relationship("User", foreign_keys=[created_by_id])
+
     @property
     def done(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        """True once the job has finished, well or badly."""
+        return self.status in FINISHED
 
     @property
     def percent(self) -> int:
-        return 100 if self.total <= 0 else int(100 * self.progress / self.total)
+        """Progress as a whole percentage (100 for a finished job with no steps)."""
+        if self.total <= 0:
+            return 100 if self.done else 0
+        return max(0, min(100, int(100 * self.progress / self.total)))
+
+    @property
+    def error_summary(self) -> str:
+        """The last line of the stored error (the exception), without the traceback."""
+        lines = [line for line in (self.error or "").strip().splitlines() if line.strip()]
+        return lines[-1].strip() if lines else ""
+
+    def visible_to(self, user) -> bool:
+        """Whether ``user`` may see this job: its creator and the organizers (and admins)."""
+        from ..accounts.models import Role
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return False
+        return self.created_by_id == user.id or user.has_role(Role.ORGANIZER)
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.kind} {self.status}>"

@@ -2,24 +2,30 @@
 
 The rule: a user's action never depends on the broker. The job row is added to the same
 transaction as the action; :func:`commit` commits it and only then hands the job to Celery.
-If the broker is down the row stays ``pending`` and :func:`sweep` (periodic, and at worker
-start) enqueues it again once the broker is back.
+If the broker is down the row stays ``pending`` and :func:`sweep` (beat every 30 s, and once
+at worker start) enqueues it again once the broker is back.
+
+Delivery is at least once (``acks_late``), so :func:`run` claims a job atomically before it
+runs it: a duplicate message for a job that is queued elsewhere, running or finished is a
+no-op, while a message redelivered after its worker died takes the job over.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Job, JobStatus
+from .models import FINISHED, Job, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -27,37 +33,63 @@ _PENDING_KEY = "contest.jobs_to_dispatch"
 
 Handler = Callable[[Job, "Progress"], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
+# Human labels of job kinds (lazy strings), shown in the UI; see :func:`job_handler`.
+KIND_LABELS: dict[str, Any] = {}
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, label: Any = None) -> Callable[[Handler], Handler]:
     """Register ``func(job, progress)`` as the handler of jobs of ``kind``.
 
-    Handlers must be idempotent: a job may run again after a worker dies mid-way.
-    They return a JSON-able result (or None) and may commit their own work.
+    ``label`` (a lazy Vietnamese string) names the kind in the UI. Handlers must be
+    idempotent: a job may run again after a worker dies mid-way. They flush their work and
+    return a JSON-able result (or None); :func:`run` commits the work together with the
+    ``succeeded`` status, or rolls it back and records the error.
     """
 
     def decorator(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        if label is not None:
+            KIND_LABELS[kind] = label
         return func
 
     return decorator
 
 
 class Progress:
-    """Reports progress of a running job in its own short transaction, so the UI sees it
-    while the handler's own work is still uncommitted."""
+    """Reports the progress of a running job in its own short transaction, so that the UI
+    sees it while the handler's own work is still uncommitted.
 
-    def __init__(self, job_id: int):
+    On SQLite a second connection cannot write while the handler's session holds the write
+    lock; then the update goes through the handler's session and shows at the commit.
+    """
+
+    def __init__(self, job_id: int, total: int):
         self.job_id = job_id
+        self.total = total
 
     def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
-        values: dict[str, Any] = {"progress": done}
+        """Record ``done`` of ``total`` steps (``total`` unchanged if None) and a message."""
         if total is not None:
-            values["total"] = total
+            self.total = max(0, int(total))
+        values: dict[str, Any] = {"progress": max(0, min(int(done), self.total))}
+        if total is not None:
+            values["total"] = self.total
         if message is not None:
-            values["message"] = message[:300]
+            values["message"] = str(message)[:300]
+        stmt = update(Job).where(Job.id == self.job_id).values(**values)
+        if _session_holds_sqlite_write_lock():
+            db.session.execute(stmt)
+            return
         with db.engine.begin() as conn:
-            conn.execute(update(Job).where(Job.id == self.job_id).values(**values))
+            conn.execute(stmt)
+
+
+def _session_holds_sqlite_write_lock() -> bool:
+    """True on SQLite when the session has written in its open transaction."""
+    if db.engine.dialect.name != "sqlite" or not db.session().in_transaction():
+        return False
+    dbapi_connection = db.session.connection().connection.dbapi_connection
+    return bool(getattr(dbapi_connection, "in_transaction", False))
 
 
 def create_job(kind: str, params: dict[str, Any] | None = None, user=None, total: int = 100) -> Job:
@@ -71,19 +103,48 @@ def create_job(kind: str, params: dict[str, Any] | None = None, user=None, total
     return job
 
 
-def commit() -> None:
-    """Commit the session, then enqueue the jobs created in this transaction."""
+@event.listens_for(Session, "after_rollback")
+def _forget_jobs_on_rollback(session: Session) -> None:
+    """Jobs created in a rolled-back transaction no longer exist: do not dispatch them."""
+    session.info.pop(_PENDING_KEY, None)
+
+
+def commit() -> list[int]:
+    """Commit the session, then enqueue the jobs created in this transaction.
+
+    Returns the ids of the jobs handed to the broker; the others stay pending for the
+    sweeper. Never raises because the broker is down, and after one failed publish does not
+    try the remaining jobs (fifty e-mails must not cost fifty broker timeouts).
+    """
     job_ids = db.session.info.pop(_PENDING_KEY, [])
     db.session.commit()
-    for job_id in job_ids:
-        dispatch(job_id)
+    return _dispatch_all(job_ids)
 
 
 def dispatch(job_id: int) -> bool:
-    """Hand a pending job to Celery. Returns False (the job stays pending) if the broker is
-    unreachable; the sweeper tries again later."""
-    from .tasks import run_job
+    """Hand a pending job to Celery. Returns False (the job stays pending) if the job is not
+    pending or the broker is unreachable; the sweeper tries again later."""
+    return _dispatch(job_id) == _ENQUEUED
 
+
+_ENQUEUED, _NOT_PENDING, _BROKER_DOWN = "enqueued", "not pending", "broker down"
+
+
+def _dispatch_all(job_ids: list[int]) -> list[int]:
+    """Dispatch ``job_ids`` in order until the broker fails; return those enqueued."""
+    enqueued = []
+    for job_id in job_ids:
+        outcome = _dispatch(job_id)
+        if outcome == _BROKER_DOWN:
+            break
+        if outcome == _ENQUEUED:
+            enqueued.append(job_id)
+    return enqueued
+
+
+def _dispatch(job_id: int) -> str:
+    """Claim a pending job (pending → queued) and publish it; undo the claim if the publish
+    fails. Returns one of ``_ENQUEUED``, ``_NOT_PENDING``, ``_BROKER_DOWN``."""
     with db.engine.begin() as conn:
         claimed = conn.execute(
             update(Job)
@@ -95,78 +156,127 @@ def dispatch(job_id: int) -> bool:
             )
         ).rowcount
     if not claimed:
-        return False
+        return _NOT_PENDING
+    celery = current_app.extensions["celery"]
     try:
-        run_job.apply_async(args=[job_id])
+        # The task registered in *this* app's Celery (its FlaskTask pushes this app).
+        celery.tasks["jobs.run"].apply_async(args=[job_id])
     except Exception as exc:  # broker down: keep the job, the sweeper re-enqueues it
-        log.warning("could not enqueue job %s: %s", job_id, exc)
+        if celery.conf.task_always_eager:  # no broker: the in-process run itself failed
+            log.exception("job %s failed to run in-process", job_id)
+        else:
+            log.warning("could not enqueue job %s: %s", job_id, exc)
         with db.engine.begin() as conn:
             conn.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
                 .values(status=JobStatus.PENDING.value)
             )
-        return False
-    return True
+        return _NOT_PENDING if celery.conf.task_always_eager else _BROKER_DOWN
+    return _ENQUEUED
 
 
-def sweep(now=None) -> int:
-    """Enqueue jobs that were never picked up: pending for longer than ``JOB_REQUEUE_AFTER``
-    seconds, or queued long ago and never started (a broker restart lost the message).
-    Returns how many were enqueued."""
+def sweep(now: datetime | None = None, after: float | None = None) -> int:
+    """Enqueue jobs that were never picked up: pending for longer than ``after`` seconds
+    (default ``JOB_REQUEUE_AFTER``), or queued ten times that long ago and never started (a
+    broker restart lost the message). Returns how many were enqueued."""
     now = now or utcnow()
-    after = timedelta(seconds=current_app.config["JOB_REQUEUE_AFTER"])
-    lost_after = after * 10
-    stale = db.session.execute(
-        select(Job.id).where(
-            ((Job.status == JobStatus.PENDING.value) & (Job.created_at <= now - after))
-            | ((Job.status == JobStatus.QUEUED.value) & (Job.enqueued_at <= now - lost_after))
+    if after is None:
+        after = current_app.config["JOB_REQUEUE_AFTER"]
+    pending_before = now - timedelta(seconds=after)
+    lost_before = now - timedelta(seconds=10 * after)
+    stale = (
+        db.session.execute(
+            select(Job.id)
+            .where(
+                or_(
+                    (Job.status == JobStatus.PENDING.value) & (Job.created_at <= pending_before),
+                    (Job.status == JobStatus.QUEUED.value) & (Job.enqueued_at <= lost_before),
+                )
+            )
+            .order_by(Job.id)
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     db.session.rollback()
-    count = 0
-    for job_id in stale:
-        with db.engine.begin() as conn:
+    if not stale:
+        return 0
+    with db.engine.begin() as conn:  # lost messages: make those jobs pending again
+        conn.execute(
+            update(Job)
+            .where(Job.id.in_(stale), Job.status == JobStatus.QUEUED.value)
+            .values(status=JobStatus.PENDING.value)
+        )
+    enqueued = _dispatch_all(list(stale))
+    log.info("sweep: %d of %d stale job(s) enqueued", len(enqueued), len(stale))
+    return len(enqueued)
+
+
+def _claim(job_id: int, redelivered: bool) -> bool:
+    """Atomically mark the job running; False if it is finished or another worker has it."""
+    runnable = [JobStatus.PENDING.value, JobStatus.QUEUED.value]
+    if redelivered:  # its worker died mid-way (acks_late): take it over
+        runnable.append(JobStatus.RUNNING.value)
+    with db.engine.begin() as conn:
+        return (
             conn.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
-                .values(status=JobStatus.PENDING.value)
-            )
-        count += dispatch(job_id)
-    return count
+                .where(Job.id == job_id, Job.status.in_(runnable))
+                .values(
+                    status=JobStatus.RUNNING.value,
+                    started_at=utcnow(),
+                    attempts=Job.attempts + 1,
+                    progress=0,
+                    error=None,
+                )
+            ).rowcount
+            == 1
+        )
 
 
-def run(job_id: int) -> Job | None:
-    """Run job ``job_id`` (called by the Celery task). Finished jobs are left alone, so a
-    duplicate or redelivered message is harmless."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.done:
+def run(job_id: int, redelivered: bool = False) -> Job | None:
+    """Run job ``job_id`` (called by the Celery task) and commit its outcome.
+
+    A finished job, or one another worker is running, is left alone, so a duplicate message
+    is harmless. A handler's exception marks the job ``failed`` with the traceback.
+    """
+    if not _claim(job_id, redelivered):
         db.session.rollback()
-        return job
+        return db.session.get(Job, job_id, populate_existing=True)
+    job = db.session.get(Job, job_id, populate_existing=True)
     handler = HANDLERS.get(job.kind)
-    job.status = JobStatus.RUNNING.value
-    job.started_at = utcnow()
-    job.attempts += 1
-    job.error = None
-    db.session.commit()
     try:
-        result = handler(job, Progress(job.id)) if handler else None
         if handler is None:
             raise LookupError(f"no handler for job kind {job.kind!r}")
+        result = handler(job, Progress(job.id, job.total))
+        db.session.flush()
     except Exception:
+        error = traceback.format_exc(limit=20)[-4000:]
         db.session.rollback()
-        job = db.session.get(Job, job_id)
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        job = db.session.get(Job, job_id, populate_existing=True)
         job.status = JobStatus.FAILED.value
-        job.error = traceback.format_exc(limit=20)[-4000:]
+        job.error = error
         job.finished_at = utcnow()
         db.session.commit()
-        log.exception("job %s (%s) failed", job_id, job.kind)
         return job
-    job = db.session.get(Job, job_id)
-    db.session.refresh(job)
+    db.session.refresh(job)  # progress was written through another connection
     job.status = JobStatus.SUCCEEDED.value
     job.result = result
     job.progress = job.total
     job.finished_at = utcnow()
     db.session.commit()
     return job
+
+
+def wait_for(job_id: int, timeout: float = 60.0, poll: float = 0.5) -> Job | None:
+    """Wait until job ``job_id`` has finished or ``timeout`` seconds have passed; return the
+    job as last read (for commands that run a job through Celery and print its outcome)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = db.session.get(Job, job_id, populate_existing=True)
+        if job is None or job.status in FINISHED or time.monotonic() >= deadline:
+            return job
+        db.session.rollback()  # the next read sees what other processes committed
+        time.sleep(poll)

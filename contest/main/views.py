@@ -48,18 +48,37 @@ def home():
 @bp.get("/organizer/")
 @role_required(Role.ORGANIZER)
 def organizer_home():
-    """Organizer's home page."""
-    return render_template("main/organizer_home.html")
+    """Organizer's home page: shortcuts and how many users, areas and units there are."""
+    from ..accounts.operations import ROLE_LABELS
+    from .overview import area_counts, users_per_role
+
+    return render_template(
+        "main/organizer_home.html",
+        role_counts=users_per_role(),
+        role_labels=ROLE_LABELS,
+        area_counts=area_counts(),
+    )
 
 
 @bp.get("/coordinator/")
 @role_required(Role.COORDINATOR)
 def coordinator_home():
-    """District coordinator's home page."""
+    """District coordinator's home page: their area, its sub-areas and its units."""
+    from ..areas import operations as area_ops
     from ..areas.models import Area
 
     area = db.session.get(Area, current_user.coordinator_area_id())
-    return render_template("main/coordinator_home.html", area=area)
+    children = area_ops.children_with_counts(area) if area else []
+    units = area_ops.units_under(area.id) if area else []
+    return render_template(
+        "main/coordinator_home.html",
+        area=area,
+        path=area_ops.path_of(area) if area else [],
+        children=children,
+        units=units,
+        kind_labels=area_ops.UNIT_KIND_LABELS,
+        level_labels=area_ops.LEVEL_LABELS,
+    )
 
 
 @bp.get("/judge/")
@@ -72,8 +91,10 @@ def judge_home():
 @bp.get("/my/")
 @role_required(Role.ENTRANT)
 def entrant_home():
-    """Entrant's home page."""
-    return render_template("main/entrant_home.html")
+    """Entrant's home page: their entries and the editions open now."""
+    from ..entries.views_entrant import home_context
+
+    return render_template("main/entrant_home.html", **home_context(current_user))
 
 
 @bp.post("/lang/<code>")

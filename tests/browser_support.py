@@ -1,4 +1,4 @@
-"""Browser fixtures: a live server on the test database and real Chromium via Playwright.
+"""Browser fixtures, imported by tests/conftest.py: a live server and real Chromium.
 
 Playwright drives Debian's Chromium (``/usr/bin/chromium``); no ``playwright install``.
 """

@@ -1,0 +1,283 @@
+"""Account operations: registration, passwords and their reset, roles, profiles.
+
+Every function takes the acting user (when there is one) as a parameter, flushes but never
+commits, and never reads the request. A refused operation raises :class:`AccountError`, whose
+``message`` is shown to the user as it is (and ``field`` names the form field it belongs to).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..areas.models import Area
+from ..audit.operations import record
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import AuthToken, Role, TokenPurpose, User, UserRole
+from .passwords import hash_password, policy_error, verify_password
+from .session_auth import revoke_all_sessions
+from .tokens import find_valid_token, issue_token, use_token, void_tokens
+
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Quản trị hệ thống"),
+    Role.ORGANIZER.value: _l("Ban Tổ chức"),
+    Role.COORDINATOR.value: _l("Điều phối viên huyện"),
+    Role.JUDGE.value: _l("Giám khảo"),
+    Role.ENTRANT.value: _l("Thí sinh / tác giả"),
+}
+ROLE_ORDER = tuple(r.value for r in Role)
+INVITABLE_ROLES = (Role.JUDGE.value, Role.COORDINATOR.value)
+
+PASSWORD_RULE = _l("Mật khẩu phải có từ 8 đến 128 ký tự.")
+DUPLICATE_EMAIL = _l("Địa chỉ e-mail này đã được dùng cho một tài khoản khác.")
+INVALID_LINK = _l(
+    "Liên kết không hợp lệ, đã được dùng hoặc đã hết hạn. Vui lòng yêu cầu một liên kết mới."
+)
+# At most this many reset e-mails per account within one reset lifetime (no mail bombing).
+RESET_MAILS_PER_WINDOW = 3
+
+
+class AccountError(Exception):
+    """An account operation was refused; ``message`` is for the user."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def role_label(role: str) -> str:
+    """The Vietnamese (translated) name of ``role``."""
+    return str(ROLE_LABELS.get(str(role), role))
+
+
+def sorted_roles(user: User) -> list[UserRole]:
+    """The user's role rows, most powerful first."""
+    order = {name: i for i, name in enumerate(ROLE_ORDER)}
+    return sorted(user.roles, key=lambda r: order.get(r.role, len(order)))
+
+
+def normalize_email(email: str | None) -> str:
+    """E-mail addresses are stored stripped and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def find_user(email: str | None) -> User | None:
+    """The user with ``email`` (any case, surrounding spaces ignored), or None."""
+    email = normalize_email(email)
+    if not email:
+        return None
+    return db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+
+
+# --- Passwords ------------------------------------------------------------------------------
+
+
+def password_problem(password: str) -> str | None:
+    """The user-facing reason ``password`` breaks the policy, or None."""
+    return str(PASSWORD_RULE) if policy_error(password or "") else None
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store ``password`` (argon2id) after checking the policy."""
+    if password_problem(password):
+        raise AccountError(PASSWORD_RULE, field="password")
+    user.password_hash = hash_password(password)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change ``user``'s password and revoke every login session of the user (the caller
+    starts a fresh session for the browser that asked)."""
+    if not verify_password(user.password_hash, current_password or ""):
+        raise AccountError(_l("Mật khẩu hiện tại không đúng."), field="current_password")
+    set_password(user, new_password)
+    revoke_all_sessions(user)
+    record(user, "user.password_change", "user", user.id)
+    db.session.flush()
+
+
+# --- Password reset -------------------------------------------------------------------------
+
+
+def request_password_reset(email: str, now: datetime | None = None) -> tuple[User, str] | None:
+    """A reset token for the active account with ``email``, or None when there is no such
+    account (the caller answers the same either way) or too many were sent lately."""
+    now = now or utcnow()
+    user = find_user(email)
+    if user is None or not user.is_active:
+        return None
+    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"])
+    recent = db.session.execute(
+        select(func.count(AuthToken.id)).where(
+            AuthToken.user_id == user.id,
+            AuthToken.purpose == TokenPurpose.PASSWORD_RESET.value,
+            AuthToken.created_at > now - timedelta(seconds=max_age),
+        )
+    ).scalar_one()
+    if recent >= RESET_MAILS_PER_WINDOW:
+        return None
+    return user, issue_token(user, TokenPurpose.PASSWORD_RESET, max_age, now)
+
+
+def reset_password(raw: str, password: str, now: datetime | None = None) -> User:
+    """Set a new password with reset token ``raw``: the token (and every other outstanding
+    reset token of the user) is used up and every login session of the user is revoked."""
+    now = now or utcnow()
+    token = find_valid_token(raw, TokenPurpose.PASSWORD_RESET, now)
+    if token is None:
+        raise AccountError(INVALID_LINK)
+    if password_problem(password):
+        raise AccountError(PASSWORD_RULE, field="password")
+    if not use_token(token, now):
+        raise AccountError(INVALID_LINK)
+    user = token.user
+    set_password(user, password)
+    void_tokens(user, TokenPurpose.PASSWORD_RESET, now)
+    revoke_all_sessions(user)
+    record(user, "user.password_reset", "user", user.id)
+    db.session.flush()
+    return user
+
+
+# --- Users and roles ------------------------------------------------------------------------
+
+
+def add_role(user: User, role: str, area: Area | None = None) -> bool:
+    """Give ``user`` ``role`` unless held already; return True when it was added.
+
+    A coordinator is bound to exactly one area: ``area`` is required, and a coordinator of
+    another area is refused rather than silently moved.
+    """
+    role = str(role)
+    if role not in ROLE_LABELS:
+        raise AccountError(_l("Vai trò không hợp lệ: %(role)s.", role=role), field="role")
+    existing = next((r for r in user.roles if r.role == role), None)
+    if role == Role.COORDINATOR.value:
+        if area is None:
+            raise AccountError(_l("Điều phối viên phải gắn với một địa bàn."), field="area")
+        if existing is not None and existing.area_id != area.id:
+            raise AccountError(
+                _l(
+                    "%(email)s đã là điều phối viên của địa bàn khác (%(area)s).",
+                    email=user.email,
+                    area=existing.area.name if existing.area else "?",
+                ),
+                field="area",
+            )
+    if existing is not None:
+        return False
+    user.roles.append(
+        UserRole(role=role, area_id=area.id if role == Role.COORDINATOR.value else None)
+    )
+    return True
+
+
+def flush_new_user() -> None:
+    """Flush a new account; a concurrent insert of the same e-mail becomes an AccountError
+    (the session is rolled back: callers create accounts before anything else)."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError(DUPLICATE_EMAIL, field="email") from None
+
+
+def register_entrant(
+    email: str,
+    password: str,
+    full_name: str,
+    phone: str = "",
+    unit_name: str = "",
+    area: Area | None = None,
+) -> User:
+    """Create an entrant's account (self-registration)."""
+    email = normalize_email(email)
+    if find_user(email) is not None:
+        raise AccountError(DUPLICATE_EMAIL, field="email")
+    user = User(
+        email=email,
+        full_name=(full_name or "").strip(),
+        phone=(phone or "").strip(),
+        unit_name=(unit_name or "").strip(),
+        area_id=area.id if area else None,
+    )
+    set_password(user, password)
+    user.roles.append(UserRole(role=Role.ENTRANT.value))
+    db.session.add(user)
+    flush_new_user()
+    record(user, "user.register", "user", user.id, role=Role.ENTRANT.value)
+    return user
+
+
+def update_profile(
+    user: User, full_name: str, phone: str, unit_name: str, area: Area | None
+) -> None:
+    """Save the user's own profile fields."""
+    user.full_name = (full_name or "").strip()
+    user.phone = (phone or "").strip()
+    user.unit_name = (unit_name or "").strip()
+    user.area_id = area.id if area else None
+    db.session.flush()
+
+
+@dataclass
+class EnsuredUser:
+    """What :func:`ensure_user` did."""
+
+    user: User
+    created: bool
+    role_added: bool
+
+
+def ensure_user(
+    email: str,
+    role: str,
+    full_name: str | None = None,
+    password: str | None = None,
+    area: Area | None = None,
+    actor: User | None = None,
+) -> EnsuredUser:
+    """Create the user with ``role``, or add ``role`` to the existing one (idempotent).
+
+    A given ``password`` is set (revoking the user's sessions if the account existed); a given
+    ``full_name`` replaces the old one. Used by the command line and the demo data.
+    """
+    email = normalize_email(email)
+    if not email or "@" not in email:
+        raise AccountError(_l("Địa chỉ e-mail không hợp lệ."), field="email")
+    if password is not None and password_problem(password):
+        raise AccountError(PASSWORD_RULE, field="password")
+    user = find_user(email)
+    created = user is None
+    if created:
+        user = User(email=email, full_name=(full_name or "").strip())
+        db.session.add(user)
+    elif full_name:
+        user.full_name = full_name.strip()
+    role_added = add_role(user, role, area)
+    if password is not None:
+        set_password(user, password)
+    if created:
+        flush_new_user()
+    else:
+        db.session.flush()
+        if password is not None:
+            revoke_all_sessions(user)
+    if created or role_added or password is not None:
+        record(
+            actor,
+            "user.create" if created else "user.update",
+            "user",
+            user.id,
+            role=str(role),
+            area_id=area.id if area else None,
+            role_added=role_added,
+            password_set=password is not None,
+        )
+    return EnsuredUser(user, created, role_added)

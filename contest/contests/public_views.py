@@ -1,0 +1,64 @@
+"""Public pages of the editions, readable by anyone without logging in: the list of open and
+past editions, one edition's page (rules, fields, eligibility, rubric, prizes, timeline and a
+countdown to the deadline) and its rules document. Drafts are not public (404)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from ..timeutil import utcnow
+from . import pages_support as support
+from . import timeline
+from .timeline import Phase
+
+bp = Blueprint("public", __name__, url_prefix="/editions")
+
+
+@bp.context_processor
+def _helpers():
+    """Phase badges for every template of this blueprint."""
+    return {
+        "phase_colours": support.PHASE_COLOURS,
+        "Phase": Phase,
+        "edition_phase": timeline.phase,
+        "deadline_of": timeline.effective_deadline,
+    }
+
+
+@bp.get("/")
+def index():
+    """Editions still running (open, closed, judging, results review), then finished ones."""
+    now = utcnow()
+    q = request.args.get("q", "").strip()
+    current, past = support.public_editions(
+        now, q, request.args.get("page", 1, type=int), current_app.config.get("PER_PAGE", 25)
+    )
+    return render_template("public/index.html", current=current, past=past, q=q, now=now)
+
+
+@bp.get("/<slug>")
+def edition(slug: str):
+    """One edition as the public sees it."""
+    now = utcnow()
+    edition = support.public_edition_or_404(slug, now)
+    deadline = timeline.effective_deadline(edition)
+    phase = timeline.phase(edition, now)
+    return render_template(
+        "public/edition.html",
+        edition=edition,
+        now=now,
+        phase=phase,
+        deadline=deadline,
+        remaining=support.time_remaining(deadline, now) if phase == Phase.OPEN else None,
+        steps=support.timeline_steps(edition, now),
+        birth_range=support.birth_date_range(edition),
+        area_extensions=[e for e in edition.extensions if e.area_id is not None],
+        attachment_labels=support.ATTACHMENT_LABELS,
+        scope_labels=support.SCOPE_LABELS,
+    )
+
+
+@bp.get("/<slug>/the-le.pdf")
+def rules_document(slug: str):
+    """The edition's rules document (thể lệ), downloaded as an attachment."""
+    return support.rules_document_response(support.public_edition_or_404(slug, utcnow()))

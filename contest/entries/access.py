@@ -1,0 +1,173 @@
+"""Who may see and who may change which entry — the only place that decides it.
+
+Visibility is one SQL condition, :func:`scope_clause`, used by the loader
+(:func:`load_entry`), by :func:`can_view` and by every list and count of
+:mod:`contest.entries.queries`:
+
+* organizers (and admins) see every entry;
+* a coordinator sees the entries whose area is their area or any area under it (an entry
+  without a known area — an imported name that matched nothing — is the organizers' only);
+* an entrant sees the entries they own;
+* judges see nothing here yet: the judging feature adds its rule with :func:`register_scope`.
+
+A user holding several roles sees the union. Anonymous users see nothing.
+
+Changes (:func:`edit_refusal`): organizers may correct any entry at any time; the owner and
+the coordinators of the entry's area may change it only while submissions are open for that
+area (deadline and extensions) and while its status is draft, submitted, received or
+withdrawn — after the deadline the entry is read-only for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from ..accounts.models import Role
+from ..areas.models import Area
+from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
+from ..extensions import db
+from .models import Entry, EntryStatus
+
+# Statuses in which the owner (or a coordinator helping) may still change an entry.
+ENTRANT_EDITABLE = frozenset(
+    {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.RECEIVED, EntryStatus.WITHDRAWN}
+)
+
+ScopeRule = Callable[[object], ColumnElement | None]
+EXTRA_SCOPES: list[ScopeRule] = []
+
+
+class NotAllowed(Exception):
+    """The acting user may not do this to this entry; ``message`` is for the user."""
+
+    def __init__(self, message=None):
+        self.message = message or _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        super().__init__(str(self.message))
+
+
+def register_scope(rule: ScopeRule) -> ScopeRule:
+    """Add ``rule(user) -> SQL condition | None`` to the visibility rules (e.g. judges see
+    the entries assigned to them)."""
+    EXTRA_SCOPES.append(rule)
+    return rule
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_organizer(user) -> bool:
+    """True for organizers and admins."""
+    return _authenticated(user) and user.has_role(Role.ORGANIZER)
+
+
+def subtree_select(area_id: int, name: str = "scope_areas"):
+    """``SELECT id`` of ``area_id`` and every area under it (one recursive CTE called
+    ``name``: two in one statement need two names)."""
+    tree = select(Area.id).where(Area.id == area_id).cte(name, recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def scope_clause(user) -> ColumnElement:
+    """The SQL condition on :class:`Entry` that ``user`` may see."""
+    if not _authenticated(user):
+        return false()
+    if is_organizer(user):
+        return true()
+    clauses: list[ColumnElement] = [Entry.owner_id == user.id]
+    if user.has_role(Role.COORDINATOR):
+        area_id = user.coordinator_area_id()
+        if area_id is not None:
+            clauses.append(Entry.area_id.in_(subtree_select(area_id)))
+    for rule in EXTRA_SCOPES:
+        clause = rule(user)
+        if clause is not None:
+            clauses.append(clause)
+    return or_(*clauses)
+
+
+def visible_entries(user):
+    """``SELECT`` of the entries ``user`` may see (add filters, ordering, paging)."""
+    return select(Entry).where(scope_clause(user))
+
+
+def can_view(user, entry: Entry) -> bool:
+    """True when ``user`` may see ``entry`` (the same rule as every list)."""
+    if entry.id is None:
+        return False
+    stmt = select(Entry.id).where(Entry.id == entry.id, scope_clause(user))
+    return db.session.execute(stmt).first() is not None
+
+
+def load_entry(entry_id: int, user) -> Entry:
+    """The entry ``entry_id`` if ``user`` may see it; 404 otherwise (an entry of another
+    area does not exist for a coordinator)."""
+    entry = db.session.execute(
+        select(Entry).where(Entry.id == entry_id, scope_clause(user))
+    ).scalar_one_or_none()
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def in_coordinator_area(user, entry: Entry) -> bool:
+    """True when ``user`` coordinates the area of ``entry`` (or an area above it)."""
+    if not (_authenticated(user) and user.has_role(Role.COORDINATOR)) or entry.area_id is None:
+        return False
+    area_id = user.coordinator_area_id()
+    if area_id is None:
+        return False
+    stmt = select(Entry.id).where(Entry.id == entry.id, Entry.area_id.in_(subtree_select(area_id)))
+    return db.session.execute(stmt).first() is not None
+
+
+def is_helper(user, entry: Entry) -> bool:
+    """True for the owner of ``entry`` and the coordinators of its area."""
+    if not _authenticated(user):
+        return False
+    return entry.owner_id == user.id or in_coordinator_area(user, entry)
+
+
+def edit_refusal(user, entry: Entry, now: datetime | None = None) -> str | None:
+    """Why ``user`` may not change ``entry`` now (None: they may)."""
+    try:
+        ensure_can_edit(user, entry, now)
+    except NotAllowed as exc:
+        return str(exc.message)
+    except SubmissionsClosed as exc:
+        return str(exc)
+    return None
+
+
+def can_edit(user, entry: Entry, now: datetime | None = None) -> bool:
+    """True when ``user`` may change ``entry`` now."""
+    return edit_refusal(user, entry, now) is None
+
+
+def ensure_can_edit(user, entry: Entry, now: datetime | None = None) -> None:
+    """Raise :class:`NotAllowed` or :class:`SubmissionsClosed` unless ``user`` may change
+    ``entry`` at ``now``. Operations call it right where they write."""
+    if is_organizer(user):
+        return
+    if not is_helper(user, entry):
+        raise NotAllowed()
+    ensure_submissions_open(entry.edition, entry.area, now)
+    if entry.status not in ENTRANT_EDITABLE:
+        raise NotAllowed(
+            _(
+                "Hồ sơ đang ở trạng thái “%(status)s”: không thể sửa.",
+                status=str(EntryStatus(entry.status).label),
+            )
+        )
+
+
+def ensure_organizer(user) -> None:
+    """Raise :class:`NotAllowed` unless ``user`` is an organizer (intake actions)."""
+    if not is_organizer(user):
+        raise NotAllowed(_("Chỉ Ban Tổ chức được thực hiện thao tác này."))

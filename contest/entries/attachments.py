@@ -1,0 +1,428 @@
+"""Entry attachments: the per-kind policy, and the upload, delete and lookup operations.
+
+Policy (RULES §3, issue 4): each attachment kind accepts a few types — decided by the file's
+content (:mod:`contest.file_types`), never by its name — up to the size limit of its group
+(config ``ATTACHMENT_<GROUP>_MAX_BYTES``: documents 20 MB, images 10 MB, video 500 MB,
+archives 100 MB). Photos may be many (up to ``ATTACHMENT_MAX_PHOTOS``); every other kind holds
+one file, and a new upload replaces the previous one (its file is deleted after the commit).
+
+The operations take the acting user, check at the write that they may change the entry
+(:func:`contest.entries.access.ensure_can_edit`: the owner and the area's coordinators while
+submissions are open for the entry's area and its status allows it; organizers at any time,
+e.g. for entries that arrived on paper), audit, flush and never commit. The stored files they
+create or orphan are listed in a :class:`FileChanges` the view settles after its commit or
+rollback, so a refusal or a failed transaction leaves no file and no row behind.
+
+Who may download: whoever may see the entry (:func:`load_attachment` uses the one visibility
+rule, :func:`contest.entries.access.scope_clause`). People who see it through another rule
+(judges, later) get :func:`blind_name` instead of the original name, which may hold an author's
+name.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import BinaryIO
+
+from flask import abort, current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import file_types as ft
+from ..audit.operations import record
+from ..contests.models import ATTACHMENT_KINDS
+from ..extensions import db
+from ..storage import (
+    MIB,
+    EmptyFile,
+    FileTooLarge,
+    MalformedFile,
+    Storage,
+    StorageError,
+    StoredFile,
+    UnsupportedFileType,
+    get_storage,
+)
+from ..timeutil import utcnow
+from . import access, completeness, thumbnails
+from .models import Attachment, Entry, EntryStatus
+from .operations import flush_entry
+from .states import EntryError
+
+CATEGORY = "entries"
+THUMBNAIL_CATEGORY = "thumbs"
+NAME_MAX = 200
+
+DOCUMENTS, IMAGES, VIDEO, ARCHIVES = "documents", "images", "video", "archives"
+GROUP_LIMIT_KEYS = {
+    DOCUMENTS: "ATTACHMENT_DOCUMENTS_MAX_BYTES",
+    IMAGES: "ATTACHMENT_IMAGES_MAX_BYTES",
+    VIDEO: "ATTACHMENT_VIDEO_MAX_BYTES",
+    ARCHIVES: "ATTACHMENT_ARCHIVES_MAX_BYTES",
+}
+GROUP_DEFAULTS = {DOCUMENTS: 20 * MIB, IMAGES: 10 * MIB, VIDEO: 500 * MIB, ARCHIVES: 100 * MIB}
+
+
+@dataclass(frozen=True)
+class KindPolicy:
+    """What one attachment kind accepts."""
+
+    kind: str
+    group: str
+    types: tuple[str, ...]
+    multiple: bool = False
+
+    @property
+    def max_bytes(self) -> int:
+        """The size limit of the kind's group (from the config)."""
+        key = GROUP_LIMIT_KEYS[self.group]
+        return int(current_app.config.get(key, GROUP_DEFAULTS[self.group]))
+
+    @property
+    def label(self) -> str:
+        """The kind's Vietnamese name."""
+        return completeness.attachment_label(self.kind)
+
+    @property
+    def types_label(self) -> str:
+        """The accepted types, e.g. ``PDF, DOCX``."""
+        return ", ".join(ft.TYPE_NAMES[t] for t in self.types)
+
+    @property
+    def accept(self) -> str:
+        """A hint for the file picker (``accept``); the server decides by content anyway."""
+        hints = []
+        for content_type in self.types:
+            extension = ft.DOWNLOAD_EXTENSIONS.get(content_type, ft.EXTENSIONS[content_type])
+            hints += [content_type, "." + extension]
+            if content_type == ft.JPEG:
+                hints.append(".jpeg")
+            if content_type == ft.TAR_GZ:
+                hints.append(".tgz")
+        return ",".join(hints)
+
+
+_DOCS = (ft.PDF, ft.DOCX)
+POLICIES: dict[str, KindPolicy] = {
+    "description": KindPolicy("description", DOCUMENTS, _DOCS),
+    "full_text": KindPolicy("full_text", DOCUMENTS, _DOCS),
+    "instructions": KindPolicy("instructions", DOCUMENTS, _DOCS),
+    "unit_confirmation": KindPolicy("unit_confirmation", DOCUMENTS, (*_DOCS, ft.JPEG, ft.PNG)),
+    "photos": KindPolicy("photos", IMAGES, (ft.JPEG, ft.PNG, ft.WEBP), multiple=True),
+    "video": KindPolicy("video", VIDEO, (ft.MP4, ft.WEBM, ft.MOV)),
+    "source_code": KindPolicy("source_code", ARCHIVES, (ft.ZIP, ft.SEVEN_Z, ft.RAR, ft.TAR_GZ)),
+    "installer": KindPolicy("installer", ARCHIVES, (ft.ZIP, ft.EXE, ft.APK, ft.MSI)),
+}
+assert set(POLICIES) == set(ATTACHMENT_KINDS), "every attachment kind needs a policy"
+
+
+class AttachmentRefused(EntryError):
+    """An upload or a removal was refused; ``message`` says why (Vietnamese)."""
+
+
+@dataclass
+class FileChanges:
+    """Stored files touched by one transaction: ``added`` are deleted if it fails, ``removed``
+    once it has committed (no committed row ever points to a missing file)."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def committed(self, storage: Storage | None = None) -> None:
+        """The transaction committed: delete the files no row points to any more."""
+        storage = storage or get_storage()
+        for key in self.removed:
+            storage.delete(key)
+        self.added, self.removed = [], []
+
+    def rolled_back(self, storage: Storage | None = None) -> None:
+        """The transaction failed: delete the files it stored."""
+        storage = storage or get_storage()
+        for key in self.added:
+            storage.delete(key)
+        self.added, self.removed = [], []
+
+
+def policy_for(kind: str) -> KindPolicy:
+    """The policy of ``kind`` (:class:`AttachmentRefused` for an unknown kind)."""
+    try:
+        return POLICIES[kind]
+    except KeyError:
+        raise AttachmentRefused(_("Loại tệp đính kèm không hợp lệ."))
+
+
+def max_photos() -> int:
+    """How many photos an entry may hold."""
+    return int(current_app.config.get("ATTACHMENT_MAX_PHOTOS", 20))
+
+
+def format_size(n: int) -> str:
+    """A size as people read it: ``20 MB``, ``1,5 MB``, ``640 KB``."""
+    if n >= MIB:
+        value, unit = n / MIB, "MB"
+    elif n >= 1024:
+        value, unit = n / 1024, "KB"
+    else:
+        return f"{n} B"
+    return f"{format_decimal(round(value, 1), format='#,##0.#')} {unit}"
+
+
+def clean_file_name(name: str | None, fallback: str) -> str:
+    """The uploaded file's name as display text only: its last path component, without
+    control or direction characters, leading dots or surplus spaces, at most
+    :data:`NAME_MAX` characters (``fallback`` when nothing is left). It never reaches the
+    filesystem."""
+    text = unicodedata.normalize("NFC", name or "")
+    text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = "".join(c for c in text if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
+    text = " ".join(text.split()).lstrip(". ")
+    if len(text) > NAME_MAX:
+        stem, dot, extension = text.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            text = stem[: NAME_MAX - len(extension) - 1].rstrip() + "." + extension
+        else:
+            text = text[:NAME_MAX]
+    return text or fallback
+
+
+def download_extension(content_type: str) -> str:
+    """The extension a downloaded file of ``content_type`` carries."""
+    return ft.DOWNLOAD_EXTENSIONS.get(content_type, ft.EXTENSIONS.get(content_type, "bin"))
+
+
+def _describe(error: UnsupportedFileType) -> str:
+    """What the refused content is, in words."""
+    if error.detected == ft.MSI:
+        return _("tệp Office đời cũ (DOC/XLS) hoặc bộ cài MSI")
+    if error.detected == ft.HEIC:
+        return _("ảnh HEIC (định dạng ảnh của iPhone)")
+    if error.detected:
+        return ft.TYPE_NAMES.get(error.detected, error.detected)
+    head = error.head.lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
+        return _("một trang web (HTML)")
+    if head.startswith((b"gif87a", b"gif89a")):
+        return _("ảnh GIF")
+    if head.startswith((b"<?xml", b"<svg")):
+        return _("tệp XML/SVG")
+    return _("một định dạng không được chấp nhận")
+
+
+def refusal_message(error: StorageError, policy: KindPolicy, name: str) -> str:
+    """The Vietnamese sentence for a refused upload of ``name`` as ``policy.kind``."""
+    if isinstance(error, UnsupportedFileType):
+        return _(
+            "Không nhận tệp “%(name)s”: nội dung tệp là %(what)s, trong khi mục “%(kind)s” "
+            "chỉ nhận %(types)s. Hệ thống kiểm tra nội dung tệp, không dựa vào tên hay đuôi "
+            "tệp.",
+            name=name,
+            what=_describe(error),
+            kind=policy.label,
+            types=policy.types_label,
+        )
+    if isinstance(error, FileTooLarge):
+        return _(
+            "Không nhận tệp “%(name)s”: mục “%(kind)s” chỉ nhận tệp tối đa %(limit)s.",
+            name=name,
+            kind=policy.label,
+            limit=format_size(policy.max_bytes),
+        )
+    if isinstance(error, EmptyFile):
+        return _("Không nhận tệp “%(name)s”: tệp rỗng (0 byte).", name=name)
+    return _("Không nhận tệp “%(name)s”: %(why)s", name=name, why=str(error.message))
+
+
+def _inspector(extra: dict):
+    """The extra checks of a spooled upload: a PDF must be complete, an image must decode
+    (its thumbnail is kept in ``extra['thumbnail']``)."""
+
+    def inspect(path, content_type: str) -> None:
+        try:
+            ft.ensure_complete(path, content_type)
+        except ft.Malformed:
+            raise MalformedFile()
+        if content_type in ft.IMAGE_TYPES:
+            limit = int(current_app.config.get("ATTACHMENT_MAX_IMAGE_PIXELS", 64_000_000))
+            extra["thumbnail"] = thumbnails.make_thumbnail(path, content_type, limit)
+
+    return inspect
+
+
+def store_file(
+    stream: BinaryIO, policy: KindPolicy, storage: Storage, changes: FileChanges
+) -> tuple[StoredFile, str | None]:
+    """Store a file ``policy`` accepts, and its thumbnail when it is an image; return the
+    stored file and the thumbnail's key. Raises :class:`StorageError` (nothing stored)."""
+    extra: dict = {}
+    stored = storage.save(
+        stream,
+        CATEGORY,
+        allowed=policy.types,
+        max_bytes=policy.max_bytes,
+        inspect=_inspector(extra),
+    )
+    changes.added.append(stored.key)
+    thumbnail_key = None
+    if "thumbnail" in extra:
+        thumbnail_key = storage.save_bytes(extra["thumbnail"], THUMBNAIL_CATEGORY, ft.JPEG).key
+        changes.added.append(thumbnail_key)
+    return stored, thumbnail_key
+
+
+def upload(
+    entry: Entry,
+    kind: str,
+    stream: BinaryIO,
+    filename: str | None,
+    actor,
+    *,
+    changes: FileChanges,
+    now: datetime | None = None,
+    storage: Storage | None = None,
+) -> Attachment:
+    """Stream ``stream`` into storage as an attachment of ``kind`` of ``entry``.
+
+    The actor's right and the timeline are checked before the stream is read (not to waste
+    an upload) and again at the write, after it (an upload may take minutes: the deadline
+    may pass meanwhile). A single-file kind replaces its previous file."""
+    policy = policy_for(kind)
+    storage = storage or get_storage()
+    access.ensure_can_edit(actor, entry, now)
+    _ensure_room(entry, policy)
+    name = clean_file_name(filename, fallback=kind)
+    try:
+        stored, thumbnail_key = store_file(stream, policy, storage, changes)
+    except StorageError as exc:
+        raise AttachmentRefused(refusal_message(exc, policy, name))
+    written_at = now or utcnow()
+    db.session.refresh(entry)
+    access.ensure_can_edit(actor, entry, written_at)
+    _ensure_room(entry, policy)
+    replaced = [] if policy.multiple else [a for a in entry.attachments if a.kind == kind]
+    for old in replaced:
+        _forget(entry, old, changes)
+    attachment = Attachment(
+        kind=kind,
+        original_name=name,
+        storage_key=stored.key,
+        content_type=stored.content_type,
+        size_bytes=stored.size,
+        sha256=stored.sha256,
+        thumbnail_key=thumbnail_key,
+        uploaded_by_id=getattr(actor, "id", None),
+        created_at=written_at,
+    )
+    entry.attachments.append(attachment)
+    entry.updated_at = written_at
+    flush_entry()
+    record(
+        actor,
+        "entry.attachment_add",
+        "entry",
+        entry.id,
+        attachment_id=attachment.id,
+        kind=kind,
+        name=name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        replaced=[old.original_name for old in replaced],
+    )
+    return attachment
+
+
+def _ensure_room(entry: Entry, policy: KindPolicy) -> None:
+    """Refuse a photo beyond ``ATTACHMENT_MAX_PHOTOS``."""
+    if not policy.multiple:
+        return
+    count = sum(1 for a in entry.attachments if a.kind == policy.kind)
+    if count >= max_photos():
+        raise AttachmentRefused(
+            _(
+                "Mục “%(kind)s” đã có %(n)d tệp, là số tệp tối đa; hãy xoá bớt trước khi tải thêm.",
+                kind=policy.label,
+                n=count,
+            )
+        )
+
+
+def _forget(entry: Entry, attachment: Attachment, changes: FileChanges) -> None:
+    """Detach ``attachment`` from ``entry``; its files go once the transaction commits."""
+    entry.attachments.remove(attachment)
+    changes.removed += [k for k in (attachment.storage_key, attachment.thumbnail_key) if k]
+
+
+def delete(
+    attachment: Attachment,
+    actor,
+    *,
+    changes: FileChanges,
+    now: datetime | None = None,
+) -> None:
+    """Remove ``attachment``. A submitted entry must stay complete: the last file of a
+    required kind can only be replaced (organizers excepted)."""
+    entry = attachment.entry
+    now = now or utcnow()
+    access.ensure_can_edit(actor, entry, now)
+    if (
+        entry.status != EntryStatus.DRAFT
+        and not access.is_organizer(actor)
+        and attachment.kind in completeness.required_kinds(entry)
+        and sum(1 for a in entry.attachments if a.kind == attachment.kind) == 1
+    ):
+        raise AttachmentRefused(
+            _(
+                "Hồ sơ đã nộp phải giữ mục “%(kind)s”: hãy tải tệp mới lên để thay thế thay "
+                "vì xoá.",
+                kind=completeness.attachment_label(attachment.kind),
+            )
+        )
+    details = {
+        "attachment_id": attachment.id,
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "sha256": attachment.sha256,
+    }
+    _forget(entry, attachment, changes)
+    entry.updated_at = now
+    flush_entry()
+    record(actor, "entry.attachment_delete", "entry", entry.id, **details)
+
+
+def load_attachment(attachment_id: int, user) -> Attachment:
+    """The attachment ``attachment_id`` if ``user`` may see its entry; 404 otherwise."""
+    attachment = db.session.execute(
+        select(Attachment)
+        .join(Entry, Attachment.entry_id == Entry.id)
+        .where(Attachment.id == attachment_id, access.scope_clause(user))
+    ).scalar_one_or_none()
+    if attachment is None:
+        abort(404)
+    return attachment
+
+
+def shows_original_name(user, entry: Entry) -> bool:
+    """True for organizers, the owner and the area's coordinators; everyone else who may see
+    the entry (judges) gets blind names."""
+    return access.is_organizer(user) or access.is_helper(user, entry)
+
+
+def blind_name(attachment: Attachment) -> str:
+    """A download name that says nothing about the authors: ``<code>-<kind>-<n>.<ext>``
+    (``HS<id>`` while the entry has no code), ``n`` counting the kind's files from 1."""
+    entry = attachment.entry
+    prefix = entry.code or f"HS{entry.id}"
+    same_kind = [a.id for a in entry.attachments if a.kind == attachment.kind]
+    number = same_kind.index(attachment.id) + 1 if attachment.id in same_kind else 1
+    extension = download_extension(attachment.content_type)
+    return f"{prefix}-{attachment.kind}-{number}.{extension}"
+
+
+def download_name(attachment: Attachment, user) -> str:
+    """The name ``user`` downloads ``attachment`` under."""
+    if shows_original_name(user, attachment.entry):
+        return attachment.original_name
+    return blind_name(attachment)

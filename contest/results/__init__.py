@@ -1,0 +1,1 @@
+"""Results: the pure ranking engine (``ranking``), and later the compile job and publication."""

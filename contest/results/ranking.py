@@ -1,0 +1,333 @@
+"""The ranking engine: RULES.md §5 computed exactly, with no Flask and no database.
+
+Input: a ``RankingConfig`` (the edition's criteria, tie-break order, judges_per_entry,
+discrepancy threshold, fields and boards in edition order, prize levels highest first, and the
+round) and the round's entries (``EntryInput`` with sheets, or ``EntryAggregate`` from a SQL
+``GROUP BY``). Output: ``rank_round()`` returns one ``EntryResult`` per listed entry, in the
+results-file order; ``run_round()`` adds ``fingerprint()``, the sha256 of the canonical inputs
+(``ranking_export``). Same inputs, in any order → same output and same fingerprint.
+
+The rules, as implemented (numbers refer to RULES.md §5):
+
+1. Sheet total = the sum of the criterion points of one submitted sheet (multiples of 0.5).
+2. Entry score = the arithmetic mean of the entry's sheet totals (every submitted sheet, also
+   beyond judges_per_entry), rounded HALF-UP to 2 decimals, computed in integers (never
+   float): 80.5, 80, 80 → 80.1666… → 80.17; 4 sheets → 80.125 → 80.13. This rounded score
+   is published, ranked and compared with bands and the cutoff. A panel score replaces it
+   (flag PANEL_SCORE); tie-break means still come from the sheets.
+3. Fewer submitted sheets than ``judges_per_entry`` → not ranked: no rank, no score, no prize,
+   flag INCOMPLETE and no other flag. A panel score on such an entry is ignored (INCOMPLETE
+   wins; the explanation says ``panel_ignored``): the panel must first get the sheets in.
+4. DISCREPANCY when max − min of the sheet totals > ``discrepancy_threshold`` (strictly; equal
+   is not flagged). It is a fact about the sheets, so it stays next to PANEL_SCORE.
+5. Ranking group = the field (field × board when the edition has boards), or the whole
+   edition when every prize level (automatic or not) has scope ``edition`` (an edition with
+   no prize level at all ranks per field). Order: score descending, then the exact
+   (unrounded) mean points of each criterion in tie-break order, descending. Entries still
+   equal share a rank: competition ranking 1, 2, 2, 4.
+6. Prizes (last round only): levels from the highest down; a non-automatic level awards
+   nothing (organizers award it by hand). For each level and each scope unit (scope
+   ``field`` = the ranking group; ``edition`` = all ranked entries of the edition, ordered and
+   tied exactly as in rule 5), the not-yet-awarded entries with score ≥ min_score (None = no
+   band) are taken in ranking order, a whole tied block at a time, while the block fits in
+   the quota (None = no limit, 0 = none). A tied block that would only partly fit (it
+   straddles the limit) takes nothing, is flagged TIE_AT_QUOTA, and closes the level: no
+   later entry takes it. Entries not taken fall through to the next level. Quotas are upper
+   limits: a level may stay empty.
+7. Only listed entries are ranked: ``EntryInput`` with status ``accepted``; the caller passes
+   only the entries of this round.
+8. Preliminary round (``RoundSpec(last=False, cutoff=…)``): no prizes; a ranked entry whose
+   score ≥ cutoff is flagged ADVANCED (INCOMPLETE entries never advance). A cutoff given for
+   the last round has no next round to pass to: it is ignored there.
+
+Exactness: every comparison is done in integers (half points, hundredths) or Fractions, never
+floats; bands, cutoffs and thresholds may have any number of decimals.
+
+Flags are output sorted: ADVANCED, DISCREPANCY, INCOMPLETE, PANEL_SCORE, TIE_AT_QUOTA.
+Output order (FORMATS.md): ranking groups in edition field order (then board order), inside a
+group by rank then entry code, the unranked last by entry code.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .ranking_export import fingerprint_checked
+from .ranking_inputs import (
+    ENGINE_VERSION,
+    CheckedEntry,
+    Criterion,
+    EntryAggregate,
+    EntryInput,
+    GroupKey,
+    PrizeLevel,
+    RankingConfig,
+    RoundSpec,
+    Scope,
+    Sheet,
+    aggregate,
+    decimal_from_units,
+    listed_entries,
+)
+from .ranking_outputs import EntryResult, Explanation, Flag, LevelOutcome, Outcome
+from .ranking_prizes import award_prizes, in_ranking_order
+
+__all__ = [  # the engine's public API, importable from this one module
+    "ENGINE_VERSION",
+    "Criterion",
+    "EntryAggregate",
+    "EntryInput",
+    "EntryResult",
+    "Explanation",
+    "Flag",
+    "GroupKey",
+    "LevelOutcome",
+    "Outcome",
+    "PrizeLevel",
+    "RankingConfig",
+    "RankingRun",
+    "RoundSpec",
+    "Scope",
+    "Sheet",
+    "aggregate",
+    "fingerprint",
+    "rank_round",
+    "run_round",
+]
+
+
+class _Work:
+    """The engine's mutable working record for one listed entry (a plain slotted class:
+    100,000 of these are made per national-scale run)."""
+
+    __slots__ = (
+        "agg",
+        "group",
+        "complete",
+        "computed_cents",
+        "cents",
+        "key",
+        "flags",
+        "rank",
+        "prize",
+        "tied_with",
+        "levels",
+    )
+
+    def __init__(self, agg: EntryAggregate, group: GroupKey, complete: bool) -> None:
+        """Start with no score, rank, prize, flag or level outcome."""
+        self.agg = agg
+        self.group = group
+        self.complete = complete
+        self.computed_cents: int | None = None
+        self.cents: int | None = None  # the score in hundredths (panel score when given)
+        self.key: tuple[int, ...] = ()  # ascending sort = best first; equal key = equal rank
+        self.flags: set[str] = set()
+        self.rank: int | None = None
+        self.prize: str | None = None
+        self.tied_with: tuple[str, ...] = ()
+        self.levels: list[LevelOutcome] = []
+
+
+@dataclass(frozen=True)
+class RankingRun:
+    """A computed ranking: the inputs' fingerprint and the results in file order."""
+
+    fingerprint: str
+    results: tuple[EntryResult, ...]
+
+
+def run_round(config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]) -> RankingRun:
+    """Check and aggregate the entries once, fingerprint them, and rank them."""
+    with _collector_paused():
+        listed = listed_entries(config, entries)
+        return RankingRun(fingerprint_checked(config, listed), _rank_checked(config, listed))
+
+
+def rank_round(
+    config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]
+) -> tuple[EntryResult, ...]:
+    """Apply RULES §5 to the round's entries; one result per listed entry, in file order."""
+    with _collector_paused():
+        return _rank_checked(config, listed_entries(config, entries))
+
+
+def fingerprint(config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]) -> str:
+    """sha256 of the canonical inputs (see ``ranking_export.canonical_inputs``)."""
+    with _collector_paused():
+        return fingerprint_checked(config, listed_entries(config, entries))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a run allocates its many small objects.
+
+    The engine creates no reference cycles, so nothing is lost; at 100,000 entries the
+    collector's repeated passes over the growing heap cost about a quarter of the run.
+    The previous state is restored, even on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _rank_checked(config: RankingConfig, listed: list[CheckedEntry]) -> tuple[EntryResult, ...]:
+    """Rules 1–8 on the checked listed entries."""
+    works = _score_entries(config, listed)
+    groups = _rank_groups(works)
+    if config.round.last:
+        award_prizes(config, groups)
+    else:
+        _mark_advanced(config, works)
+    return _results(config, works)
+
+
+def group_key(config: RankingConfig, agg: EntryAggregate) -> GroupKey:
+    """Rule 5: ``()`` for the whole edition, else ``(field,)`` or ``(field, board)``."""
+    if config.ranks_edition_wide:
+        return ()
+    if config.has_boards:
+        return (agg.field, agg.board or "")
+    return (agg.field,)
+
+
+def _score_entries(config: RankingConfig, listed: list[CheckedEntry]) -> list[_Work]:
+    """Rules 1–4: score, INCOMPLETE, PANEL_SCORE, DISCREPANCY and the exact ranking key.
+
+    Score (rule 2) in hundredths, half-up, in integers: with ``h`` the sum of the sheet totals
+    counted in half points and ``n`` sheets, mean × 100 = 50h/n, so the rounded score is
+    ⌊50h/n + ½⌋ = (100h + n) // 2n. The tie-break means (rule 5) are compared exactly: with
+    ``L`` the lcm of all sheet counts, mean_c = sum_c / n compares like sum_c × (L / n), an
+    integer. The key is negated so that an ascending sort puts the best first. DISCREPANCY:
+    the spread in half points ``s`` is an integer, so s / 2 > t ⇔ s > ⌊2t⌋.
+    """
+    required = config.judges_per_entry
+    complete_counts = {c.agg.sheet_count for c in listed if c.agg.sheet_count >= required}
+    scale = math.lcm(*complete_counts) if complete_counts else 1
+    position = {code: i for i, code in enumerate(config.criterion_codes)}
+    order = [position[code] for code in config.tiebreak_order]
+    threshold = config.discrepancy_threshold
+    spread_limit = None if threshold is None else math.floor(Fraction(threshold) * 2)
+    works = []
+    for agg, halves, min_half, max_half, panel_cents in listed:
+        n = agg.sheet_count
+        work = _Work(agg=agg, group=group_key(config, agg), complete=n >= required)
+        works.append(work)
+        if not work.complete:
+            work.flags.add(Flag.INCOMPLETE.value)  # rule 3: and no other flag
+            continue
+        work.computed_cents = work.cents = (100 * sum(halves) + n) // (2 * n)
+        if panel_cents is not None:
+            work.cents = panel_cents
+            work.flags.add(Flag.PANEL_SCORE.value)
+        if spread_limit is not None and max_half - min_half > spread_limit:
+            work.flags.add(Flag.DISCREPANCY.value)
+        factor = scale // n
+        work.key = (-work.cents, *(-halves[i] * factor for i in order))
+    return works
+
+
+def _tie_blocks(ordered: list[_Work]) -> Iterator[list[_Work]]:
+    """Consecutive runs of equal ranking key in an ordered list."""
+    for _, block in itertools.groupby(ordered, key=lambda w: w.key):
+        yield list(block)
+
+
+def _rank_groups(works: list[_Work]) -> dict[GroupKey, list[_Work]]:
+    """Rule 5: rank the complete entries of each group (competition ranking 1, 2, 2, 4)."""
+    members: dict[GroupKey, list[_Work]] = {}
+    for work in works:
+        if work.complete:
+            members.setdefault(work.group, []).append(work)
+    groups = {key: in_ranking_order(ws) for key, ws in sorted(members.items())}
+    for ordered in groups.values():
+        position = 0
+        for block in _tie_blocks(ordered):
+            codes = [w.agg.code for w in block]
+            for work in block:
+                work.rank = position + 1
+                work.tied_with = tuple(c for c in codes if c != work.agg.code)
+            position += len(block)
+    return groups
+
+
+def _mark_advanced(config: RankingConfig, works: list[_Work]) -> None:
+    """Rule 8: in a preliminary round, ranked entries with score ≥ cutoff are ADVANCED."""
+    cutoff = math.ceil(Fraction(config.round.cutoff) * 100)  # cents ≥ 100c ⇔ cents ≥ ⌈100c⌉
+    for work in works:
+        if work.complete and work.cents >= cutoff:
+            work.flags.add(Flag.ADVANCED.value)
+
+
+def _group_order(config: RankingConfig, keys: Iterable[GroupKey]) -> dict[GroupKey, int]:
+    """Position of each ranking group in edition order (fields, then boards)."""
+    field_at = {code: i for i, code in enumerate(config.fields)}
+    board_at = {code: i for i, code in enumerate(config.boards)}
+    place = {
+        k: tuple([field_at[k[0]]] if k else []) + tuple(board_at[b] for b in k[1:]) for k in keys
+    }
+    return {k: i for i, k in enumerate(sorted(place, key=place.__getitem__))}
+
+
+def _results(config: RankingConfig, works: list[_Work]) -> tuple[EntryResult, ...]:
+    """Build the ``EntryResult`` rows in FORMATS.md order."""
+
+    group_at = _group_order(config, {w.group for w in works})
+
+    def order(work: _Work) -> tuple:
+        """Group in edition order, ranked by (rank, code), then the unranked by code."""
+        unranked = work.rank is None
+        return (group_at[work.group], unranked, work.rank or 0, work.agg.code)
+
+    preliminary_cutoff = None if config.round.last else config.round.cutoff
+    decimals: dict[int | None, Decimal | None] = {None: None}  # one Decimal per distinct score
+
+    def score(cents: int | None) -> Decimal | None:
+        """Hundredths → Decimal with exactly 2 decimals (None stays None)."""
+        if cents not in decimals:
+            decimals[cents] = decimal_from_units(cents, 2)
+        return decimals[cents]
+
+    results = []
+    for work in sorted(works, key=order):
+        agg = work.agg
+        explanation = Explanation(
+            sheet_count=agg.sheet_count,
+            judges_required=config.judges_per_entry,
+            criterion_sums=agg.criterion_sums,
+            tiebreak_order=config.tiebreak_order,
+            computed_score=score(work.computed_cents),
+            panel_score=agg.panel_score,
+            panel_ignored=agg.panel_score is not None and not work.complete,
+            min_total=agg.min_total,
+            max_total=agg.max_total,
+            discrepancy_threshold=config.discrepancy_threshold,
+            tied_with=work.tied_with,
+            levels=tuple(work.levels),
+            cutoff=preliminary_cutoff,
+        )
+        results.append(
+            EntryResult(
+                entry=agg.code,
+                field=agg.field,
+                board=agg.board,
+                group=work.group,
+                rank=work.rank,
+                score=score(work.cents),
+                prize=work.prize,
+                flags=tuple(sorted(work.flags)) if work.flags else (),
+                explanation=explanation,
+            )
+        )
+    return tuple(results)

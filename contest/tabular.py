@@ -1,0 +1,240 @@
+"""Spreadsheet files in and out, shared by every import and export (FORMATS.md).
+
+Reading (:func:`read_table`): CSV (UTF-8, with or without BOM, comma-separated) or XLSX (the
+first sheet), told apart by content (an XLSX file is a ZIP archive), never by name. The first
+row is the header: column names are trimmed and lower-cased, order does not matter, a column
+without a name is allowed only when it is empty. Every cell becomes a trimmed string (an XLSX
+date becomes ``YYYY-MM-DD``, a whole number loses its ``.0``). Row numbers are the ones Excel
+shows (the header is row 1; a CSV cell spanning lines is still one row). Empty rows are
+skipped but keep their numbers.
+
+Problems are :class:`RowProblem` values printed as ``dòng N, cột C: …`` (msgid Vietnamese;
+English ``row N, column C: …`` comes from the catalogue).
+
+Writing: :func:`cell_text` escapes formula injection — a text starting with ``=``, ``+``, ``-``
+or ``@`` gets a leading apostrophe so that no spreadsheet program evaluates it — and
+:func:`write_xlsx` streams rows with openpyxl's ``write_only`` mode.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Any
+
+from flask_babel import gettext as _
+
+MAX_BYTES = 20 * 1024 * 1024
+FORMULA_START = ("=", "+", "-", "@")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem of an imported file: row number (Excel's; None for the whole file) and
+    column name ("" for the whole row)."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column:
+            return _(
+                "dòng %(row)d, cột %(column)s: %(message)s",
+                row=self.row,
+                column=self.column,
+                message=self.message,
+            )
+        if self.row is not None:
+            return _("dòng %(row)d: %(message)s", row=self.row, message=self.message)
+        return str(self.message)
+
+
+class TableError(Exception):
+    """The file cannot be read as a table, or its rows are invalid; ``problems`` lists them
+    all, in row order."""
+
+    def __init__(self, problems: Iterable[RowProblem]):
+        self.problems = sorted(problems, key=lambda p: (p.row or 0,))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass
+class Row:
+    """One data row: its Excel row number and ``{column: text}``."""
+
+    number: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The cell of ``column`` ("" when the file has no such column)."""
+        return self.values.get(column, "")
+
+
+@dataclass
+class Table:
+    """A read file: its column names (lower-cased, in file order) and its non-empty rows."""
+
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    def column_problems(self, required: Sequence[str], optional: Sequence[str]) -> list:
+        """Unknown and missing columns, as problems on row 1."""
+        known = list(required) + list(optional)
+        problems = [
+            RowProblem(
+                1,
+                name,
+                _("cột không được hỗ trợ (các cột hợp lệ: %(known)s)", known=", ".join(known)),
+            )
+            for name in self.columns
+            if name not in known
+        ]
+        problems += [
+            RowProblem(1, name, _("thiếu cột bắt buộc")) for name in required if name not in self
+        ]
+        return problems
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.columns
+
+
+def cell_to_text(value: Any) -> str:
+    """A cell as trimmed text: dates as ``YYYY-MM-DD``, whole floats without ``.0``."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_bytes(stream: IO[bytes], max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise TableError(
+            [
+                RowProblem(
+                    None, "", _("Tệp quá lớn (tối đa %(mb)d MB).", mb=max_bytes // (1024 * 1024))
+                )
+            ]
+        )
+    return data
+
+
+def _header(cells: Sequence[str]) -> list[str]:
+    return [c.strip().lower() for c in cells]
+
+
+def _build(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
+    """A :class:`Table` from ``(row number, cells)`` pairs, the first being the header."""
+    iterator = iter(raw_rows)
+    first = next(iterator, None)
+    while first is not None and not any(first[1]):
+        first = next(iterator, None)
+    if first is None:
+        raise TableError([RowProblem(None, "", _("Tệp không có dữ liệu (thiếu dòng tiêu đề)."))])
+    header_row, header_cells = first
+    names = _header(header_cells)
+    problems = []
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            problems.append(RowProblem(header_row, name, _("cột bị lặp lại")))
+        seen.add(name)
+    rows = []
+    for number, cells in iterator:
+        if not any(cells):
+            continue
+        values = {}
+        for index, text in enumerate(cells):
+            name = names[index] if index < len(names) else ""
+            if not name:
+                if text:
+                    problems.append(
+                        RowProblem(
+                            number, "", _("có dữ liệu ở cột %(n)d không có tên", n=index + 1)
+                        )
+                    )
+                continue
+            values[name] = text
+        rows.append(Row(number, values))
+    if problems:
+        raise TableError(problems)
+    return Table([n for n in names if n], rows)
+
+
+def _csv_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TableError(
+            [RowProblem(None, "", _("Tệp CSV phải được lưu với bảng mã UTF-8."))]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, [cell.strip() for cell in cells]
+    except csv.Error as exc:
+        raise TableError([RowProblem(None, "", _("Tệp CSV không hợp lệ: %(e)s", e=str(exc)))])
+
+
+def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise TableError([RowProblem(None, "", _("Không đọc được tệp XLSX."))]) from None
+    try:
+        if not workbook.worksheets:
+            return
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_to_text(value) for value in cells]
+    finally:
+        workbook.close()
+
+
+def read_table(stream: IO[bytes], max_bytes: int = MAX_BYTES) -> Table:
+    """Read a CSV or XLSX file (see the module docstring); raise :class:`TableError`."""
+    data = _read_bytes(stream, max_bytes)
+    rows = _xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data)
+    return _build(rows)
+
+
+# --- Writing ----------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> Any:
+    """A value safe to write into a spreadsheet: texts that a spreadsheet program would take
+    for a formula (``=``, ``+``, ``-``, ``@`` first) get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx(
+    target, header: Sequence[str], rows: Iterable[Sequence[Any]], title: str = ""
+) -> None:
+    """Write ``header`` and ``rows`` to ``target`` (a path or a binary stream) as one sheet,
+    streaming (``write_only``); every text passes through :func:`cell_text`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
+    sheet.append([cell_text(h) for h in header])
+    for row in rows:
+        sheet.append([cell_text(value) for value in row])
+    workbook.save(target)

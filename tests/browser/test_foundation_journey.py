@@ -1,0 +1,67 @@
+"""Real Chromium: each role logs in through the real form and lands on its home page; the
+language switch works; the login and home pages are screenshotted for a look."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.browser_support import screenshot
+
+pytestmark = pytest.mark.browser
+
+HOMES = {
+    "admin": "home-organizer",
+    "organizer": "home-organizer",
+    "coordinator": "home-coordinator",
+    "judge": "home-judge",
+    "entrant": "home-entrant",
+}
+
+
+def _login(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", factories.PASSWORD)
+    page.click("[data-testid=login-form] button[type=submit]")
+
+
+@pytest.mark.parametrize("role", list(HOMES))
+def test_each_role_lands_on_its_home_page(live_server, users, chromium, role):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        _login(page, live_server.url, users[role].email)
+        page.wait_for_selector(f"[data-testid={HOMES[role]}]", timeout=10_000)
+        assert page.url.rstrip("/").endswith(
+            {"home-organizer": "/organizer", "home-coordinator": "/coordinator",
+             "home-judge": "/judge", "home-entrant": "/my"}[HOMES[role]]
+        )
+        if role in ("organizer", "entrant"):
+            screenshot(page, f"foundation-home-{role}")
+        # Logging out ends the session: the home page then asks for a login again.
+        page.click("[data-testid=logout]")
+        page.goto(f"{live_server.url}/home")
+        assert "/login" in page.url
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_login_page_in_vietnamese_then_english_on_a_phone(live_server, phone_page):
+    page = phone_page
+    page.goto(f"{live_server.url}/login")
+    heading = page.locator("h1").inner_text()
+    assert heading == "Đăng nhập"
+    assert "Quên mật khẩu?" in page.content()
+    screenshot(page, "foundation-login-vi-phone")
+    # The language buttons sit in the collapsed menu on a phone.
+    page.click("button.navbar-toggler")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Log in"
+    # No sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -1,0 +1,32 @@
+"""Demo editions: one of each contest, open now, idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from contest.contests import operations
+from contest.contests.demo import TECHNICAL_SLUG, YOUTH_SLUG, seed_editions
+from contest.contests.models import Edition
+from contest.contests.timeline import Phase
+from contest.extensions import db
+
+
+def test_seed_editions_is_idempotent_and_open(app):
+    now = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)
+    first = seed_editions(now=now)
+    db.session.commit()
+    second = seed_editions(now=now)
+    db.session.commit()
+    assert [e.id for e in first] == [e.id for e in second]
+    assert db.session.scalar(select(db.func.count()).select_from(Edition)) == 2
+    youth = operations.get_edition(YOUTH_SLUG)
+    technical = operations.get_edition(TECHNICAL_SLUG)
+    assert youth.title.startswith("Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Tuyên Quang")
+    assert youth.number == 8 and youth.kind == "youth"
+    assert technical.title.startswith("Hội thi Sáng tạo Kỹ thuật tỉnh Tuyên Quang lần thứ X")
+    assert technical.kind == "technical" and technical.applied_since is not None
+    for edition in (youth, technical):
+        assert operations.edition_phase(edition, now) == Phase.OPEN
+        assert (edition.submission_deadline - now).days >= 21

@@ -1,0 +1,207 @@
+"""Every role's access to every route (the role × route matrix).
+
+Each endpoint of the app must be listed in ``MATRIX``: a new route that is not in it fails
+``test_every_route_is_in_the_matrix``. For GET routes every persona (anonymous and one user
+per role) is checked; for POST-only routes the personas that must be refused are checked
+(what allowed users can do is tested with each feature).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from contest.areas.models import Area, Unit
+from contest.extensions import db
+from contest.jobs.operations import create_job
+from tests import factories
+
+PERSONAS = ("anonymous", "admin", "organizer", "coordinator", "judge", "entrant")
+ORGANIZERS = ("admin", "organizer")
+USERS = PERSONAS[1:]
+LOGIN = "login"  # expected: redirect to the login page
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Who may use a route: ``allowed`` personas get ``ok`` on GET, the others are refused
+    (403 when logged in, a redirect to the login page when anonymous)."""
+
+    allowed: tuple[str, ...]
+    ok: int = 200
+    get: bool = True  # False: POST-only route
+    override: dict[str, int | str] = field(default_factory=dict)
+
+    def expected(self, persona: str) -> int | str:
+        if persona in self.override:
+            return self.override[persona]
+        if persona in self.allowed:
+            return self.ok
+        return LOGIN if persona == "anonymous" else 403
+
+
+def public(ok: int = 200, **override) -> Spec:
+    return Spec(PERSONAS, ok=ok, override=override)
+
+
+def only(*personas: str, ok: int = 200, get: bool = True, **override) -> Spec:
+    return Spec(tuple(personas), ok=ok, get=get, override=override)
+
+
+def post_only(*personas: str) -> Spec:
+    return Spec(tuple(personas), get=False)
+
+
+LOGGED_IN_REDIRECT = {p: 302 for p in USERS}
+
+MATRIX: dict[str, Spec] = {
+    # main
+    "main.index": public(),
+    "main.home": only(*USERS, ok=302),
+    "main.organizer_home": only(*ORGANIZERS),
+    "main.coordinator_home": only("coordinator"),
+    "main.judge_home": only("judge"),
+    "main.entrant_home": only("entrant"),
+    "main.set_language": post_only(*PERSONAS),
+    # accounts
+    "accounts.login": public(**LOGGED_IN_REDIRECT),
+    "accounts.register": public(**LOGGED_IN_REDIRECT),
+    "accounts.forgot_password": public(),
+    "accounts.reset_password": public(ok=400),  # the token in the URL is not valid
+    "accounts.accept_invitation": public(ok=400),
+    "accounts.logout": post_only(*PERSONAS),
+    "accounts.profile": only(*USERS),
+    "accounts.change_password": only(*USERS),
+    "accounts.invite": only(*ORGANIZERS),
+    "accounts.resend_invitation": post_only(*ORGANIZERS),
+    # areas
+    "areas.index": only(*ORGANIZERS),
+    "areas.show": only(*ORGANIZERS),
+    "areas.edit_unit": only(*ORGANIZERS),
+    "areas.add_child": post_only(*ORGANIZERS),
+    "areas.add_province": post_only(*ORGANIZERS),
+    "areas.add_unit": post_only(*ORGANIZERS),
+    "areas.delete": post_only(*ORGANIZERS),
+    "areas.delete_unit": post_only(*ORGANIZERS),
+    "areas.move": post_only(*ORGANIZERS),
+    "areas.rename": post_only(*ORGANIZERS),
+    # jobs (the job below was started by the organizer)
+    "jobs.index": only(*ORGANIZERS),
+    "jobs.show": only(*ORGANIZERS),
+    "jobs.status": only(*ORGANIZERS, anonymous=401),  # JSON: no redirect
+    "jobs.selfcheck": post_only(*ORGANIZERS),
+    # editions (organizers)
+    "editions.index": only(*ORGANIZERS),
+    "editions.new": only(*ORGANIZERS),
+    "editions.show": only(*ORGANIZERS),
+    "editions.general": only(*ORGANIZERS),
+    "editions.eligibility": only(*ORGANIZERS),
+    "editions.fields": only(*ORGANIZERS),
+    "editions.boards": only(*ORGANIZERS),
+    "editions.criteria": only(*ORGANIZERS),
+    "editions.retire": only(*ORGANIZERS),
+    "editions.rounds": only(*ORGANIZERS),
+    "editions.prizes": only(*ORGANIZERS),
+    "editions.extensions": only(*ORGANIZERS),
+    "editions.clone": only(*ORGANIZERS),
+    "editions.audit": only(*ORGANIZERS),
+    "editions.export": only(*ORGANIZERS),
+    "editions.rules_document": only(*ORGANIZERS, ok=404),  # the demo edition has none
+    "editions.create_from_template": post_only(*ORGANIZERS),
+    "editions.create_from_definition": post_only(*ORGANIZERS),
+    "editions.upload_rules_document": post_only(*ORGANIZERS),
+    "editions.delete_rules_document": post_only(*ORGANIZERS),
+    # public edition pages
+    "public.index": public(),
+    "public.edition": public(),
+    "public.rules_document": public(ok=404),  # no rules document uploaded
+}
+
+
+@pytest.fixture()
+def world(app, users):
+    """Objects the parametrised URLs point at."""
+    from contest.contests.demo import seed_editions
+
+    seed_editions()
+    db.session.commit()
+    from contest.contests.models import Edition
+
+    edition = db.session.scalars(db.select(Edition).order_by(Edition.id)).first()
+    area = db.session.scalars(db.select(Area).order_by(Area.id)).first()
+    unit = Unit(area=area, name="Trường THCS Thử", kind="school")
+    db.session.add(unit)
+    job = create_job("system.selfcheck", {}, users["organizer"])
+    db.session.commit()
+    return {
+        "slug": edition.slug,
+        "code": edition.criteria[0].code,
+        "area_id": area.id,
+        "unit_id": unit.id,
+        "job_id": job.id,
+        "token": "khong-hop-le",
+        "token_id": 1,
+        "direction": "up",
+    }
+
+
+def _url(app, rule, world) -> str:
+    values = {name: world[name] for name in rule.arguments}
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def _rules(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint != "static"]
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = sorted({r.endpoint for r in _rules(app)} - set(MATRIX))
+    assert not missing, f"add these endpoints to tests/test_access_matrix.py MATRIX: {missing}"
+    stale = sorted(set(MATRIX) - {r.endpoint for r in _rules(app)})
+    assert not stale, f"endpoints in MATRIX that no longer exist: {stale}"
+
+
+def _client_for(app, users, persona: str, login_as):
+    client = app.test_client()
+    if persona != "anonymous":
+        login_as(client, users[persona])
+    return client
+
+
+@pytest.fixture()
+def login_as():
+    def _login(client, user):
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302
+
+    return _login
+
+
+def _check(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and "/login" in response.headers["Location"]
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_role_route_matrix(app, users, world, login_as, persona):
+    """Every route answers each persona as the matrix says."""
+    client = _client_for(app, users, persona, login_as)
+    failures = []
+    for rule in _rules(app):
+        spec = MATRIX[rule.endpoint]
+        url = _url(app, rule, world)
+        expected = spec.expected(persona)
+        if spec.get and "GET" in rule.methods:
+            response = client.get(url)
+        else:
+            if persona in spec.allowed:
+                continue  # behaviour of allowed POSTs is tested with each feature
+            response = client.post(url, data={})
+        if not _check(response, expected):
+            failures.append(f"{rule.endpoint} {url}: got {response.status_code}, want {expected}")
+    assert not failures, "\n".join(failures)
