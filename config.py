@@ -50,7 +50,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(600 * 1024 * 1024)))
+    # Largest request body outside attachment uploads (those set their own per-kind caps).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
     # Entry attachments: size limit per group of kinds (bytes; the env vars are in MB),
     # photos per entry, and the largest image (pixels) decoded for a thumbnail.
     ATTACHMENT_DOCUMENTS_MAX_BYTES = int(os.environ.get("ATTACHMENT_DOCUMENTS_MAX_MB", "20")) << 20

@@ -35,7 +35,8 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
         missing = [k for k in REQUIRED_IN_PRODUCTION if not app.config.get(k)]
         if missing:
             raise RuntimeError(
-                "production configuration is missing: " + ", ".join(missing)
+                "production configuration is missing: "
+                + ", ".join(missing)
                 + " (set SECRET_KEY, DATABASE_URL and REDIS_URL)"
             )
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

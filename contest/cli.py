@@ -18,8 +18,19 @@ def register_cli(app: Flask) -> None:
     from .contests import cli as contests_cli
     from .entries import cli as entries_cli
     from .jobs import cli as jobs_cli
+    from .judging import cli as judging_cli
+    from .results import cli as results_cli
 
-    for module in (accounts_cli, areas_cli, contests_cli, entries_cli, jobs_cli, demo):
+    for module in (
+        accounts_cli,
+        areas_cli,
+        contests_cli,
+        entries_cli,
+        jobs_cli,
+        judging_cli,
+        results_cli,
+        demo,
+    ):
         module.register(app)
 
 

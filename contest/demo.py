@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from .extensions import db
 
@@ -17,11 +18,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from .areas.demo import seed_areas
     from .contests.demo import seed_editions
     from .entries.demo import seed_entries
+    from .judging.demo import seed_judging
 
     seed_areas()
     logins = seed_users(DEMO_PASSWORD)
     seed_editions()
     seed_entries()
+    seed_judging()
     db.session.commit()
     return logins
 
@@ -44,4 +47,5 @@ def register(app: Flask) -> None:
         if no_serve:
             return
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # app.run() refuses to block inside a CLI command; serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)

@@ -14,3 +14,13 @@ from .contests.models import (  # noqa: F401
 )
 from .entries.models import Attachment, Author, Entry, EntryCodeCounter  # noqa: F401
 from .jobs.models import Job  # noqa: F401
+from .judging.models import (  # noqa: F401
+    Assignment,
+    Conflict,
+    Panel,
+    PanelMember,
+    PanelScore,
+    Score,
+    ScoreSheet,
+)
+from .results.models import ResultRow, ResultsRun  # noqa: F401

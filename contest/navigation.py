@@ -42,9 +42,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("accounts.invite", _l("Lời mời"), (Role.ORGANIZER,), "nav-invite"),
     NavItem("jobs.index", _l("Tác vụ nền"), (Role.ORGANIZER,), "nav-jobs"),
     NavItem("main.coordinator_home", _l("Địa bàn của tôi"), (Role.COORDINATOR,), "nav-coordinator"),
-    NavItem(
-        "district.index", _l("Bài dự thi của địa bàn"), (Role.COORDINATOR,), "nav-district"
-    ),
+    NavItem("district.index", _l("Bài dự thi của địa bàn"), (Role.COORDINATOR,), "nav-district"),
     NavItem("main.judge_home", _l("Chấm thi"), (Role.JUDGE,), "nav-judge"),
     NavItem("main.entrant_home", _l("Bài dự thi của tôi"), (Role.ENTRANT,), "nav-entrant"),
     NavItem("public.index", _l("Các cuộc thi"), (), "nav-public-editions"),

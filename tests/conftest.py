@@ -73,9 +73,7 @@ def _empty_tables(app) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(
-                    text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE")
-                )
+                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
             else:
                 # Self-references (areas.parent_id, ON DELETE RESTRICT) are checked row by
                 # row, whatever the order of tables: switch the checks off while emptying.

@@ -54,6 +54,7 @@ def post_only(*personas: str) -> Spec:
 
 
 LOGGED_IN_REDIRECT = {p: 302 for p in USERS}
+ENTRY_HELPERS = (*ORGANIZERS, "coordinator", "entrant")  # who may see the world's entry
 
 MATRIX: dict[str, Spec] = {
     # main
@@ -116,6 +117,39 @@ MATRIX: dict[str, Spec] = {
     "public.index": public(),
     "public.edition": public(),
     "public.rules_document": public(ok=404),  # no rules document uploaded
+    # attachments: access follows the entry (matrix in tests/attachments). The world's entry
+    # exists (the entrant's, in the coordinator's district); its attachment id does not.
+    "attachments.upload": only(*ENTRY_HELPERS, get=False, judge=404),
+    "attachments.upload_stream": only(*ENTRY_HELPERS, get=False, judge=404),
+    "attachments.download": only(*USERS, ok=404),
+    "attachments.thumbnail": only(*USERS, ok=404),
+    "attachments.delete": only(get=False, **{p: 404 for p in USERS}),
+    # entries: the entrant journey; one entry's pages serve whoever may see it (its owner,
+    # the coordinators of its area, organizers); others find nothing (404)
+    "entries.index": only("entrant"),
+    "entries.new": only("entrant"),
+    "entries.create": only("entrant"),
+    **{
+        f"entries.{name}": only(*ENTRY_HELPERS, judge=404)
+        for name in ("detail", "edit", "authors", "details", "files", "review", "receipt")
+    },
+    **{
+        f"entries.{name}": only(*ENTRY_HELPERS, get=False, judge=404)
+        for name in ("submit", "withdraw", "delete")
+    },
+    # intake (organizers) and the coordinators' pages of their area
+    **{
+        f"intake.{name}": only(*ORGANIZERS)
+        for name in ("index", "export", "detail", "import_file", "dashboard")
+    },
+    **{
+        f"intake.{name}": post_only(*ORGANIZERS)
+        for name in ("bulk", "receive", "accept", "reject", "withdraw", "reclassify")
+    },
+    **{
+        f"district.{name}": only("coordinator")
+        for name in ("index", "export", "detail", "dashboard")
+    },
 }
 
 
@@ -134,6 +168,7 @@ def world(app, users):
     db.session.add(unit)
     job = create_job("system.selfcheck", {}, users["organizer"])
     db.session.commit()
+    entry = _submitted_entry(edition, users["entrant"])
     return {
         "slug": edition.slug,
         "code": edition.criteria[0].code,
@@ -143,7 +178,32 @@ def world(app, users):
         "token": "khong-hop-le",
         "token_id": 1,
         "direction": "up",
+        "entry_id": entry.id,
+        "attachment_id": 999999,
+        "kind": "description",
     }
+
+
+def _submitted_entry(edition, owner):
+    """A submitted entry of ``owner`` in the coordinator's district (Yên Sơn)."""
+    from datetime import date
+
+    from contest.entries import operations
+    from contest.entries.models import Attachment
+
+    district = db.session.scalars(db.select(Area).where(Area.name == "Yên Sơn")).one()
+    values = {"title": "Bài thử", "field_id": edition.fields[0].id, "area_id": district.id}
+    entry = operations.create_draft(edition, owner, {**values, "unit_name": "Trường Thử"})
+    author = operations.AuthorData("Nguyễn An", date(2012, 5, 4), "F", phone="0912")
+    operations.set_authors(entry, owner, [author])
+    for n, kind in enumerate(entry.field.required_attachments):
+        entry.attachments.append(
+            Attachment(kind=kind, original_name=f"{kind}.pdf", storage_key=f"matrix/{n}",
+                       content_type="application/pdf", size_bytes=1, sha256="0" * 64)
+        )  # fmt: skip
+    operations.submit(entry, owner)
+    db.session.commit()
+    return entry
 
 
 def _url(app, rule, world) -> str:

@@ -127,16 +127,21 @@ def upload_stream(entry_id: int, kind: str):
 
 
 def _store(entry: Entry, kind: str, files, back, as_json: bool = False):
-    """Run the upload operation for each file, commit once, settle the stored files."""
+    """Check, stream every file into storage with no transaction open, then attach them all
+    in one transaction (re-checked at the write); settle the stored files either way."""
     entry_id = entry.id
-    # End the read transaction: the copy may take minutes, and PostgreSQL should not keep an
-    # idle transaction open meanwhile. The operation reloads the entry at the write.
-    db.session.rollback()
     changes = FileChanges()
     try:
+        attachments.check_upload(entry, kind, current_user, files=len(files))
+        # End the read transaction: a long upload must not keep one open (PostgreSQL would
+        # hold its snapshot, and the pool its connection, for minutes).
+        db.session.rollback()
+        received = [
+            attachments.receive(kind, stream, name, changes=changes) for stream, name in files
+        ]
         stored = [
-            attachments.upload(entry, kind, stream, name, current_user, changes=changes)
-            for stream, name in files
+            attachments.attach(entry, kind, item, current_user, changes=changes)
+            for item in received
         ]
         db.session.commit()
     except REFUSALS as exc:

@@ -21,13 +21,11 @@ name.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import BinaryIO
 
 from flask import abort, current_app
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -35,26 +33,21 @@ from .. import file_types as ft
 from ..audit.operations import record
 from ..contests.models import ATTACHMENT_KINDS
 from ..extensions import db
-from ..storage import (
-    MIB,
-    EmptyFile,
-    FileTooLarge,
-    MalformedFile,
-    Storage,
-    StorageError,
-    StoredFile,
-    UnsupportedFileType,
-    get_storage,
-)
+from ..storage import MIB, MalformedFile, Storage, StorageError, StoredFile, get_storage
 from ..timeutil import utcnow
 from . import access, completeness, thumbnails
+from .attachment_messages import (  # noqa: F401 - part of this module's interface
+    clean_file_name,
+    download_extension,
+    format_size,
+    refusal_message,
+)
 from .models import Attachment, Entry, EntryStatus
 from .operations import flush_entry
 from .states import EntryError
 
 CATEGORY = "entries"
 THUMBNAIL_CATEGORY = "thumbs"
-NAME_MAX = 200
 
 DOCUMENTS, IMAGES, VIDEO, ARCHIVES = "documents", "images", "video", "archives"
 GROUP_LIMIT_KEYS = {
@@ -159,82 +152,6 @@ def max_photos() -> int:
     return int(current_app.config.get("ATTACHMENT_MAX_PHOTOS", 20))
 
 
-def format_size(n: int) -> str:
-    """A size as people read it: ``20 MB``, ``1,5 MB``, ``640 KB``."""
-    if n >= MIB:
-        value, unit = n / MIB, "MB"
-    elif n >= 1024:
-        value, unit = n / 1024, "KB"
-    else:
-        return f"{n} B"
-    return f"{format_decimal(round(value, 1), format='#,##0.#')} {unit}"
-
-
-def clean_file_name(name: str | None, fallback: str) -> str:
-    """The uploaded file's name as display text only: its last path component, without
-    control or direction characters, leading dots or surplus spaces, at most
-    :data:`NAME_MAX` characters (``fallback`` when nothing is left). It never reaches the
-    filesystem."""
-    text = unicodedata.normalize("NFC", name or "")
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(c for c in text if unicodedata.category(c)[0] not in ("C", "Z") or c == " ")
-    text = " ".join(text.split()).lstrip(". ")
-    if len(text) > NAME_MAX:
-        stem, dot, extension = text.rpartition(".")
-        if dot and 0 < len(extension) <= 10:
-            text = stem[: NAME_MAX - len(extension) - 1].rstrip() + "." + extension
-        else:
-            text = text[:NAME_MAX]
-    return text or fallback
-
-
-def download_extension(content_type: str) -> str:
-    """The extension a downloaded file of ``content_type`` carries."""
-    return ft.DOWNLOAD_EXTENSIONS.get(content_type, ft.EXTENSIONS.get(content_type, "bin"))
-
-
-def _describe(error: UnsupportedFileType) -> str:
-    """What the refused content is, in words."""
-    if error.detected == ft.MSI:
-        return _("tệp Office đời cũ (DOC/XLS) hoặc bộ cài MSI")
-    if error.detected == ft.HEIC:
-        return _("ảnh HEIC (định dạng ảnh của iPhone)")
-    if error.detected:
-        return ft.TYPE_NAMES.get(error.detected, error.detected)
-    head = error.head.lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
-        return _("một trang web (HTML)")
-    if head.startswith((b"gif87a", b"gif89a")):
-        return _("ảnh GIF")
-    if head.startswith((b"<?xml", b"<svg")):
-        return _("tệp XML/SVG")
-    return _("một định dạng không được chấp nhận")
-
-
-def refusal_message(error: StorageError, policy: KindPolicy, name: str) -> str:
-    """The Vietnamese sentence for a refused upload of ``name`` as ``policy.kind``."""
-    if isinstance(error, UnsupportedFileType):
-        return _(
-            "Không nhận tệp “%(name)s”: nội dung tệp là %(what)s, trong khi mục “%(kind)s” "
-            "chỉ nhận %(types)s. Hệ thống kiểm tra nội dung tệp, không dựa vào tên hay đuôi "
-            "tệp.",
-            name=name,
-            what=_describe(error),
-            kind=policy.label,
-            types=policy.types_label,
-        )
-    if isinstance(error, FileTooLarge):
-        return _(
-            "Không nhận tệp “%(name)s”: mục “%(kind)s” chỉ nhận tệp tối đa %(limit)s.",
-            name=name,
-            kind=policy.label,
-            limit=format_size(policy.max_bytes),
-        )
-    if isinstance(error, EmptyFile):
-        return _("Không nhận tệp “%(name)s”: tệp rỗng (0 byte).", name=name)
-    return _("Không nhận tệp “%(name)s”: %(why)s", name=name, why=str(error.message))
-
-
 def _inspector(extra: dict):
     """The extra checks of a spooled upload: a PDF must be complete, an image must decode
     (its thumbnail is kept in ``extra['thumbnail']``)."""
@@ -272,6 +189,98 @@ def store_file(
     return stored, thumbnail_key
 
 
+@dataclass(frozen=True)
+class Received:
+    """An upload stored and checked, not yet attached: its display name, the stored file
+    and its thumbnail's key."""
+
+    name: str
+    stored: StoredFile
+    thumbnail_key: str | None
+
+
+def check_upload(
+    entry: Entry, kind: str, actor, *, files: int = 1, now: datetime | None = None
+) -> KindPolicy:
+    """Raise unless ``actor`` may add ``files`` files of ``kind`` to ``entry`` now; called
+    before the body is read, not to waste an upload that would be refused."""
+    policy = policy_for(kind)
+    access.ensure_can_edit(actor, entry, now)
+    _ensure_room(entry, policy, adding=files)
+    return policy
+
+
+def receive(
+    kind: str,
+    stream: BinaryIO,
+    filename: str | None,
+    *,
+    changes: FileChanges,
+    storage: Storage | None = None,
+) -> Received:
+    """Stream ``stream`` into storage and check it against the policy of ``kind``. No
+    database access: the caller may hold no transaction while a long upload streams.
+    Raises :class:`AttachmentRefused` (nothing stored)."""
+    policy = policy_for(kind)
+    name = clean_file_name(filename, fallback=kind)
+    try:
+        stored, thumbnail_key = store_file(stream, policy, storage or get_storage(), changes)
+    except StorageError as exc:
+        raise AttachmentRefused(refusal_message(exc, policy, name))
+    return Received(name, stored, thumbnail_key)
+
+
+def attach(
+    entry: Entry,
+    kind: str,
+    received: Received,
+    actor,
+    *,
+    changes: FileChanges,
+    now: datetime | None = None,
+) -> Attachment:
+    """Attach a received file to ``entry`` — the write, where the actor's right, the
+    timeline (the deadline may have passed while the file streamed) and the photo limit are
+    checked again. A single-file kind replaces its previous file."""
+    policy = policy_for(kind)
+    now = now or utcnow()
+    db.session.refresh(entry)
+    access.ensure_can_edit(actor, entry, now)
+    _ensure_room(entry, policy)
+    replaced = [] if policy.multiple else [a for a in entry.attachments if a.kind == kind]
+    for old in replaced:
+        _forget(entry, old, changes)
+    stored = received.stored
+    attachment = Attachment(
+        kind=kind,
+        original_name=received.name,
+        storage_key=stored.key,
+        content_type=stored.content_type,
+        size_bytes=stored.size,
+        sha256=stored.sha256,
+        thumbnail_key=received.thumbnail_key,
+        uploaded_by_id=getattr(actor, "id", None),
+        created_at=now,
+    )
+    entry.attachments.append(attachment)
+    entry.updated_at = now
+    flush_entry()
+    record(
+        actor,
+        "entry.attachment_add",
+        "entry",
+        entry.id,
+        attachment_id=attachment.id,
+        kind=kind,
+        name=received.name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        replaced=[old.original_name for old in replaced],
+    )
+    return attachment
+
+
 def upload(
     entry: Entry,
     kind: str,
@@ -283,63 +292,18 @@ def upload(
     now: datetime | None = None,
     storage: Storage | None = None,
 ) -> Attachment:
-    """Stream ``stream`` into storage as an attachment of ``kind`` of ``entry``.
-
-    The actor's right and the timeline are checked before the stream is read (not to waste
-    an upload) and again at the write, after it (an upload may take minutes: the deadline
-    may pass meanwhile). A single-file kind replaces its previous file."""
-    policy = policy_for(kind)
-    storage = storage or get_storage()
-    access.ensure_can_edit(actor, entry, now)
-    _ensure_room(entry, policy)
-    name = clean_file_name(filename, fallback=kind)
-    try:
-        stored, thumbnail_key = store_file(stream, policy, storage, changes)
-    except StorageError as exc:
-        raise AttachmentRefused(refusal_message(exc, policy, name))
-    written_at = now or utcnow()
-    db.session.refresh(entry)
-    access.ensure_can_edit(actor, entry, written_at)
-    _ensure_room(entry, policy)
-    replaced = [] if policy.multiple else [a for a in entry.attachments if a.kind == kind]
-    for old in replaced:
-        _forget(entry, old, changes)
-    attachment = Attachment(
-        kind=kind,
-        original_name=name,
-        storage_key=stored.key,
-        content_type=stored.content_type,
-        size_bytes=stored.size,
-        sha256=stored.sha256,
-        thumbnail_key=thumbnail_key,
-        uploaded_by_id=getattr(actor, "id", None),
-        created_at=written_at,
-    )
-    entry.attachments.append(attachment)
-    entry.updated_at = written_at
-    flush_entry()
-    record(
-        actor,
-        "entry.attachment_add",
-        "entry",
-        entry.id,
-        attachment_id=attachment.id,
-        kind=kind,
-        name=name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        replaced=[old.original_name for old in replaced],
-    )
-    return attachment
+    """:func:`check_upload`, :func:`receive` and :func:`attach` in one call."""
+    check_upload(entry, kind, actor, now=now)
+    received = receive(kind, stream, filename, changes=changes, storage=storage)
+    return attach(entry, kind, received, actor, changes=changes, now=now)
 
 
-def _ensure_room(entry: Entry, policy: KindPolicy) -> None:
-    """Refuse a photo beyond ``ATTACHMENT_MAX_PHOTOS``."""
+def _ensure_room(entry: Entry, policy: KindPolicy, adding: int = 1) -> None:
+    """Refuse photos beyond ``ATTACHMENT_MAX_PHOTOS``."""
     if not policy.multiple:
         return
     count = sum(1 for a in entry.attachments if a.kind == policy.kind)
-    if count >= max_photos():
+    if count + adding > max_photos():
         raise AttachmentRefused(
             _(
                 "Mục “%(kind)s” đã có %(n)d tệp, là số tệp tối đa; hãy xoá bớt trước khi tải thêm.",

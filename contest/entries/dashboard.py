@@ -33,9 +33,11 @@ class Row:
     cells: list[int]
     key: object = None  # the row's area id, field id … (for links and tests)
     link_area: bool = False  # the row's area has areas under it (drill down)
+    short: str = ""  # a short label for narrow screens (a field's code)
 
     @property
     def total(self) -> int:
+        """The row's total."""
         return sum(self.cells)
 
 
@@ -48,10 +50,12 @@ class Table:
 
     @property
     def column_totals(self) -> list[int]:
+        """The total of each column."""
         return [sum(row.cells[i] for row in self.rows) for i in range(len(self.columns))]
 
     @property
     def total(self) -> int:
+        """The grand total."""
         return sum(row.total for row in self.rows)
 
 
@@ -78,6 +82,7 @@ def area_field_table(user, edition, parent_area_id: int | None) -> Table:
     }
 
     def cells(key) -> list[int]:
+        """The counts of one row, in column order."""
         return [counts.get((key, fid), 0) for fid, _code in table.columns]
 
     for area in children:
@@ -103,9 +108,8 @@ def field_status_table(user, edition, area_id: int | None = None) -> Table:
     counts = queries.counts_by_field_and_status(user, edition.id, area_id)
     table = Table([(s.value, status_label(s.value)) for s in EntryStatus])
     for f in edition.fields:
-        table.rows.append(
-            Row(f.name, [counts.get((f.id, s), 0) for s, _label in table.columns], f.id)
-        )
+        cells = [counts.get((f.id, s), 0) for s, _label in table.columns]
+        table.rows.append(Row(f.name, cells, f.id, short=f.code))
     return table
 
 

@@ -15,6 +15,7 @@ from wtforms import (
     EmailField,
     Form,
     HiddenField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -33,6 +34,11 @@ ETHNIC_GROUPS = (
     "Kinh", "Tày", "Dao", "H'Mông", "Sán Chay", "Sán Dìu", "Nùng", "Thái", "Mường", "Pà Thẻn",
     "Cao Lan", "Hoa", "Khmer", "Chăm", "Ê Đê", "Gia Rai", "Ba Na", "Xơ Đăng",
 )  # fmt: skip
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select choices from ``(value, label)`` pairs (labels may be lazy strings)."""
+    return [SelectChoice(str(value), str(label)) for value, label in pairs]
 
 
 def _strip(value):
@@ -105,12 +111,12 @@ class EntryForm(VersionedForm):
     def setup(self, edition, area_choices) -> None:
         """Fill the selects for ``edition``; hide the board when it has none; name the unit
         the way the contest does."""
-        self.field_id.choices = [("", str(_l("— Chọn lĩnh vực —")))] + [
-            (str(f.id), f.name) for f in edition.fields
-        ]
-        self.board_id.choices = [("", str(_l("— Chọn bảng —")))] + [
-            (str(b.id), b.name) for b in edition.boards
-        ]
+        self.field_id.choices = options(
+            [("", _l("— Chọn lĩnh vực —"))] + [(f.id, f.name) for f in edition.fields]
+        )
+        self.board_id.choices = options(
+            [("", _l("— Chọn bảng —"))] + [(b.id, b.name) for b in edition.boards]
+        )
         if edition.boards:
             self.board_id.validators = [required()]
         self.area_id.choices = area_choices
@@ -138,7 +144,8 @@ class AuthorRow(Form):
     date_of_birth = LocalDateInput(_l("Ngày sinh"))
     gender = SelectField(
         _l("Giới tính"),
-        choices=GENDER_CHOICES,
+        choices=lambda: options(GENDER_CHOICES),
+        default="",
         invalid_choice_message=INVALID_CHOICE,
         validate_choice=True,
     )
@@ -252,10 +259,10 @@ class ReclassifyForm(VersionedForm):
 
     def setup(self, edition) -> None:
         """Fill the selects with the edition's fields and boards."""
-        self.field_id.choices = [(str(f.id), f"{f.code} — {f.name}") for f in edition.fields]
-        self.board_id.choices = [("", str(_l("— Không chia bảng —")))] + [
-            (str(b.id), b.name) for b in edition.boards
-        ]
+        self.field_id.choices = options((f.id, f"{f.code} — {f.name}") for f in edition.fields)
+        self.board_id.choices = options(
+            [("", _l("— Không chia bảng —"))] + [(b.id, b.name) for b in edition.boards]
+        )
 
 
 BULK_CHOICES = (
@@ -272,7 +279,7 @@ class BulkForm(FlaskForm):
 
     action = SelectField(
         _l("Thao tác với các hồ sơ đã chọn"),
-        choices=BULK_CHOICES,
+        choices=lambda: options(BULK_CHOICES),
         validators=[required()],
         invalid_choice_message=INVALID_CHOICE,
     )
@@ -299,6 +306,8 @@ class FilterForm(FlaskForm):
     """The filters of an entry list (a GET form: no CSRF token)."""
 
     class Meta:
+        """No CSRF token on a GET form."""
+
         csrf = False
 
     edition = choice(_l("Lần thi"))

@@ -99,7 +99,7 @@ def problems_of(report: completeness.Completeness) -> list[Problem]:
         for k in report.missing_attachments
     ]
     out += [Problem(p.message, INELIGIBLE_STEP.get(p.code, "authors")) for p in report.ineligible]
-    return out
+    return sorted(out, key=lambda p: STEPS.index(p.step))  # in the order of the steps
 
 
 def steps_of(entry, current: str, problems: list[Problem]) -> list[Step]:
@@ -223,6 +223,7 @@ def row_index(sub) -> str:
 
 
 def _author_data(row: AuthorRow, representative: bool) -> operations.AuthorData:
+    """One row of the form as the domain takes it."""
     return operations.AuthorData(
         full_name=row.full_name.data or "",
         date_of_birth=row.date_of_birth.data,
@@ -266,9 +267,11 @@ def save_authors(entry):
     data = [_author_data(s.form, row_index(s) == rep) for s in rows]
 
     def action():
+        """Replace the authors."""
         operations.set_authors(entry, current_user, data, expected_version=form.expected_version())
 
     def on_invalid(exc: InvalidEntry) -> None:
+        """Show the domain's problems on the rows they concern."""
         for key, message in exc.problems:
             target = _author_field(rows, key)
             if target is None:

@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.forms import NO_AREA
 from ..areas.tree import area_choices, descendant_ids
 from ..audit.models import AuditEntry
 from ..contests.deadlines import deadline_for, edition_phase
@@ -24,7 +23,7 @@ from ..contests.models import Edition
 from ..contests.timeline import Phase
 from ..extensions import db
 from . import access, completeness, exports
-from .forms import FilterForm
+from .forms import FilterForm, options
 from .models import Entry, EntryStatus
 from .queries import SORTS, EntryFilters, entry_page
 from .states import status_label
@@ -113,7 +112,7 @@ def area_filter_choices(root_area_id: int | None) -> list[tuple[str, str]]:
     if root_area_id is not None:
         allowed = descendant_ids(root_area_id)
         choices = [(i, label) for i, label in choices if i in allowed]
-    return [("", str(NO_AREA))] + [(str(i), label) for i, label in choices]
+    return [("", _("Tất cả địa bàn"))] + [(str(i), label) for i, label in choices]
 
 
 @dataclass
@@ -147,6 +146,7 @@ class ListPage:
 
 
 def _clean_sort(value: str | None) -> str:
+    """A known sort key (``-`` in front for descending), else ``code``."""
     value = (value or "").strip()
     return value if value.lstrip("-") in SORTS else "code"
 
@@ -156,11 +156,11 @@ def build_list(user, args, *, root_area_id: int | None = None) -> ListPage:
     filter's choices (a coordinator's area). Visibility is the domain's (``user``)."""
     editions = all_editions()
     form = FilterForm(formdata=args)
-    form.edition.choices = [("", _("Tất cả các lần thi"))] + [
-        (str(e.id), e.title) for e in editions
-    ]
-    form.status.choices = status_choices()
-    form.area.choices = area_filter_choices(root_area_id)
+    form.edition.choices = options(
+        [("", _("Tất cả các lần thi"))] + [(e.id, e.title) for e in editions]
+    )
+    form.status.choices = options(status_choices())
+    form.area.choices = options(area_filter_choices(root_area_id))
     by_id = {e.id: e for e in editions}
     edition = by_id.get(_int(args.get("edition")))
     if "edition" not in args:
@@ -168,8 +168,8 @@ def build_list(user, args, *, root_area_id: int | None = None) -> ListPage:
         form.edition.data = edition.id if edition else None
     fields = edition.fields if edition else []
     boards = edition.boards if edition else []
-    form.field.choices = [("", _("Tất cả lĩnh vực"))] + [(str(f.id), f.name) for f in fields]
-    form.board.choices = [("", _("Tất cả các bảng"))] + [(str(b.id), b.name) for b in boards]
+    form.field.choices = options([("", _("Tất cả lĩnh vực"))] + [(f.id, f.name) for f in fields])
+    form.board.choices = options([("", _("Tất cả các bảng"))] + [(b.id, b.name) for b in boards])
     form.validate()
     field_id = _valid(form.field) if edition else None
     board_id = _valid(form.board) if edition else None
@@ -205,6 +205,7 @@ def build_list(user, args, *, root_area_id: int | None = None) -> ListPage:
 
 
 def _int(value) -> int | None:
+    """``value`` as an int, or None."""
     try:
         return int(value)
     except (TypeError, ValueError):

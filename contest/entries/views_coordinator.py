@@ -86,11 +86,8 @@ def dashboard_page():
     edition = dashboard_edition(editions)
     context = {"editions": editions, "edition": edition, "area": area, "path": path_of(area)}
     if edition is not None:
-        user = current_user
-        statuses = dashboard.status_rows(user, edition, area.id)
         context.update(
-            fields=dashboard.field_status_table(user, edition, area.id),
-            statuses=statuses,
-            areas=dashboard.area_field_table(user, edition, area.id),
+            fields=dashboard.field_status_table(current_user, edition, area.id),
+            areas=dashboard.area_field_table(current_user, edition, area.id),
         )
     return render_template("district/dashboard.html", **context)

@@ -11,7 +11,7 @@ action is not available. Views are thin: read a form, call the operation, commit
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -121,6 +121,9 @@ def create(slug: str):
             db.session.rollback()
             flash(message_of(exc), "danger")
         else:
+            if request.form.get("go") != "next":
+                flash(_("Đã lưu bản nháp."), "success")
+                return redirect(url_for("entries.edit", entry_id=entry.id))
             flash(_("Đã lưu bản nháp. Bước tiếp theo: danh sách tác giả."), "success")
             return redirect(url_for("entries.authors", entry_id=entry.id))
     closed = edition_phase(edition, utcnow(), area) != Phase.OPEN

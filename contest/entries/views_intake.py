@@ -21,7 +21,15 @@ from ..contests.models import Board, EditionField
 from ..extensions import db, login_manager
 from ..jobs.operations import commit
 from . import access, completeness, dashboard, intake
-from .forms import BulkForm, ImportForm, ReclassifyForm, RejectForm, VersionedForm, WithdrawForm
+from .forms import (
+    BulkForm,
+    ImportForm,
+    ReclassifyForm,
+    RejectForm,
+    VersionedForm,
+    WithdrawForm,
+    options,
+)
 from .imports import ImportFailed, import_entries
 from .journey import REFUSED, message_of, problems_of, today_local
 from .listing import all_editions, build_list, default_edition, entries_by_ids, export_response
@@ -204,6 +212,7 @@ def reclassify(entry_id: int):
     form.setup(entry.edition)
 
     def action(e, version):
+        """Reclassify to the chosen field and board."""
         field = db.session.get(EditionField, form.field_id.data or 0)
         board = db.session.get(Board, form.board_id.data) if form.board_id.data else None
         intake.reclassify(e, current_user, field, board, expected_version=version)
@@ -227,7 +236,9 @@ def import_file():
     listed by row and column."""
     editions = all_editions()
     form = ImportForm()
-    form.edition.choices = [("", _("— Chọn lần thi —"))] + [(str(e.id), e.title) for e in editions]
+    form.edition.choices = options(
+        [("", _("— Chọn lần thi —"))] + [(e.id, e.title) for e in editions]
+    )
     if request.method == "GET" and form.edition.data is None:
         chosen = default_edition(editions)
         form.edition.data = chosen.id if chosen else None

@@ -352,3 +352,25 @@ def test_csrf_protects_both_upload_routes(make_app, tmp_path, entry, people):
         headers={"X-CSRFToken": token},
     )
     assert accepted.status_code == 201, accepted.get_data(as_text=True)[:300]
+
+
+def test_no_transaction_is_open_while_the_body_streams(owner, entry):
+    """A long upload must not hold a database transaction (and connection) open."""
+    seen = []
+
+    class Watched(io.BytesIO):
+        def readinto(self, buffer):
+            seen.append(db.session().in_transaction())
+            return super().readinto(buffer)
+
+        def read(self, size=-1):
+            seen.append(db.session().in_transaction())
+            return super().read(size)
+
+    response = owner.put(
+        f"/entries/{entry.id}/attachments/description?name=a.pdf",
+        input_stream=Watched(pdf_bytes()),
+        content_type="application/octet-stream",
+    )
+    assert response.status_code == 201
+    assert seen and not any(seen)

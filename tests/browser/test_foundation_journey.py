@@ -37,8 +37,12 @@ def test_each_role_lands_on_its_home_page(live_server, users, chromium, role):
         _login(page, live_server.url, users[role].email)
         page.wait_for_selector(f"[data-testid={HOMES[role]}]", timeout=10_000)
         assert page.url.rstrip("/").endswith(
-            {"home-organizer": "/organizer", "home-coordinator": "/coordinator",
-             "home-judge": "/judge", "home-entrant": "/my"}[HOMES[role]]
+            {
+                "home-organizer": "/organizer",
+                "home-coordinator": "/coordinator",
+                "home-judge": "/judge",
+                "home-entrant": "/my",
+            }[HOMES[role]]
         )
         if role in ("organizer", "entrant"):
             screenshot(page, f"foundation-home-{role}")

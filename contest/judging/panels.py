@@ -1,0 +1,243 @@
+"""Panels (tiểu ban) and rounds as judging sees them.
+
+* :func:`current_round` — the round a command works on when none is named: the **last round
+  (in edition order) that already has a panel, an assignment or a score sheet, else the first
+  round**. Judging starts with the first round; once an organizer names a later round (e.g.
+  ``contest panel add … --round final``) that round becomes the current one. With a single
+  round it is always that round.
+* :func:`round_entry_ids` — the entries of a round: in the first round every accepted entry;
+  in a later round the accepted entries that advanced from the round before (RULES.md §5.8:
+  at least ``judges_per_entry`` submitted sheets and a score — the panel score, or the mean
+  of the sheet totals rounded half-up to 2 decimals — at or above that round's cutoff; a
+  round without a cutoff passes every scored entry).
+* Panel membership: judges must hold the judge role; a chair must sit on the panel.
+* :func:`set_panel_score` — the organizer's panel score of an entry, with a reason (audited).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, func, or_, select
+
+from ..accounts.models import Role, User
+from ..audit.operations import record
+from ..contests.models import Edition, EditionField, Round
+from ..entries.models import Entry, EntryStatus
+from ..extensions import db
+from .errors import JudgingError
+from .models import Assignment, Panel, PanelMember, PanelScore, Score, ScoreSheet, SheetStatus
+
+
+def find_round(edition: Edition, code: str | None) -> Round:
+    """The round ``code`` of ``edition``, or :func:`current_round` when ``code`` is empty."""
+    if not code:
+        return current_round(edition)
+    found = next((r for r in edition.rounds if r.code.casefold() == code.casefold()), None)
+    if found is None:
+        codes = ", ".join(r.code for r in edition.rounds)
+        raise JudgingError(
+            _("Không có vòng “%(code)s” (các vòng: %(codes)s).", code=code, codes=codes)
+        )
+    return found
+
+
+def current_round(edition: Edition) -> Round:
+    """The last round with judging activity, else the first round (module docstring)."""
+    if not edition.rounds:
+        raise JudgingError(_("Lần thi chưa có vòng chấm nào."))
+    for round_ in reversed(edition.rounds):
+        active = select(
+            or_(
+                exists().where(Panel.round_id == round_.id),
+                exists().where(Assignment.round_id == round_.id),
+                exists().where(ScoreSheet.round_id == round_.id),
+            )
+        )
+        if db.session.scalar(active):
+            return round_
+    return edition.rounds[0]
+
+
+def find_field(edition: Edition, code: str) -> EditionField:
+    """The field ``code`` (any case) of ``edition``."""
+    found = next((f for f in edition.fields if f.code.casefold() == (code or "").casefold()), None)
+    if found is None:
+        codes = ", ".join(f.code for f in edition.fields)
+        raise JudgingError(
+            _("Không có lĩnh vực “%(code)s” (có: %(codes)s).", code=code, codes=codes)
+        )
+    return found
+
+
+# --- Round membership -------------------------------------------------------------------------
+
+
+def round_entry_ids(edition: Edition, round_: Round) -> set[int]:
+    """Ids of the accepted entries of ``round_`` (module docstring)."""
+    accepted = set(
+        db.session.scalars(
+            select(Entry.id).where(
+                Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED.value
+            )
+        )
+    )
+    rounds = list(edition.rounds)
+    index = next(i for i, r in enumerate(rounds) if r.id == round_.id)
+    if index == 0:
+        return accepted
+    return accepted & advanced_entry_ids(edition, rounds[index - 1])
+
+
+def advanced_entry_ids(edition: Edition, previous: Round) -> set[int]:
+    """Entries whose score in ``previous`` reaches its cutoff (module docstring)."""
+    totals = db.session.execute(
+        select(ScoreSheet.entry_id, func.sum(Score.points))
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .where(
+            ScoreSheet.round_id == previous.id,
+            ScoreSheet.status == SheetStatus.SUBMITTED.value,
+        )
+        .group_by(ScoreSheet.id, ScoreSheet.entry_id)
+    )
+    by_entry: dict[int, list[Decimal]] = defaultdict(list)
+    for entry_id, total in totals:
+        by_entry[entry_id].append(Decimal(total))
+    panel = dict(
+        db.session.execute(
+            select(PanelScore.entry_id, PanelScore.score).where(PanelScore.round_id == previous.id)
+        ).all()
+    )
+    out = set()
+    for entry_id, sheet_totals in by_entry.items():
+        if len(sheet_totals) < edition.judges_per_entry:
+            continue
+        mean = sum(sheet_totals, Decimal(0)) / len(sheet_totals)
+        score = panel.get(entry_id, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        if previous.cutoff is None or score >= previous.cutoff:
+            out.add(entry_id)
+    return out
+
+
+# --- Panels ----------------------------------------------------------------------------------
+
+
+def get_panel(edition: Edition, field: EditionField, round_: Round) -> Panel | None:
+    """The panel of ``field`` in ``round_``, if any."""
+    return db.session.scalars(
+        select(Panel).where(
+            Panel.edition_id == edition.id, Panel.field_id == field.id, Panel.round_id == round_.id
+        )
+    ).first()
+
+
+def ensure_panel(edition: Edition, field: EditionField, round_: Round, actor) -> Panel:
+    """The panel of ``field`` in ``round_``, created (audited) when absent. Flushes."""
+    panel = get_panel(edition, field, round_)
+    if panel is None:
+        panel = Panel(edition_id=edition.id, field_id=field.id, round_id=round_.id)
+        db.session.add(panel)
+        db.session.flush()
+        record(
+            actor, "judging.panel_create", "panel", panel.id, field=field.code, round=round_.code
+        )
+    return panel
+
+
+def ensure_judge(user: User) -> None:
+    """Raise :class:`JudgingError` unless ``user`` holds the judge role."""
+    if not user.has_role(Role.JUDGE):
+        raise JudgingError(_("%(email)s không phải tài khoản giám khảo.", email=user.email))
+
+
+def add_judges(panel: Panel, judges: list[User], actor) -> list[User]:
+    """Put ``judges`` on ``panel`` (those already on it are left alone); return the ones
+    added. Every judge must hold the judge role. Audited; flushes."""
+    for judge in judges:
+        ensure_judge(judge)
+    present = set(panel.judge_ids)
+    added = []
+    for judge in judges:
+        if judge.id in present:
+            continue
+        panel.members.append(PanelMember(judge_id=judge.id, added_by_id=getattr(actor, "id", None)))
+        present.add(judge.id)
+        added.append(judge)
+    if added:
+        db.session.flush()
+        record(actor, "judging.panel_add", "panel", panel.id, judges=[j.email for j in added])
+    return added
+
+
+def set_chair(panel: Panel, judge: User | None, actor) -> None:
+    """Name ``judge`` (a member of the panel) chair of ``panel``; None: no chair. Audited."""
+    if judge is not None and judge.id not in panel.judge_ids:
+        raise JudgingError(_("Chủ tịch tiểu ban phải là thành viên của tiểu ban."))
+    panel.chair_id = judge.id if judge is not None else None
+    db.session.flush()
+    record(actor, "judging.panel_chair", "panel", panel.id, chair=judge.email if judge else None)
+
+
+def panels_of_round(edition: Edition, round_: Round) -> dict[int, list[int]]:
+    """``{field id: [judge id, …]}`` for the panels of ``round_`` (one query)."""
+    rows = db.session.execute(
+        select(Panel.field_id, PanelMember.judge_id)
+        .join(PanelMember, PanelMember.panel_id == Panel.id)
+        .where(Panel.edition_id == edition.id, Panel.round_id == round_.id)
+    )
+    out: dict[int, list[int]] = defaultdict(list)
+    for field_id, judge_id in rows:
+        out[field_id].append(judge_id)
+    return dict(out)
+
+
+# --- Panel score (RULES.md §5.2) ----------------------------------------------------------------
+
+
+def set_panel_score(
+    edition: Edition, round_: Round, entry: Entry, score, reason: str, actor, now=None
+) -> PanelScore | None:
+    """Record (or replace) the organizer's panel score of ``entry`` in ``round_``, with a
+    reason; ``score`` None removes it. 0 … 100, at most 2 decimals. Audited; flushes."""
+    from ..entries.access import ensure_organizer
+    from ..timeutil import utcnow
+
+    ensure_organizer(actor)
+    existing = db.session.scalars(
+        select(PanelScore).where(PanelScore.round_id == round_.id, PanelScore.entry_id == entry.id)
+    ).first()
+    old = str(existing.score) if existing is not None else None
+    reason = (reason or "").strip()
+    if not reason:
+        raise JudgingError(_("Hãy ghi lý do của điểm hội đồng."))
+    if score is None:
+        if existing is not None:
+            db.session.delete(existing)
+    else:
+        try:
+            score = Decimal(str(score).strip().replace(",", "."))
+            valid = score.is_finite() and 0 <= score <= 100
+            valid = valid and score == score.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            valid = False
+        if not valid:
+            raise JudgingError(_("Điểm hội đồng phải từ 0 đến 100, tối đa 2 chữ số thập phân."))
+        if existing is None:
+            existing = PanelScore(edition_id=edition.id, round_id=round_.id, entry_id=entry.id)
+            db.session.add(existing)
+        existing.score, existing.reason = score, reason
+        existing.by_id, existing.at = actor.id, now or utcnow()
+    db.session.flush()
+    record(
+        actor,
+        "judging.panel_score",
+        "entry",
+        entry.id,
+        round=round_.code,
+        old=old,
+        new=None if score is None else str(score),
+        reason=reason,
+    )
+    return existing if score is not None else None

@@ -1,0 +1,71 @@
+"""An edition (and one of its rounds) as the ranking engine's ``RankingConfig``.
+
+* Criteria: the active criteria (not retired), in criteria order; a retired criterion's old
+  points are not counted (``compile`` aggregates only the criteria given here), so a sheet
+  total is always the sum over the criteria a current sheet shows.
+* Tie-break: ``Edition.tiebreak_order()`` (tie-break positions first, then criteria order).
+* Fields and boards in edition order; prize levels highest first (``position`` order).
+* Round: the last round of the edition (highest position) gives prizes; an earlier round is
+  preliminary and passes entries scoring ≥ its cutoff. A preliminary round without a cutoff
+  passes every ranked entry (cutoff 0), as judging's ``round_entry_ids`` does for the next
+  round's members, so both agree on who advanced.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..contests.models import Edition, Round
+from .ranking import Criterion, PrizeLevel, RankingConfig, RoundSpec
+
+#: The cutoff of a preliminary round that names none: every ranked entry advances.
+NO_CUTOFF = Decimal(0)
+
+
+def ordered_rounds(edition: Edition) -> list[Round]:
+    """The edition's rounds in order (position, then id)."""
+    return sorted(edition.rounds, key=lambda r: (r.position, r.id))
+
+
+def is_last_round(edition: Edition, round_: Round) -> bool:
+    """True when ``round_`` is the edition's last round (the one that gives prizes)."""
+    return ordered_rounds(edition)[-1].id == round_.id
+
+
+def previous_round(edition: Edition, round_: Round) -> Round | None:
+    """The round before ``round_``, or None for the first round."""
+    rounds = ordered_rounds(edition)
+    index = next(i for i, r in enumerate(rounds) if r.id == round_.id)
+    return rounds[index - 1] if index else None
+
+
+def round_spec(edition: Edition, round_: Round) -> RoundSpec:
+    """The engine's round: last (prizes) or preliminary (cutoff, 0 when none is set)."""
+    if is_last_round(edition, round_):
+        return RoundSpec(last=True, cutoff=round_.cutoff)
+    cutoff = NO_CUTOFF if round_.cutoff is None else round_.cutoff
+    return RoundSpec(last=False, cutoff=cutoff)
+
+
+def config_from_edition(edition: Edition, round_: Round) -> RankingConfig:
+    """The ``RankingConfig`` of ``edition`` for ranking ``round_`` (module docstring)."""
+    criteria = edition.active_criteria
+    return RankingConfig(
+        criteria=tuple(Criterion(code=c.code, max_points=c.max_points) for c in criteria),
+        fields=tuple(f.code for f in sorted(edition.fields, key=lambda f: (f.position, f.id))),
+        boards=tuple(b.code for b in sorted(edition.boards, key=lambda b: (b.position, b.id))),
+        prizes=tuple(
+            PrizeLevel(
+                code=p.code,
+                min_score=p.min_score,
+                quota=p.quota,
+                scope=p.scope,
+                automatic=bool(p.automatic),
+            )
+            for p in sorted(edition.prizes, key=lambda p: (p.position, p.id))
+        ),
+        judges_per_entry=edition.judges_per_entry,
+        discrepancy_threshold=edition.discrepancy_threshold,
+        tiebreak=tuple(c.code for c in edition.tiebreak_order()),
+        round=round_spec(edition, round_),
+    )
