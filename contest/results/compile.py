@@ -30,6 +30,7 @@ Everything is flushed, never committed (the job runner commits).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -338,14 +339,33 @@ def compile_round(
     return CompileOutcome(run, True, summarize(run, True, summary_rows))
 
 
+_ROW_COLUMNS = (
+    "run_id",
+    "entry_id",
+    "position",
+    "entry_code",
+    "field_code",
+    "board_code",
+    "group_key",
+    "rank",
+    "score",
+    "prize_code",
+    "flags",
+    "explanation",
+)
+
+
 def write_rows(
     run: ResultsRun,
     results: tuple[EntryResult, ...],
     entry_ids: dict[str, int],
     report: ProgressFn,
 ) -> None:
-    """Bulk-insert the run's rows, ``CHUNK`` at a time, in results-file order."""
+    """Insert the run's rows, ``CHUNK`` at a time, in results-file order, inside the current
+    transaction (PostgreSQL: ``COPY``, several times faster than row-by-row INSERTs)."""
     total = len(results) or 1
+    connection = db.session.connection()
+    use_copy = connection.dialect.name == "postgresql"
     for start in range(0, len(results), CHUNK):
         chunk = [
             {
@@ -364,6 +384,20 @@ def write_rows(
             }
             for i, r in enumerate(results[start : start + CHUNK])
         ]
-        db.session.execute(insert(ResultRow), chunk)
+        if use_copy:
+            _copy_rows(connection, chunk)
+        else:
+            db.session.execute(insert(ResultRow), chunk)
         done = start + len(chunk)
         report(60 + 40 * done // total - 1, 100)
+
+
+def _copy_rows(connection, chunk: list[dict[str, Any]]) -> None:
+    """``COPY`` rows into results_rows on the session's own connection (same transaction)."""
+    columns = ", ".join(_ROW_COLUMNS)
+    sql = f"COPY {ResultRow.__tablename__} ({columns}) FROM STDIN"  # noqa: S608 - constants
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in chunk:
+            values = [row[name] for name in _ROW_COLUMNS]
+            values[-1] = json.dumps(values[-1], ensure_ascii=False)
+            copy.write_row(values)
