@@ -22,7 +22,8 @@ In the same run it times:
 It prints both, their ratio (target: compile ≤ 5× the aggregate), the process's peak RSS
 (``getrusage``) and the peak during the first compile alone (``VmHWM`` reset before it), and
 a breakdown of one more compile done phase by phase and rolled back: the compile's own
-aggregate query (raw rows), building the engine's inputs, the engine, writing the run's rows.
+aggregate query (raw rows), the checked engine inputs, the fingerprint alone (what an
+unchanged re-compile costs before it returns), the engine, writing the run's rows (COPY).
 The database is dropped at the end unless ``--keep``.
 
     .venv/bin/python bench/compile_national.py                 # 100,000 entries
@@ -274,15 +275,16 @@ def compile_job(edition_id: int, round_id: int) -> tuple[float, dict]:
 
 
 def phases(edition_id: int, round_id: int) -> dict[str, float]:
-    """One more compile, phase by phase, rolled back: seconds per phase."""
+    """One more compile, phase by phase as ``compile_round`` runs them, rolled back: seconds
+    per phase."""
     from sqlalchemy import select
 
     from contest.contests.models import Edition, Round
     from contest.extensions import db
-    from contest.results.compile import aggregate_query, stream_aggregates, write_rows
+    from contest.results.compile import _driver_rows, aggregate_query, stream_checked, write_rows
     from contest.results.config_from_edition import config_from_edition
     from contest.results.models import ResultsRun
-    from contest.results.ranking import ENGINE_VERSION, run_round
+    from contest.results.ranking import ENGINE_VERSION, collector_paused, fingerprint, run_round
 
     out: dict[str, float] = {}
     db.session.remove()
@@ -291,36 +293,42 @@ def phases(edition_id: int, round_id: int) -> dict[str, float]:
     config = config_from_edition(edition, round_)
     by_code = {c.code: c.id for c in edition.active_criteria}
     ids = [by_code[c] for c in config.criterion_codes]
-    t = time.perf_counter()
-    rows = db.session.execute(aggregate_query(edition, round_, ids)).all()
-    out["aggregate query, raw rows"] = time.perf_counter() - t
-    del rows
-    entry_ids: dict[str, int] = {}
-    t = time.perf_counter()
-    aggregates = list(stream_aggregates(edition, round_, config, entry_ids))
-    out["query + EntryAggregate objects"] = time.perf_counter() - t
-    t = time.perf_counter()
-    ranking = run_round(config, aggregates)
-    out["engine (run_round)"] = time.perf_counter() - t
-    number = db.session.scalar(
-        select(ResultsRun.number).where(ResultsRun.round_id == round_id).limit(1)
-    )
-    run = ResultsRun(
-        edition_id=edition_id,
-        round_id=round_id,
-        number=(number or 0) + 1000,
-        fingerprint=ranking.fingerprint,
-        engine_version=ENGINE_VERSION,
-        has_boards=config.has_boards,
-        last_round=config.round.last,
-        entry_count=len(ranking.results),
-    )
-    t = time.perf_counter()
-    db.session.add(run)
-    db.session.flush()
-    write_rows(run, ranking.results, entry_ids, lambda *a, **k: None)
-    db.session.flush()
-    out["write rows (bulk INSERT)"] = time.perf_counter() - t
+    with collector_paused():
+        t = time.perf_counter()
+        rows = list(_driver_rows(aggregate_query(edition, round_, ids)))
+        out["aggregate query, raw rows"] = time.perf_counter() - t
+        del rows
+        entry_ids: dict[str, int] = {}
+        t = time.perf_counter()
+        listed = list(stream_checked(edition, round_, config, entry_ids))
+        out["query + checked engine inputs"] = time.perf_counter() - t
+        t = time.perf_counter()
+        fingerprint(config, listed)
+        out["fingerprint alone (unchanged path)"] = time.perf_counter() - t
+        t = time.perf_counter()
+        ranking = run_round(config, listed)
+        out["engine (run_round)"] = time.perf_counter() - t
+        number = db.session.scalar(
+            select(ResultsRun.number).where(ResultsRun.round_id == round_id).limit(1)
+        )
+        run = ResultsRun(
+            edition_id=edition_id,
+            round_id=round_id,
+            number=(number or 0) + 1000,
+            fingerprint=ranking.fingerprint,
+            engine_version=ENGINE_VERSION,
+            has_boards=config.has_boards,
+            last_round=config.round.last,
+            entry_count=len(ranking.results),
+        )
+        t = time.perf_counter()
+        cpu = time.process_time()
+        db.session.add(run)
+        db.session.flush()
+        write_rows(run, ranking.results, entry_ids, lambda *a, **k: None)
+        db.session.flush()
+        out["write rows (COPY)"] = time.perf_counter() - t
+        out["  of which client CPU"] = time.process_time() - cpu
     db.session.rollback()
     db.session.remove()
     return out

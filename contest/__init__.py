@@ -100,6 +100,7 @@ def _init_extensions(app: Flask) -> None:
     from . import mail, models  # noqa: F401
     from .accounts import session_auth
     from .jobs import tasks  # noqa: F401
+    from .judging import tasks as judging_tasks  # noqa: F401
 
     session_auth.init(app)
 
@@ -114,7 +115,10 @@ def _register_blueprints(app: Flask) -> None:
     from .entries.views_entrant import bp as entries_bp
     from .entries.views_intake import bp as intake_bp
     from .jobs.views import bp as jobs_bp
+    from .judging.views_judge import bp as judge_bp
+    from .judging.views_organizer import bp as judging_bp
     from .main.views import bp as main_bp
+    from .results.views import bp as results_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -126,3 +130,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(entries_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(district_bp)
+    app.register_blueprint(judging_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(judge_bp)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from celery.signals import worker_ready
 from flask import Flask
 
@@ -86,6 +87,8 @@ def celery_init_app(app: Flask) -> Celery:
                 "schedule": SWEEP_EVERY,
                 "options": {"expires": SWEEP_EVERY - 5},  # no pile-up while workers are down
             },
+            # Judges with sheets due: at most one e-mail a day each (contest.judging.reminders).
+            "judging-remind": {"task": "judging.remind", "schedule": crontab(minute=0, hour=8)},
         },
     )
     celery_app.set_default()

@@ -24,3 +24,4 @@ from .judging.models import (  # noqa: F401
     ScoreSheet,
 )
 from .results.models import ResultRow, ResultsRun  # noqa: F401
+from .results.models_decisions import PrizeDecision  # noqa: F401

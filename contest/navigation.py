@@ -40,6 +40,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("intake.index", _l("Bài dự thi"), (Role.ORGANIZER,), "nav-intake"),
     NavItem("areas.index", _l("Địa bàn"), (Role.ORGANIZER,), "nav-areas"),
     NavItem("accounts.invite", _l("Lời mời"), (Role.ORGANIZER,), "nav-invite"),
+    NavItem("results.index", _l("Kết quả"), (Role.ORGANIZER,), "nav-results"),
+    NavItem("judging.index", _l("Chấm thi"), (Role.ORGANIZER,), "nav-judging"),
     NavItem("jobs.index", _l("Tác vụ nền"), (Role.ORGANIZER,), "nav-jobs"),
     NavItem("main.coordinator_home", _l("Địa bàn của tôi"), (Role.COORDINATOR,), "nav-coordinator"),
     NavItem("district.index", _l("Bài dự thi của địa bàn"), (Role.COORDINATOR,), "nav-district"),

@@ -166,3 +166,13 @@ def login(client):
 # Browser fixtures live in one place so that every browser test shares one Chromium (two
 # Playwright sync sessions in one process collide).
 from tests.browser_support import chromium, live_server, page, phone_page  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_guard_reset():
+    """Some tests run Celery worker start-up code in this process, which sets Celery's global
+    "joining a result would block" guard; reset it so a later eager ``.get()`` is allowed."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield

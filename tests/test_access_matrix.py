@@ -150,6 +150,47 @@ MATRIX: dict[str, Spec] = {
         f"district.{name}": only("coordinator")
         for name in ("index", "export", "detail", "dashboard")
     },
+    # results (organizers): the review page, compile, manual prize decisions
+    "results.index": only(*ORGANIZERS),
+    "results.review": only(*ORGANIZERS),
+    "results.job_review": only(*ORGANIZERS, ok=404),  # the world's job is not a compile
+    "results.compile_round": post_only(*ORGANIZERS),
+    "results.decide": post_only(*ORGANIZERS),
+    "results.withdraw": post_only(*ORGANIZERS),
+    # the judge's pages: the world's entry is not assigned to the judge (404 for them)
+    "judge.entry": only("judge", ok=404),
+    "judge.sheet": only("judge", ok=404),
+    "judge.autosave": only("judge", get=False, judge=404),
+    # the organizer's judging pages (the world's entry is submitted, not in the round)
+    **{
+        f"judging.{name}": only(*ORGANIZERS)
+        for name in (
+            "index",
+            "panels",
+            "conflicts",
+            "assignment",
+            "progress_page",
+            "entry_sheets",
+            "import_scores",
+            "export",
+            "paper_sheets",
+        )
+    },  # fmt: skip
+    **{
+        f"judging.{name}": post_only(*ORGANIZERS)
+        for name in (
+            "add_panel_judges",
+            "invite_judge",
+            "set_panel_chair",
+            "remove_panel_judge",
+            "add_conflict",
+            "auto_assign",
+            "assign",
+            "bulk_assign",
+            "unassign",
+            "reopen_sheet",
+        )
+    },  # fmt: skip
 }
 
 
@@ -179,6 +220,7 @@ def world(app, users):
         "token_id": 1,
         "direction": "up",
         "entry_id": entry.id,
+        "round_id": edition.rounds[0].id,
         "attachment_id": 999999,
         "kind": "description",
     }

@@ -188,6 +188,37 @@ def assign_entries_to_judge(edition, round_, judge: User, entries: list[Entry], 
     return assign_pairs(edition, round_, [(e, judge) for e in entries], actor)
 
 
+def assign_entries_where_allowed(
+    edition, round_, judge: User, entries: list[Entry], actor
+) -> tuple[list[Assignment], list[str]]:
+    """Bulk manual assignment for one judge: assign every entry of ``entries`` the judge may
+    judge; each entry that is conflicted or not in the round is refused with its reason
+    (Vietnamese lines, returned) while the others are assigned. Audited; flushes."""
+    ensure_judge(judge)
+    members = round_entry_ids(edition, round_)
+    index = ConflictIndex(edition.id, [judge.id], [e.id for e in entries])
+    allowed, refused = [], []
+    for entry in entries:
+        reasons = index.of(judge.id, entry.id)
+        if entry.id not in members:
+            refused.append(
+                _("Hồ sơ %(code)s không thuộc vòng chấm này.", code=entry.code or entry.id)
+            )
+        elif reasons:
+            refused.append(
+                _(
+                    "%(judge)s không được chấm hồ sơ %(code)s: %(why)s",
+                    judge=judge.display_name,
+                    code=entry.code,
+                    why="; ".join(str(r) for r in reasons),
+                )
+            )
+        else:
+            allowed.append(entry)
+    created = assign_entries_to_judge(edition, round_, judge, allowed, actor) if allowed else []
+    return created, refused
+
+
 def unassign(round_: Round, pairs: Iterable[tuple[int, int]], actor, reason: str = "") -> int:
     """Remove the assignments ``(entry id, judge id)`` and their draft sheets. A pair with a
     submitted sheet is refused (reopen or void it first). Audited; returns how many went."""

@@ -84,8 +84,10 @@ def coordinator_home():
 @bp.get("/judge/")
 @role_required(Role.JUDGE)
 def judge_home():
-    """Judge's home page."""
-    return render_template("main/judge_home.html")
+    """Judge's home page: assigned entries per round with status, progress and deadline."""
+    from ..judging.views_judge import assigned_groups
+
+    return render_template("main/judge_home.html", groups=assigned_groups(current_user))
 
 
 @bp.get("/my/")

@@ -12,18 +12,21 @@
    entries; a later round ranks the accepted entries flagged ADVANCED in the latest run of the
    round before (none → ``CompileError`` "compile that round first").
 3. **Aggregate** in ONE query (``aggregate_query``): per submitted sheet of the round its
-   total and per-criterion points (conditional aggregation per criterion id), then per entry
-   the sheet count, the per-criterion sums and the smallest and largest sheet total, joined to
-   the entry's field, board and panel score. Points are summed as integers (half points,
-   ``CAST(points * 2 AS INTEGER)``) and the panel score read in hundredths, so no float ever
-   enters (SQLite keeps NUMERIC as REAL). Rows are streamed (``yield_per``); only one small
-   ``EntryAggregate`` per entry is kept, never a score row as an ORM object.
-4. **Rank** with the engine (``run_round``): results in file order and the inputs' fingerprint.
-5. **Write**, unless the latest run of the round has the same fingerprint (same inputs and
-   engine → identical rows: the existing run is returned, ``created=False``, nothing written;
-   the CLI says "unchanged, run N"). Otherwise run N+1 and all its rows are bulk-inserted in
-   the caller's transaction: the job commits them together with its ``succeeded`` status, so a
-   run is visible complete or not at all.
+   points per criterion (``sum(points) FILTER (WHERE criterion_id = …)``, doubled and cast to
+   an integer: half points) and their sum, the sheet total; then per entry the sheet count,
+   the per-criterion sums and the smallest and largest sheet total, joined to the entry's
+   field, board and panel score (in hundredths), so no float ever enters (SQLite keeps
+   NUMERIC as REAL; halves are exact there). The rows are read with the raw driver cursor
+   (plain tuples of ints and codes) and checked as integers by the engine (``check_units``);
+   one small ``EntryAggregate`` per entry is kept, never a score row.
+4. **Fingerprint** the inputs (the engine's ``fingerprint``, same canonical form) and, when
+   the latest run of the round has the same one, return it before ranking anything.
+5. **Rank** with the engine (``run_round``): results in file order and the inputs' fingerprint.
+6. **Write** (the fingerprint differs: same inputs and engine would give identical rows, so
+   step 4 returned the existing run, ``created=False``, nothing written; the CLI says
+   "unchanged, run N"): run N+1 and all its rows are bulk-inserted in the caller's
+   transaction (PostgreSQL: one ``COPY`` stream): the job commits them together with its
+   ``succeeded`` status, so a run is visible complete or not at all.
 
 Everything is flushed, never committed (the job runner commits).
 """
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, case, cast, func, insert, literal, select, text
+from sqlalchemy import Integer, and_, cast, func, insert, literal, select, text
 from sqlalchemy.sql import Select
 
 from ..contests.models import Board, Edition, EditionField, Round
@@ -46,8 +49,19 @@ from ..extensions import db
 from ..judging.models import PanelScore, Score, ScoreSheet, SheetStatus
 from .config_from_edition import config_from_edition, previous_round
 from .models import ResultRow, ResultsRun
-from .ranking import ENGINE_VERSION, EntryAggregate, EntryResult, RankingConfig, run_round
-from .ranking_inputs import decimal_from_units
+from .ranking import (
+    ENGINE_VERSION,
+    CheckedEntry,
+    EntryAggregate,
+    EntryResult,
+    HalfPointDecimals,
+    RankingConfig,
+    check_units,
+    collector_paused,
+    fingerprint,
+    run_round,
+)
+from .run_text import copy_text, json_code, json_codes, json_number, level_texts
 
 #: First key of the PostgreSQL advisory lock (the second is the round id).
 LOCK_NAMESPACE = 0x7265
@@ -116,25 +130,21 @@ def member_condition(edition: Edition, round_: Round):
 
 
 def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -> Select:
-    """The one set-based query of step 3: a row per member entry, ordered by code.
+    """The one set-based query of step 3: a row per member entry, in no particular order (the
+    engine sorts by code).
 
     Columns: entry id, code, field code, board code, sheet count (NULL = no sheet), the
     smallest and largest sheet total and one sum per criterion (``c0``, ``c1``, … in the given
     order), all in half points, and the panel score in hundredths (NULL = none).
     """
-    halves = cast(Score.points * 2, Integer)
     per_criterion = [
-        func.coalesce(func.sum(case((Score.criterion_id == cid, halves), else_=0)), 0).label(
-            f"c{i}"
-        )
+        func.coalesce(
+            cast(2 * func.sum(Score.points).filter(Score.criterion_id == cid), Integer), 0
+        ).label(f"c{i}")
         for i, cid in enumerate(criterion_ids)
     ]
     sheet = (
-        select(
-            ScoreSheet.entry_id.label("entry_id"),
-            func.coalesce(func.sum(halves), 0).label("total"),
-            *per_criterion,
-        )
+        select(ScoreSheet.entry_id.label("entry_id"), *per_criterion)
         .select_from(ScoreSheet)
         .outerjoin(
             Score, and_(Score.sheet_id == ScoreSheet.id, Score.criterion_id.in_(criterion_ids))
@@ -143,12 +153,13 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
         .group_by(ScoreSheet.id, ScoreSheet.entry_id)
         .subquery("sheet")
     )
+    total = sum((sheet.c[f"c{i}"] for i in range(1, len(criterion_ids))), sheet.c.c0)
     per_entry = (
         select(
             sheet.c.entry_id,
             func.count().label("n"),
-            func.min(sheet.c.total).label("low"),
-            func.max(sheet.c.total).label("high"),
+            func.min(total).label("low"),
+            func.max(total).label("high"),
             *[func.sum(sheet.c[f"c{i}"]).label(f"c{i}") for i in range(len(criterion_ids))],
         )
         .group_by(sheet.c.entry_id)
@@ -175,40 +186,61 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
             PanelScore, and_(PanelScore.round_id == round_.id, PanelScore.entry_id == Entry.id)
         )
         .where(member_condition(edition, round_))
-        .order_by(Entry.code)
     )
 
 
-def _half(value: int) -> Any:
-    """Half points (an int) → exact Decimal points with one decimal."""
-    return decimal_from_units(int(value) * 5, 1)
+def _driver_rows(stmt: Select) -> Iterator[tuple]:
+    """Run ``stmt`` on the session's connection with the raw driver cursor (plain tuples, no
+    ORM or Core row processing: the columns are ints and short strings), ``CHUNK`` at a time."""
+    connection = db.session.connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
+    finally:
+        cursor.close()
 
 
-def stream_aggregates(
+def stream_checked(
     edition: Edition, round_: Round, config: RankingConfig, entry_ids: dict[str, int]
-) -> Iterator[EntryAggregate]:
-    """The round's ``EntryAggregate`` rows from ``aggregate_query``, streamed; fills
-    ``entry_ids`` (code → id) for writing the run."""
+) -> Iterator[CheckedEntry]:
+    """The round's entries from ``aggregate_query`` as the engine's checked entries
+    (``check_units``: the integers are checked as such, never parsed back from Decimals),
+    streamed; fills ``entry_ids`` (code → id) for writing the run."""
     by_code = {c.code: c.id for c in edition.active_criteria}
-    codes = list(config.criterion_codes)
-    stmt = aggregate_query(edition, round_, [by_code[c] for c in codes])
-    rows = db.session.execute(stmt, execution_options={"yield_per": CHUNK})
-    for row in rows:
+    stmt = aggregate_query(edition, round_, [by_code[c] for c in config.criterion_codes])
+    decimals = HalfPointDecimals()
+    for row in _driver_rows(stmt):
         entry_id, code, field_code, board_code, n, low, high, *sums, panel = row
         if not code:
             raise CompileError(_("Hồ sơ số %(id)d được chấp nhận nhưng chưa có mã.", id=entry_id))
         entry_ids[code] = entry_id
         n = int(n or 0)
-        yield EntryAggregate(
-            code=code,
-            field=field_code,
-            board=board_code,
-            sheet_count=n,
-            criterion_sums={c: _half(s or 0) for c, s in zip(codes, sums, strict=True)},
-            min_total=_half(low) if n else None,
-            max_total=_half(high) if n else None,
-            panel_score=None if panel is None else decimal_from_units(int(panel), 2),
+        yield check_units(
+            config,
+            code,
+            field_code,
+            board_code,
+            n,
+            tuple(int(s or 0) for s in sums),
+            int(low) if n else None,
+            int(high) if n else None,
+            None if panel is None else int(panel),
+            decimals,
         )
+
+
+def stream_aggregates(
+    edition: Edition, round_: Round, config: RankingConfig, entry_ids: dict[str, int]
+) -> Iterator[EntryAggregate]:
+    """The round's ``EntryAggregate`` rows by code (``stream_checked`` without the integers)."""
+    checked = stream_checked(edition, round_, config, entry_ids)
+    yield from sorted((c.agg for c in checked), key=lambda agg: agg.code)
 
 
 def lock_round(round_: Round) -> None:
@@ -223,49 +255,28 @@ def lock_round(round_: Round) -> None:
         raise CompileBusy(_("Vòng %(round)s đang được tổng hợp ở nơi khác.", round=round_.code))
 
 
-def _text(value: Any) -> Any:
-    """A Decimal as its exact text for JSON; other values unchanged."""
-    return None if value is None else str(value)
-
-
-def explanation_json(result: EntryResult) -> dict[str, Any]:
-    """The engine's explanation as small JSON (numbers as exact texts, empty parts left out)."""
+def explanation_json(result: EntryResult) -> str:
+    """The engine's explanation as small JSON text (numbers as exact texts, empty parts left
+    out): exactly what ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` writes
+    for the same dict (keys in this order), built directly: 100,000 rows per national
+    compile, and compact text is ≈ 10 % less for the server to parse and store."""
     e = result.explanation
-    data: dict[str, Any] = {
-        "sheets": e.sheet_count,
-        "required": e.judges_required,
-        "sums": {c: str(v) for c, v in e.criterion_sums.items()},
-        "computed": _text(e.computed_score),
-        "min": _text(e.min_total),
-        "max": _text(e.max_total),
-    }
+    sums = ",".join(f'{json_code(c)}:"{v}"' for c, v in e.criterion_sums.items())
+    text = (
+        f'{{"sheets":{e.sheet_count},"required":{e.judges_required},"sums":{{{sums}}},'
+        f'"computed":{json_number(e.computed_score)},"min":{json_number(e.min_total)},'
+        f'"max":{json_number(e.max_total)}'
+    )
     if e.panel_score is not None:
-        data["panel"] = str(e.panel_score)
-        data["panel_ignored"] = e.panel_ignored
+        ignored = "true" if e.panel_ignored else "false"
+        text += f',"panel":"{e.panel_score}","panel_ignored":{ignored}'
     if e.tied_with:
-        data["tied_with"] = list(e.tied_with)
+        text += f',"tied_with":{json_codes(e.tied_with)}'
     if e.cutoff is not None:
-        data["cutoff"] = str(e.cutoff)
+        text += f',"cutoff":"{e.cutoff}"'
     if e.levels:
-        data["levels"] = [
-            {
-                k: v
-                for k, v in (
-                    ("level", lv.level),
-                    ("outcome", str(lv.outcome)),
-                    ("band", _text(lv.band)),
-                    ("quota", lv.quota),
-                    ("scope", str(lv.scope)),
-                    ("taken_before", lv.taken_before),
-                    ("slot_first", lv.slot_first),
-                    ("slot_last", lv.slot_last),
-                    ("tied_with", list(lv.tied_with) or None),
-                )
-                if v is not None
-            }
-            for lv in e.levels
-        ]
-    return data
+        text += ',"levels":' + level_texts.levels(e.levels)
+    return text + "}"
 
 
 def summarize(run: ResultsRun, created: bool, rows: list[tuple[str | None, str]]) -> dict:
@@ -311,29 +322,32 @@ def compile_round(
     config = config_from_edition(edition, round_)
     report(10, 100, _("Đang tổng hợp điểm…"))
     entry_ids: dict[str, int] = {}
+    latest = latest_run(round_)
     try:
-        ranking = run_round(config, stream_aggregates(edition, round_, config, entry_ids))
+        with collector_paused():  # 100,000 small objects, no cycles
+            listed = list(stream_checked(edition, round_, config, entry_ids))
+            if latest is not None and latest.fingerprint == fingerprint(config, listed):
+                return CompileOutcome(latest, False, summarize(latest, False, _run_rows(latest)))
+            ranking = run_round(config, listed)
+            del listed
+            report(60, 100, _("Đã xếp hạng %(n)d hồ sơ; đang ghi kết quả…", n=len(ranking.results)))
+            run = ResultsRun(
+                edition_id=edition.id,
+                round_id=round_.id,
+                number=(latest.number + 1) if latest else 1,
+                fingerprint=ranking.fingerprint,
+                engine_version=ENGINE_VERSION,
+                has_boards=config.has_boards,
+                last_round=config.round.last,
+                entry_count=len(ranking.results),
+                created_by_id=created_by_id,
+                job_id=job_id,
+            )
+            db.session.add(run)
+            db.session.flush()
+            write_rows(run, ranking.results, entry_ids, report)
     except ValueError as exc:  # data the engine refuses (e.g. an entry without its board)
         raise CompileError(_("Dữ liệu không hợp lệ: %(e)s", e=str(exc))) from exc
-    report(60, 100, _("Đã xếp hạng %(n)d hồ sơ; đang ghi kết quả…", n=len(ranking.results)))
-    latest = latest_run(round_)
-    if latest is not None and latest.fingerprint == ranking.fingerprint:
-        return CompileOutcome(latest, False, summarize(latest, False, _run_rows(latest)))
-    run = ResultsRun(
-        edition_id=edition.id,
-        round_id=round_.id,
-        number=(latest.number + 1) if latest else 1,
-        fingerprint=ranking.fingerprint,
-        engine_version=ENGINE_VERSION,
-        has_boards=config.has_boards,
-        last_round=config.round.last,
-        entry_count=len(ranking.results),
-        created_by_id=created_by_id,
-        job_id=job_id,
-    )
-    db.session.add(run)
-    db.session.flush()
-    write_rows(run, ranking.results, entry_ids, report)
     db.session.flush()
     summary_rows = [(r.prize, ";".join(r.flags)) for r in ranking.results]
     return CompileOutcome(run, True, summarize(run, True, summary_rows))
@@ -355,49 +369,78 @@ _ROW_COLUMNS = (
 )
 
 
+def _copy_line(run_id: int, position: int, r: EntryResult, entry_id: int) -> str:
+    """A run row as one COPY text line (``_ROW_COLUMNS`` order, no newline): the same values
+    as ``_row_values``, the numbers written directly and only texts escaped."""
+    rank = "\\N" if r.rank is None else r.rank
+    score = "\\N" if r.score is None else r.score
+    return (
+        f"{run_id}\t{entry_id}\t{position}\t{copy_text(r.entry)}\t{copy_text(r.field)}\t"
+        f"{copy_text(r.board)}\t{copy_text('/'.join(r.group))}\t{rank}\t{score}\t"
+        f"{copy_text(r.prize)}\t{copy_text(';'.join(r.flags))}\t"
+        f"{copy_text(explanation_json(r))}"
+    )
+
+
+def _row_values(run_id: int, position: int, r: EntryResult, entry_id: int) -> tuple:
+    """A run row's values in ``_ROW_COLUMNS`` order (explanation as JSON text)."""
+    return (
+        run_id,
+        entry_id,
+        position,
+        r.entry,
+        r.field,
+        r.board,
+        "/".join(r.group),
+        r.rank,
+        r.score,
+        r.prize,
+        ";".join(r.flags),
+        explanation_json(r),
+    )
+
+
 def write_rows(
     run: ResultsRun,
     results: tuple[EntryResult, ...],
     entry_ids: dict[str, int],
     report: ProgressFn,
 ) -> None:
-    """Insert the run's rows, ``CHUNK`` at a time, in results-file order, inside the current
-    transaction (PostgreSQL: ``COPY``, several times faster than row-by-row INSERTs)."""
+    """Insert the run's rows in results-file order inside the current transaction, ``CHUNK``
+    rows at a time. PostgreSQL: ONE ``COPY … FROM STDIN`` stream in text format on the
+    session's connection, fed chunk by chunk, so the server stores a chunk while the next one
+    is formatted (the two cores work in parallel)."""
     total = len(results) or 1
     connection = db.session.connection()
-    use_copy = connection.dialect.name == "postgresql"
-    for start in range(0, len(results), CHUNK):
-        chunk = [
-            {
-                "run_id": run.id,
-                "entry_id": entry_ids[r.entry],
-                "position": start + i,
-                "entry_code": r.entry,
-                "field_code": r.field,
-                "board_code": r.board,
-                "group_key": "/".join(r.group),
-                "rank": r.rank,
-                "score": r.score,
-                "prize_code": r.prize,
-                "flags": ";".join(r.flags),
-                "explanation": explanation_json(r),
-            }
-            for i, r in enumerate(results[start : start + CHUNK])
-        ]
-        if use_copy:
-            _copy_rows(connection, chunk)
-        else:
-            db.session.execute(insert(ResultRow), chunk)
-        done = start + len(chunk)
-        report(60 + 40 * done // total - 1, 100)
-
-
-def _copy_rows(connection, chunk: list[dict[str, Any]]) -> None:
-    """``COPY`` rows into results_rows on the session's own connection (same transaction)."""
-    columns = ", ".join(_ROW_COLUMNS)
-    sql = f"COPY {ResultRow.__tablename__} ({columns}) FROM STDIN"  # noqa: S608 - constants
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in chunk:
-            values = [row[name] for name in _ROW_COLUMNS]
-            values[-1] = json.dumps(values[-1], ensure_ascii=False)
-            copy.write_row(values)
+    try:
+        if connection.dialect.name != "postgresql":
+            for start in range(0, len(results), CHUNK):
+                chunk = [
+                    dict(
+                        zip(
+                            _ROW_COLUMNS,
+                            _row_values(run.id, start + i, r, entry_ids[r.entry]),
+                            strict=True,
+                        )
+                    )
+                    for i, r in enumerate(results[start : start + CHUNK])
+                ]
+                for row in chunk:
+                    row["explanation"] = json.loads(row["explanation"])
+                db.session.execute(insert(ResultRow), chunk)
+                report(60 + 40 * (start + len(chunk)) // total - 1, 100)
+            return
+        columns = ", ".join(_ROW_COLUMNS)
+        sql = f"COPY {ResultRow.__tablename__} ({columns}) FROM STDIN"  # noqa: S608 - constants
+        driver = connection.connection.driver_connection
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            for start in range(0, len(results), CHUNK):
+                chunk = results[start : start + CHUNK]
+                lines = [
+                    _copy_line(run.id, start + i, r, entry_ids[r.entry])
+                    for i, r in enumerate(chunk)
+                ]
+                copy.write("\n".join(lines) + "\n")
+                report(60 + 40 * (start + len(chunk)) // total - 1, 100)
+    finally:
+        level_texts.clear()

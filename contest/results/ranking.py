@@ -53,6 +53,7 @@ from __future__ import annotations
 import gc
 import itertools
 import math
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,10 +78,12 @@ from .ranking_inputs import (
     listed_entries,
 )
 from .ranking_outputs import EntryResult, Explanation, Flag, LevelOutcome, Outcome
-from .ranking_prizes import award_prizes, in_ranking_order
+from .ranking_prizes import award_prizes
+from .ranking_units import HalfPointDecimals, check_units
 
 __all__ = [  # the engine's public API, importable from this one module
     "ENGINE_VERSION",
+    "CheckedEntry",
     "Criterion",
     "EntryAggregate",
     "EntryInput",
@@ -88,6 +91,7 @@ __all__ = [  # the engine's public API, importable from this one module
     "Explanation",
     "Flag",
     "GroupKey",
+    "HalfPointDecimals",
     "LevelOutcome",
     "Outcome",
     "PrizeLevel",
@@ -97,6 +101,8 @@ __all__ = [  # the engine's public API, importable from this one module
     "Scope",
     "Sheet",
     "aggregate",
+    "check_units",
+    "collector_paused",
     "fingerprint",
     "rank_round",
     "run_round",
@@ -144,9 +150,11 @@ class RankingRun:
     results: tuple[EntryResult, ...]
 
 
-def run_round(config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]) -> RankingRun:
+def run_round(
+    config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate | CheckedEntry]
+) -> RankingRun:
     """Check and aggregate the entries once, fingerprint them, and rank them."""
-    with _collector_paused():
+    with collector_paused():
         listed = listed_entries(config, entries)
         return RankingRun(fingerprint_checked(config, listed), _rank_checked(config, listed))
 
@@ -155,18 +163,20 @@ def rank_round(
     config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]
 ) -> tuple[EntryResult, ...]:
     """Apply RULES §5 to the round's entries; one result per listed entry, in file order."""
-    with _collector_paused():
+    with collector_paused():
         return _rank_checked(config, listed_entries(config, entries))
 
 
-def fingerprint(config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]) -> str:
+def fingerprint(
+    config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate | CheckedEntry]
+) -> str:
     """sha256 of the canonical inputs (see ``ranking_export.canonical_inputs``)."""
-    with _collector_paused():
+    with collector_paused():
         return fingerprint_checked(config, listed_entries(config, entries))
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a run allocates its many small objects.
 
     The engine creates no reference cycles, so nothing is lost; at 100,000 entries the
@@ -234,13 +244,16 @@ def _score_entries(config: RankingConfig, listed: list[CheckedEntry]) -> list[_W
         if spread_limit is not None and max_half - min_half > spread_limit:
             work.flags.add(Flag.DISCREPANCY.value)
         factor = scale // n
-        work.key = (-work.cents, *(-halves[i] * factor for i in order))
+        work.key = (-work.cents, *[-halves[i] * factor for i in order])
     return works
+
+
+_KEY = operator.attrgetter("key")
 
 
 def _tie_blocks(ordered: list[_Work]) -> Iterator[list[_Work]]:
     """Consecutive runs of equal ranking key in an ordered list."""
-    for _, block in itertools.groupby(ordered, key=lambda w: w.key):
+    for _, block in itertools.groupby(ordered, key=_KEY):
         yield list(block)
 
 
@@ -250,10 +263,16 @@ def _rank_groups(works: list[_Work]) -> dict[GroupKey, list[_Work]]:
     for work in works:
         if work.complete:
             members.setdefault(work.group, []).append(work)
-    groups = {key: in_ranking_order(ws) for key, ws in sorted(members.items())}
+    # ``works`` follow ``listed``, sorted by code, so a stable sort on the key alone gives
+    # ``in_ranking_order`` (key, then code) with cheaper comparisons.
+    groups = {key: sorted(ws, key=_KEY) for key, ws in sorted(members.items())}
     for ordered in groups.values():
         position = 0
         for block in _tie_blocks(ordered):
+            if len(block) == 1:  # untied: the usual case; tied_with stays ()
+                block[0].rank = position + 1
+                position += 1
+                continue
             codes = [w.agg.code for w in block]
             for work in block:
                 work.rank = position + 1

@@ -204,6 +204,21 @@ class RankingConfig:
         """Each criterion's maximum, counted in half points."""
         return {c.code: half_points(c.max_points, c.code) for c in self.criteria}
 
+    @cached_property
+    def max_half_list(self) -> tuple[int, ...]:
+        """Each criterion's maximum in half points, in edition order."""
+        return tuple(self.max_half_points.values())
+
+    @cached_property
+    def field_set(self) -> frozenset[str]:
+        """The field codes, for membership tests."""
+        return frozenset(self.fields)
+
+    @cached_property
+    def board_set(self) -> frozenset[str]:
+        """The board codes, for membership tests."""
+        return frozenset(self.boards)
+
     @property
     def has_boards(self) -> bool:
         """True when the edition splits fields into boards (ranking per field × board)."""
@@ -273,6 +288,32 @@ class EntryAggregate:
             value = getattr(self, name)
             if value is not None and type(value) is not Decimal:
                 _set(self, name, to_decimal(value, f"entry {self.code} {name}"))
+
+    @classmethod
+    def from_exact(
+        cls,
+        code: str,
+        field: str,
+        board: str | None,
+        sheet_count: int,
+        criterion_sums: dict[str, Decimal],
+        min_total: Decimal | None,
+        max_total: Decimal | None,
+        panel_score: Decimal | None,
+    ) -> EntryAggregate:
+        """The same aggregate for numbers that already are exact Decimals (``check_units``),
+        without ``__post_init__``'s normalisation (there is nothing to normalise)."""
+        agg = object.__new__(cls)
+        put = object.__setattr__
+        put(agg, "code", code)
+        put(agg, "field", field)
+        put(agg, "board", board)
+        put(agg, "sheet_count", sheet_count)
+        put(agg, "criterion_sums", criterion_sums)
+        put(agg, "min_total", min_total)
+        put(agg, "max_total", max_total)
+        put(agg, "panel_score", panel_score)
+        return agg
 
 
 def aggregate(entry: EntryInput, config: RankingConfig) -> EntryAggregate:
@@ -380,11 +421,18 @@ def listed_entries(
     """The checked listed entries (RULES §5.7: accepted only), sorted by code.
 
     ``EntryInput`` rows with another status are dropped; ``EntryAggregate`` rows are taken as
-    listed (the caller selects accepted entries). Entry codes must be unique.
+    listed (the caller selects accepted entries); ``CheckedEntry`` rows (``check_units``,
+    an earlier ``listed_entries``) are taken as already checked. Entry codes must be unique.
     """
     seen: set[str] = set()
     listed = []
     for entry in entries:
+        if type(entry) is CheckedEntry:
+            if entry.agg.code in seen:
+                raise ValueError(f"duplicate entry code {entry.agg.code!r}")
+            seen.add(entry.agg.code)
+            listed.append(entry)
+            continue
         if entry.code in seen:
             raise ValueError(f"duplicate entry code {entry.code!r}")
         seen.add(entry.code)

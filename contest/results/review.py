@@ -1,0 +1,412 @@
+"""Data of the organizers' review page (issue 6 point 3), no Flask request inside.
+
+For a round: its latest run, grouped per ranking group (field, or field × board, or the whole
+edition), each row with the entry's title, score, rank, flags, proposed prize, the
+organizers' decision and the effective prize, each judge's sheet total of the round (ONE
+query over the round's submitted sheets), the spread (max − min), and an explanation in
+Vietnamese built from the run's explanation JSON. A comparison with the previous run lists
+the entries whose rank, score, prize or flags changed, before → after, and why (a sheet
+submitted or changed since the previous run, a panel score, or other entries / settings).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Integer, cast, func, select
+
+from ..accounts.models import User
+from ..contests.models import Edition, Round
+from ..entries.models import Entry
+from ..extensions import db
+from ..judging.models import Score, ScoreSheet, SheetStatus
+from .compile import latest_run
+from .config_from_edition import is_last_round
+from .decisions import Effective, active_decisions, effective
+from .models import ResultRow, ResultsRun
+
+#: Flags the page filters on, in display order.
+FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA", "INCOMPLETE", "PANEL_SCORE", "ADVANCED")
+
+
+def number(value: Any) -> str:
+    """A decimal text as Vietnamese shows it: comma decimal mark ("75.50" → "75,50")."""
+    if value is None:
+        return "—"
+    return str(value).replace(".", ",")
+
+
+def band_text(value: Any) -> str:
+    """A band or cutoff without useless zeros ("75.00" → "75", "64.50" → "64,5")."""
+    if value is None:
+        return "—"
+    d = Decimal(str(value))
+    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
+    return number(d)
+
+
+@dataclass
+class JudgeTotal:
+    """One judge's submitted sheet total for one entry."""
+
+    judge: str
+    total: Decimal
+
+
+@dataclass
+class ReviewRow:
+    """One entry of the review page."""
+
+    row: ResultRow
+    title: str
+    judges: list[JudgeTotal]
+    spread: Decimal | None
+    prize: Effective
+    explanation: str
+    details: list[str]
+    stale: bool  # the round's sheets differ from those the run was computed on
+
+    @property
+    def flags(self) -> list[str]:
+        """The row's flags."""
+        return self.row.flag_list
+
+
+@dataclass
+class ReviewGroup:
+    """A ranking group (field, or field × board, or the edition) and its rows in order."""
+
+    key: str
+    label: str
+    rows: list[ReviewRow] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    """One entry that changed between the previous run and the latest, and why."""
+
+    entry_code: str
+    title: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reasons: list[str]
+
+
+@dataclass
+class Review:
+    """Everything the page shows for one round."""
+
+    edition: Edition
+    round: Round
+    run: ResultsRun | None
+    previous: ResultsRun | None
+    groups: list[ReviewGroup]
+    flag_counts: dict[str, int]
+    changes: list[Change]
+    prize_names: dict[str, str]
+    last_round: bool
+
+
+def judge_totals(round_: Round) -> dict[int, list[JudgeTotal]]:
+    """Entry id → each judge's submitted sheet total in ``round_`` (ONE query, summed in
+    half points as integers so no float enters)."""
+    halves = cast(Score.points * 2, Integer)
+    stmt = (
+        select(
+            ScoreSheet.entry_id,
+            func.coalesce(func.nullif(User.full_name, ""), User.email),
+            func.coalesce(func.sum(halves), 0),
+        )
+        .join(User, User.id == ScoreSheet.judge_id)
+        .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED.value)
+        .group_by(ScoreSheet.id, ScoreSheet.entry_id, User.full_name, User.email)
+        .order_by(ScoreSheet.entry_id, User.email)
+    )
+    out: dict[int, list[JudgeTotal]] = defaultdict(list)
+    for entry_id, judge, half_points in db.session.execute(stmt):
+        out[entry_id].append(JudgeTotal(judge, Decimal(int(half_points)) / 2))
+    return out
+
+
+def _level_text(lv: dict, score: str, names: dict[str, str]) -> str:
+    """One prize level's outcome for one entry, in Vietnamese."""
+    name = names.get(lv["level"], lv["level"])
+    band = band_text(lv.get("band"))
+    quota = lv.get("quota")
+    outcome = lv["outcome"]
+    if outcome == "awarded":
+        first, last = lv.get("slot_first"), lv.get("slot_last")
+        slot = str(first) if first == last else f"{first}–{last}"
+        if quota is None:
+            place = _("suất thứ %(slot)s (không giới hạn suất)", slot=slot)
+        else:
+            place = _("suất thứ %(slot)s/%(quota)s", slot=slot, quota=quota)
+        if lv.get("band") is None:
+            return _("%(prize)s; %(place)s", prize=name, place=place)
+        return _(
+            "%(score)s ≥ ngưỡng %(band)s của %(prize)s; %(place)s",
+            score=score,
+            band=band,
+            prize=name,
+            place=place,
+        )
+    if outcome == "below_band":
+        return _("%(score)s < ngưỡng %(band)s của %(prize)s", score=score, band=band, prize=name)
+    if outcome == "quota_full":
+        return _("%(prize)s đã đủ %(quota)s suất", prize=name, quota=quota)
+    if outcome == "tie_at_quota":
+        return _(
+            "Đồng hạng với %(others)s ở giới hạn suất của %(prize)s (%(taken)s/%(quota)s suất "
+            "đã trao): chờ Ban Tổ chức quyết định",
+            others=", ".join(lv.get("tied_with") or []),
+            prize=name,
+            taken=lv.get("taken_before", 0),
+            quota=quota,
+        )
+    if outcome == "closed_by_tie":
+        return _("%(prize)s đã dừng xét vì đồng hạng ở giới hạn suất", prize=name)
+    if outcome == "manual":
+        return _("%(prize)s do Ban Tổ chức trao", prize=name)
+    return name
+
+
+def explain(row: ResultRow, names: dict[str, str], threshold: Any) -> tuple[str, list[str]]:
+    """The row's explanation: a main sentence and detail lines (Vietnamese)."""
+    e = row.explanation or {}
+    details: list[str] = []
+    if row.rank is None:
+        main = _(
+            "Chưa đủ phiếu chấm (%(n)s/%(required)s): không xếp hạng",
+            n=e.get("sheets", 0),
+            required=e.get("required", "?"),
+        )
+        if e.get("panel_ignored"):
+            details.append(_("Điểm hội đồng chưa được tính vì còn thiếu phiếu."))
+        return main, details
+    score = number(row.score)
+    if e.get("panel") is not None:
+        details.append(
+            _(
+                "Điểm hội đồng %(panel)s thay cho điểm trung bình %(computed)s",
+                panel=number(e["panel"]),
+                computed=number(e.get("computed")),
+            )
+        )
+    if "DISCREPANCY" in row.flag_list and e.get("min") is not None:
+        spread = Decimal(e["max"]) - Decimal(e["min"])
+        details.append(
+            _(
+                "Chênh lệch giữa các phiếu %(spread)s > ngưỡng %(t)s",
+                spread=band_text(spread),
+                t=band_text(threshold),
+            )
+        )
+    if e.get("tied_with"):
+        details.append(_("Đồng hạng với %(others)s", others=", ".join(e["tied_with"])))
+    levels = e.get("levels") or []
+    if "cutoff" in e:
+        cutoff = band_text(e["cutoff"])
+        if "ADVANCED" in row.flag_list:
+            main = _("%(score)s ≥ điểm sàn %(cutoff)s: vào vòng sau", score=score, cutoff=cutoff)
+        else:
+            main = _("%(score)s < điểm sàn %(cutoff)s", score=score, cutoff=cutoff)
+        return main, details
+    if not levels:
+        return _("Điểm %(score)s, hạng %(rank)s", score=score, rank=row.rank), details
+    texts = [_level_text(lv, score, names) for lv in levels]
+    decisive = next((i for i, lv in enumerate(levels) if lv["outcome"] == "awarded"), None)
+    if decisive is None:
+        decisive = next(
+            (i for i, lv in enumerate(levels) if lv["outcome"] == "tie_at_quota"), len(levels) - 1
+        )
+    main = texts[decisive]
+    details.extend(t for i, t in enumerate(texts) if i != decisive)
+    return main, details
+
+
+def _stale(row: ResultRow, judges: list[JudgeTotal]) -> bool:
+    """True when the round's current submitted sheets differ from the run's (count, min, max)."""
+    e = row.explanation or {}
+    totals = [j.total for j in judges]
+    if len(totals) != e.get("sheets", 0):
+        return True
+    if not totals:
+        return False
+    return (min(totals), max(totals)) != (Decimal(e["min"]), Decimal(e["max"]))
+
+
+def _group_label(row: ResultRow, field_names: dict[str, str], board_names: dict[str, str]) -> str:
+    """The ranking group's name: field (and board), or the whole edition."""
+    if not row.group_key:
+        return _("Toàn cuộc thi")
+    parts = row.group_key.split("/")
+    label = field_names.get(parts[0], parts[0])
+    if len(parts) > 1:
+        label += " — " + board_names.get(parts[1], parts[1])
+    return label
+
+
+def run_rows(run: ResultsRun) -> list[tuple[ResultRow, str]]:
+    """The run's rows in order, each with its entry's title (one query)."""
+    stmt = (
+        select(ResultRow, Entry.title)
+        .join(Entry, Entry.id == ResultRow.entry_id)
+        .where(ResultRow.run_id == run.id)
+        .order_by(ResultRow.position)
+    )
+    return [(row, title) for row, title in db.session.execute(stmt)]
+
+
+def previous_run(run: ResultsRun) -> ResultsRun | None:
+    """The run numbered just before ``run`` in its round."""
+    return db.session.scalar(
+        select(ResultsRun).where(
+            ResultsRun.round_id == run.round_id, ResultsRun.number == run.number - 1
+        )
+    )
+
+
+def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Review:
+    """The page's data for ``round_`` (module docstring); ``flag`` keeps only those rows."""
+    names = {p.code: p.name for p in edition.prizes}
+    run = latest_run(round_)
+    last = is_last_round(edition, round_)
+    if run is None:
+        return Review(edition, round_, None, None, [], {}, [], names, last)
+    field_names = {f.code: f.name for f in edition.fields}
+    board_names = {b.code: b.name for b in edition.boards}
+    totals = judge_totals(round_)
+    decisions = active_decisions(round_)
+    rows = run_rows(run)
+    counts = {f: 0 for f in FLAGS}
+    groups: dict[str, ReviewGroup] = {}
+    for row, title in rows:
+        for f in row.flag_list:
+            counts[f] = counts.get(f, 0) + 1
+        if flag and flag not in row.flag_list:
+            continue
+        judges = totals.get(row.entry_id, [])
+        main, details = explain(row, names, edition.discrepancy_threshold)
+        e = row.explanation or {}
+        spread = None if e.get("min") is None else Decimal(e["max"]) - Decimal(e["min"])
+        group = groups.setdefault(
+            row.group_key,
+            ReviewGroup(row.group_key, _group_label(row, field_names, board_names)),
+        )
+        group.rows.append(
+            ReviewRow(
+                row=row,
+                title=title,
+                judges=judges,
+                spread=spread,
+                prize=effective(row, decisions.get(row.entry_id)),
+                explanation=main,
+                details=details,
+                stale=_stale(row, judges),
+            )
+        )
+    previous = previous_run(run)
+    changes = compare(previous, run, rows) if previous is not None else []
+    return Review(
+        edition, round_, run, previous, list(groups.values()), counts, changes, names, last
+    )
+
+
+def _snapshot(row: ResultRow) -> dict[str, Any]:
+    """What the comparison compares of one row."""
+    return {"rank": row.rank, "score": row.score, "prize": row.prize_code, "flags": row.flags}
+
+
+def _changed_sheets(previous: ResultsRun, entry_ids: set[int]) -> dict[int, list[str]]:
+    """Entry id → judges whose sheet of the round was submitted or changed after
+    ``previous`` was compiled (one query)."""
+    if not entry_ids:
+        return {}
+    stmt = (
+        select(ScoreSheet.entry_id, func.coalesce(func.nullif(User.full_name, ""), User.email))
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(
+            ScoreSheet.round_id == previous.round_id,
+            ScoreSheet.entry_id.in_(entry_ids),
+            (ScoreSheet.updated_at > previous.created_at)
+            | (ScoreSheet.submitted_at > previous.created_at)
+            | (ScoreSheet.reopened_at > previous.created_at),
+        )
+        .order_by(ScoreSheet.entry_id, User.email)
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for entry_id, judge in db.session.execute(stmt):
+        out[entry_id].append(judge)
+    return out
+
+
+def _reasons(before: ResultRow | None, after: ResultRow | None, judges: list[str]) -> list[str]:
+    """Why one entry changed between two runs (Vietnamese lines)."""
+    if before is None:
+        return [_("Hồ sơ mới có trong lần tổng hợp này.")]
+    if after is None:
+        return [_("Hồ sơ không còn trong lần tổng hợp này.")]
+    b, a = before.explanation or {}, after.explanation or {}
+    reasons = []
+    sheets_differ = any(b.get(k) != a.get(k) for k in ("sheets", "sums", "min", "max"))
+    if sheets_differ or judges:
+        if judges:
+            reasons.append(
+                _("Phiếu chấm thay đổi (giám khảo: %(judges)s).", judges=", ".join(judges))
+            )
+        else:
+            reasons.append(_("Phiếu chấm thay đổi."))
+        if b.get("sheets") != a.get("sheets"):
+            reasons.append(
+                _(
+                    "Số phiếu: %(before)s → %(after)s.",
+                    before=b.get("sheets"),
+                    after=a.get("sheets"),
+                )
+            )
+    if b.get("panel") != a.get("panel"):
+        reasons.append(
+            _(
+                "Điểm hội đồng: %(before)s → %(after)s.",
+                before=number(b.get("panel")),
+                after=number(a.get("panel")),
+            )
+        )
+    if not reasons:
+        reasons.append(_("Điểm của hồ sơ không đổi: thay đổi do hồ sơ khác hoặc cấu hình giải."))
+    return reasons
+
+
+def compare(
+    previous: ResultsRun, run: ResultsRun, rows: list[tuple[ResultRow, str]]
+) -> list[Change]:
+    """The entries whose rank, score, prize or flags differ between ``previous`` and ``run``
+    (entries that appear or disappear included), in the latest run's order."""
+    old = {row.entry_id: (row, title) for row, title in run_rows(previous)}
+    new = {row.entry_id: (row, title) for row, title in rows}
+    changed = [
+        eid for eid in new if eid not in old or _snapshot(old[eid][0]) != _snapshot(new[eid][0])
+    ]
+    changed += [eid for eid in old if eid not in new]
+    sheets = _changed_sheets(previous, set(changed))
+    out = []
+    for eid in changed:
+        before = old.get(eid, (None, ""))[0]
+        after, title = new.get(eid) or old[eid]
+        after = new[eid][0] if eid in new else None
+        code = (after or before).entry_code
+        out.append(
+            Change(
+                entry_code=code,
+                title=title,
+                before=_snapshot(before) if before else None,
+                after=_snapshot(after) if after else None,
+                reasons=_reasons(before, after, sheets.get(eid, [])),
+            )
+        )
+    return out
