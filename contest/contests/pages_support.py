@@ -7,7 +7,6 @@ Like :mod:`.operations`, the writers here take the acting user, flush and never 
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -178,21 +177,21 @@ def timeline_steps(edition: Edition, now: datetime) -> list[TimelineStep]:
     return steps
 
 
-def years_before(day: date, years: int) -> date:
-    """``day`` moved back ``years`` calendar years; 29 February becomes 28 February in a
-    year without it."""
-    year = day.year - years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
-
-
 def birth_date_range(edition) -> tuple[date, date] | None:
-    """The eligible dates of birth, both ends included, exactly as RULES.md §1 states the age
-    rule: ``reference_date − max_age years ≤ date_of_birth ≤ reference_date − min_age years``.
-    None when the edition has no age band."""
-    if edition.age_min is None or edition.age_max is None or edition.reference_date is None:
+    """The eligible dates of birth, both ends included (RULES.md §1), as the entries'
+    eligibility check computes them; None when the edition has no age band."""
+    from ..entries.eligibility import Rules
+    from ..entries.eligibility import birth_date_range as rule_range
+
+    if edition.reference_date is None:
         return None
-    ref = edition.reference_date
-    return years_before(ref, edition.age_max), years_before(ref, edition.age_min)
+    rules = Rules(
+        kind=getattr(edition, "kind", ""),
+        reference_date=edition.reference_date,
+        age_min=edition.age_min,
+        age_max=edition.age_max,
+    )
+    return rule_range(rules)
 
 
 @dataclass(frozen=True)

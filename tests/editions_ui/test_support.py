@@ -18,9 +18,9 @@ from contest.contests.pages_support import (
     suggest_next_slug,
     time_remaining,
     timeline_steps,
-    years_before,
 )
 from contest.contests.timeline import Phase
+from contest.entries.eligibility import years_before
 from contest.extensions import db
 from contest.timeutil import LOCAL_TZ
 
