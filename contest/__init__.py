@@ -105,6 +105,25 @@ def _init_extensions(app: Flask) -> None:
     session_auth.init(app)
 
 
+PUBLICATION_VIEWS = (
+    "views_publish",
+    "views_complaints",
+    "views_public",
+    "views_certificates",
+    "views_verify",
+    "views_national",
+    "views_statistics",
+)
+
+
+def _register_publication(app: Flask) -> None:
+    """Issue 7's blueprints (one module each in ``contest.publication``)."""
+    from importlib import import_module
+
+    for name in PUBLICATION_VIEWS:
+        app.register_blueprint(import_module(f".publication.{name}", __name__).bp)
+
+
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .areas.views import bp as areas_bp
@@ -133,3 +152,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(judging_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(judge_bp)
+    _register_publication(app)

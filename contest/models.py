@@ -23,5 +23,11 @@ from .judging.models import (  # noqa: F401
     Score,
     ScoreSheet,
 )
+from .publication.models import (  # noqa: F401
+    Complaint,
+    Publication,
+    PublishedEntry,
+    SentNotification,
+)
 from .results.models import ResultRow, ResultsRun  # noqa: F401
 from .results.models_decisions import PrizeDecision  # noqa: F401

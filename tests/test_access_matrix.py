@@ -194,6 +194,24 @@ MATRIX: dict[str, Spec] = {
 }
 
 
+def _parts():
+    """The feature modules of ``tests.matrix_parts`` (see its docstring)."""
+    import importlib
+    import pkgutil
+
+    from tests import matrix_parts
+
+    return [
+        importlib.import_module(f"tests.matrix_parts.{info.name}")
+        for info in sorted(pkgutil.iter_modules(matrix_parts.__path__), key=lambda i: i.name)
+    ]
+
+
+PARTS = _parts()
+for _part in PARTS:
+    MATRIX.update(_part.matrix())
+
+
 @pytest.fixture()
 def world(app, users):
     """Objects the parametrised URLs point at."""
@@ -210,7 +228,7 @@ def world(app, users):
     job = create_job("system.selfcheck", {}, users["organizer"])
     db.session.commit()
     entry = _submitted_entry(edition, users["entrant"])
-    return {
+    values = {
         "slug": edition.slug,
         "code": edition.criteria[0].code,
         "area_id": area.id,
@@ -224,6 +242,10 @@ def world(app, users):
         "attachment_id": 999999,
         "kind": "description",
     }
+    for part in PARTS:
+        if hasattr(part, "extend_world"):
+            part.extend_world(values, users)
+    return values
 
 
 def _submitted_entry(edition, owner):

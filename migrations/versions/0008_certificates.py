@@ -1,0 +1,26 @@
+"""certificates (issue 7 point 4)
+
+Placeholder in the chain; filled in by the feature's work (empty until then).
+
+Revision ID: 0008_certificates
+Revises: 0007_publication
+Create Date: 2026-11-28 20:40:00
+
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+
+# revision identifiers, used by Alembic.
+revision = '0008_certificates'
+down_revision = '0007_publication'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
