@@ -1,0 +1,371 @@
+"""Publishing results: gating, immutable numbered versions, posting period state, differences
+(issue 7 points 1–2, RULES §6).
+
+``publish(edition, actor, …)`` publishes the latest results run of the edition's LAST round as
+version n + 1: a snapshot (``PublishedEntry``) of every entry with an effective prize (the
+organizers' decisions applied over the computed proposal), in the order of the public list
+(field, prize level, rank, code). It is refused while an unresolved DISCREPANCY or
+TIE_AT_QUOTA flag remains, unless ``override_reason`` is given; an entry's flag is resolved by
+an active prize decision for that entry, a DISCREPANCY also by a panel score (PANEL_SCORE, RULES
+§5.2), and a TIE_AT_QUOTA block (same ranking group, same score) by a decision for any entry of
+the block. Version 1 needs no note; a correction (n ≥ 2)
+needs one and must change something. The previous version is marked superseded (it stays
+readable, with the differences). Everything is flushed, audited, and the after-publish hooks
+run; the caller commits once.
+
+A version's state (``state``): ``superseded`` when a later version exists, else ``posting``
+until ``posting_ends_at`` (niêm yết; complaints may be lodged), else ``final``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from sqlalchemy import event, select
+from sqlalchemy.orm import selectinload
+
+from ..audit.operations import record
+from ..contests.models import Edition
+from ..entries.models import Entry
+from ..extensions import db
+from ..results.compile import latest_run
+from ..results.config_from_edition import ordered_rounds
+from ..results.decisions import active_decisions, effective
+from ..results.models import ResultRow, ResultsRun
+from ..timeutil import utcnow
+from . import hooks
+from .models import Publication, PublishedEntry
+
+BLOCKING_FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA")
+DEFAULT_POSTING_DAYS = 15
+MAX_POSTING_DAYS = 90
+
+
+class PublishError(Exception):
+    """Publishing is refused; ``message`` says why (translated)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class State(StrEnum):
+    POSTING = "posting"
+    FINAL = "final"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """An unresolved flag that stops publication."""
+
+    entry_id: int
+    entry_code: str
+    flag: str
+
+
+@dataclass(frozen=True)
+class Difference:
+    """What changed for one entry between two versions (``before``/``after`` None: added or
+    removed)."""
+
+    entry_code: str
+    title: str
+    before: PublishedEntry | None
+    after: PublishedEntry | None
+    changes: tuple[str, ...]  # names of the changed attributes (see DIFF_ATTRIBUTES)
+
+
+DIFF_ATTRIBUTES = (
+    "prize_name",
+    "title",
+    "authors",
+    "unit_name",
+    "area_name",
+    "field_name",
+    "score",
+)
+
+
+# ---------------------------------------------------------------- reading
+
+
+def publications(edition: Edition) -> list[Publication]:
+    """Every version of ``edition``, newest first."""
+    return list(
+        db.session.scalars(
+            select(Publication)
+            .where(Publication.edition_id == edition.id)
+            .order_by(Publication.version.desc())
+        )
+    )
+
+
+def latest_publication(edition: Edition) -> Publication | None:
+    """The newest version of ``edition`` (the one in force), if any."""
+    return db.session.scalar(
+        select(Publication)
+        .where(Publication.edition_id == edition.id)
+        .order_by(Publication.version.desc())
+        .limit(1)
+    )
+
+
+def state(publication: Publication, now: datetime | None = None) -> State:
+    """The version's state at ``now`` (module docstring)."""
+    if publication.superseded_at is not None:
+        return State.SUPERSEDED
+    now = now or utcnow()
+    if publication.posting_ends_at is not None and now < publication.posting_ends_at:
+        return State.POSTING
+    return State.FINAL
+
+
+def last_round_run(edition: Edition) -> ResultsRun | None:
+    """The latest run of the edition's last round (what ``publish`` would publish)."""
+    rounds = ordered_rounds(edition)
+    return latest_run(rounds[-1]) if rounds else None
+
+
+# ---------------------------------------------------------------- gating
+
+
+def blockers(edition: Edition, run: ResultsRun) -> list[Blocker]:
+    """The run's DISCREPANCY / TIE_AT_QUOTA flags not resolved by a decision."""
+    decisions = active_decisions(run.round)
+    rows = db.session.scalars(
+        select(ResultRow).where(ResultRow.run_id == run.id).order_by(ResultRow.position)
+    ).all()
+    decided_blocks = {
+        (r.group_key, r.score)
+        for r in rows
+        if "TIE_AT_QUOTA" in r.flag_list and r.entry_id in decisions
+    }
+    out = []
+    for row in rows:
+        for flag in BLOCKING_FLAGS:
+            if flag not in row.flag_list or row.entry_id in decisions:
+                continue
+            if flag == "DISCREPANCY" and "PANEL_SCORE" in row.flag_list:
+                continue  # the panel reviewed it and gave its score
+            if flag == "TIE_AT_QUOTA" and (row.group_key, row.score) in decided_blocks:
+                continue
+            out.append(Blocker(row.entry_id, row.entry_code, flag))
+    return out
+
+
+# ---------------------------------------------------------------- snapshot
+
+
+def snapshot(edition: Edition, run: ResultsRun) -> list[dict]:
+    """The winners of ``run`` with the decisions applied, as ``PublishedEntry`` values, in the
+    public order (field, prize level, rank, code); ``position`` numbered from 0."""
+    decisions = active_decisions(run.round)
+    levels = sorted(edition.prizes, key=lambda p: (p.position, p.id))
+    level_at = {p.code: i for i, p in enumerate(levels)}
+    level_name = {p.code: p.name for p in levels}
+    fields = sorted(edition.fields, key=lambda f: (f.position, f.id))
+    field_at = {f.code: i for i, f in enumerate(fields)}
+    field_name = {f.code: f.name for f in fields}
+    board_name = {b.code: b.name for b in edition.boards}
+    pairs = db.session.execute(
+        select(ResultRow, Entry)
+        .join(Entry, Entry.id == ResultRow.entry_id)
+        .where(ResultRow.run_id == run.id)
+        .options(selectinload(Entry.authors), selectinload(Entry.unit), selectinload(Entry.area))
+    ).all()
+    out = []
+    for row, entry in pairs:
+        eff = effective(row, decisions.get(row.entry_id))
+        if not eff.prize:
+            continue
+        out.append(
+            {
+                "entry_id": entry.id,
+                "entry_code": row.entry_code,
+                "title": entry.title,
+                "field_code": row.field_code,
+                "field_name": field_name.get(row.field_code, row.field_code),
+                "board_code": row.board_code,
+                "board_name": board_name.get(row.board_code, "") if row.board_code else "",
+                "prize_code": eff.prize,
+                "prize_name": level_name.get(eff.prize, eff.prize),
+                "prize_position": level_at.get(eff.prize, len(levels)),
+                "decided": eff.decided,
+                "score": row.score,
+                "rank": row.rank,
+                "authors": [a.full_name for a in sorted(entry.authors, key=lambda a: a.position)],
+                "unit_name": entry.unit_label or "",
+                "area_name": (entry.area.name if entry.area else entry.area_name) or "",
+            }
+        )
+    out.sort(
+        key=lambda v: (
+            field_at.get(v["field_code"], len(fields)),
+            v["board_code"] or "",
+            v["prize_position"],
+            v["rank"] if v["rank"] is not None else 10**9,
+            v["entry_code"],
+        )
+    )
+    for position, values in enumerate(out):
+        values["position"] = position
+    return out
+
+
+def _comparable(values: dict) -> tuple:
+    return tuple(
+        (k, tuple(v) if isinstance(v, list) else v)
+        for k, v in sorted(values.items())
+        if k != "position"
+    )
+
+
+# ---------------------------------------------------------------- publishing
+
+
+def publish(
+    edition: Edition,
+    actor,
+    *,
+    posting_days: int = DEFAULT_POSTING_DAYS,
+    note: str = "",
+    override_reason: str = "",
+    now: datetime | None = None,
+) -> Publication:
+    """Publish the latest run of the last round as the next version (module docstring)."""
+    now = now or utcnow()
+    note, override_reason = (note or "").strip(), (override_reason or "").strip()
+    if not isinstance(posting_days, int) or not 0 <= posting_days <= MAX_POSTING_DAYS:
+        raise PublishError(_("Số ngày niêm yết phải từ 0 đến %(max)d.", max=MAX_POSTING_DAYS))
+    run = last_round_run(edition)
+    if run is None:
+        raise PublishError(_("Vòng chung khảo chưa được tổng hợp kết quả."))
+    found = blockers(edition, run)
+    if found and not override_reason:
+        codes = ", ".join(sorted({b.entry_code for b in found})[:10])
+        raise PublishError(
+            _(
+                "Còn %(count)d cờ chưa xử lý (chênh lệch điểm hoặc đồng hạng ở giới hạn suất): "
+                "%(codes)s. Hãy xử lý, hoặc ghi lý do để vẫn công bố.",
+                count=len(found),
+                codes=codes,
+            )
+        )
+    previous = latest_publication(edition)
+    values = snapshot(edition, run)
+    if previous is not None:
+        if not note:
+            raise PublishError(_("Hãy ghi lý do đính chính (phiên bản mới thay thế bản cũ)."))
+        old = [_comparable(_entry_values(e)) for e in previous.entries]
+        if old == [_comparable(v) for v in values]:
+            raise PublishError(_("Danh sách đạt giải không thay đổi so với bản đã công bố."))
+    publication = Publication(
+        edition_id=edition.id,
+        round_id=run.round_id,
+        run_id=run.id,
+        version=(previous.version + 1) if previous else 1,
+        note=note,
+        override_reason=override_reason if found else "",
+        posting_days=posting_days,
+        published_at=now,
+        posting_ends_at=now + timedelta(days=posting_days) if posting_days else None,
+        finalized_at=None if posting_days else now,
+        published_by_id=getattr(actor, "id", None),
+        entry_count=len(values),
+    )
+    db.session.add(publication)
+    db.session.flush()
+    db.session.add_all(PublishedEntry(publication_id=publication.id, **v) for v in values)
+    if previous is not None:
+        previous.superseded_at = now
+    if edition.published_at is None or edition.published_at > now:
+        edition.published_at = now
+    db.session.flush()
+    record(
+        actor,
+        "publication.publish",
+        "edition",
+        edition.id,
+        edition=edition.slug,
+        version=publication.version,
+        run=run.number,
+        winners=len(values),
+        posting_days=posting_days,
+        note=note,
+        override_reason=publication.override_reason,
+        overridden=[f"{b.entry_code} {b.flag}" for b in found],
+    )
+    hooks.run_after_publish(publication, previous, actor)
+    return publication
+
+
+def _entry_values(entry: PublishedEntry) -> dict:
+    return {
+        "entry_id": entry.entry_id,
+        "entry_code": entry.entry_code,
+        "title": entry.title,
+        "field_code": entry.field_code,
+        "field_name": entry.field_name,
+        "board_code": entry.board_code,
+        "board_name": entry.board_name,
+        "prize_code": entry.prize_code,
+        "prize_name": entry.prize_name,
+        "prize_position": entry.prize_position,
+        "decided": entry.decided,
+        "score": Decimal(entry.score) if entry.score is not None else None,
+        "rank": entry.rank,
+        "authors": list(entry.authors or []),
+        "unit_name": entry.unit_name,
+        "area_name": entry.area_name,
+    }
+
+
+def finalize_due(now: datetime | None = None) -> int:
+    """Set ``finalized_at`` on versions whose posting period has ended (the state does not
+    depend on it; it records when the result became final). Returns how many; flushes."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Publication).where(
+            Publication.finalized_at.is_(None),
+            Publication.superseded_at.is_(None),
+            Publication.posting_ends_at <= now,
+        )
+    ).all()
+    for publication in due:
+        publication.finalized_at = publication.posting_ends_at
+    db.session.flush()
+    return len(due)
+
+
+# ---------------------------------------------------------------- differences
+
+
+def differences(old: Publication, new: Publication) -> list[Difference]:
+    """Entries added, removed or changed from ``old`` to ``new``, in ``new``'s order (removed
+    entries last, in ``old``'s order)."""
+    before = {e.entry_id: e for e in old.entries}
+    after = {e.entry_id: e for e in new.entries}
+    out = []
+    for entry in new.entries:
+        prev = before.get(entry.entry_id)
+        if prev is None:
+            out.append(Difference(entry.entry_code, entry.title, None, entry, ()))
+            continue
+        changed = tuple(a for a in DIFF_ATTRIBUTES if getattr(prev, a) != getattr(entry, a))
+        if changed:
+            out.append(Difference(entry.entry_code, entry.title, prev, entry, changed))
+    for entry in old.entries:
+        if entry.entry_id not in after:
+            out.append(Difference(entry.entry_code, entry.title, entry, None, ()))
+    return out
+
+
+@event.listens_for(PublishedEntry, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    """A published version is immutable: a correction is a new version."""
+    raise RuntimeError("PublishedEntry rows are immutable")
