@@ -10,8 +10,6 @@ be changed together and the sum-to-100 warning is asked once.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -26,7 +24,7 @@ from wtforms import (
 from ..forms import length
 from .form_fields import AmountInput, CheckboxesField, DecimalInput, IntegerInput, filled
 from .forms import EditionChangeForm, _strip
-from .models import ATTACHMENT_KINDS
+from .models import ATTACHMENT_KINDS, DEFAULT_CUTOFF
 from .pages_support import ATTACHMENT_LABELS, SCOPE_LABELS
 
 INFINITY = float("inf")
@@ -240,7 +238,7 @@ class RoundsForm(EditionChangeForm):
         _l("Ngưỡng chênh lệch điểm giữa các giám khảo"), validators=[filled()]
     )
 
-    DEFAULT_CUTOFF = Decimal(60)
+    DEFAULT_CUTOFF = DEFAULT_CUTOFF  # RULES §4
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -231,8 +231,13 @@ class Criterion(db.Model):
     edition: Mapped[Edition] = relationship(back_populates="criteria")
 
 
+#: RULES §4: a preliminary round passes the entries scoring ≥ its cutoff, 60 when none is set.
+DEFAULT_CUTOFF = Decimal(60)
+
+
 class Round(db.Model):
-    """A judging round; a round with a cutoff passes entries scoring ≥ cutoff to the next."""
+    """A judging round; a round before the last passes entries scoring ≥ ``pass_mark`` to the
+    next (its cutoff, or RULES' default 60 when it names none)."""
 
     __tablename__ = "rounds"
     __table_args__ = (
@@ -249,6 +254,11 @@ class Round(db.Model):
     cutoff: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
 
     edition: Mapped[Edition] = relationship(back_populates="rounds")
+
+    @property
+    def pass_mark(self) -> Decimal:
+        """The score an entry needs in this round to reach the next (when there is one)."""
+        return DEFAULT_CUTOFF if self.cutoff is None else self.cutoff
 
 
 class PrizeLevel(db.Model):

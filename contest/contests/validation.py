@@ -270,10 +270,7 @@ def _check_rounds(spec: EditionSpec) -> list[Problem]:
                 out.append(_error(path, _("vòng cuối không có điểm sàn (để null)")))
             else:
                 out += _decimal_range(path, round_.cutoff, 2, HUNDRED)
-        elif i < last:
-            out.append(
-                _error(path, _("vòng trước vòng cuối cần điểm sàn để chọn bài vào vòng sau"))
-            )
+        # A round before the last without a cutoff uses RULES' default 60 (Round.pass_mark).
     return out
 
 

@@ -9,7 +9,7 @@
   in a later round the accepted entries that advanced from the round before (RULES.md §5.8:
   at least ``judges_per_entry`` submitted sheets and a score — the panel score, or the mean
   of the sheet totals rounded half-up to 2 decimals — at or above that round's cutoff; a
-  round without a cutoff passes every scored entry).
+  round without a cutoff uses RULES' default 60, ``Round.pass_mark``).
 * Panel membership: judges must hold the judge role; a chair must sit on the panel.
 * :func:`set_panel_score` — the organizer's panel score of an entry, with a reason (audited).
 """
@@ -116,7 +116,7 @@ def advanced_entry_ids(edition: Edition, previous: Round) -> set[int]:
             continue
         mean = sum(sheet_totals, Decimal(0)) / len(sheet_totals)
         score = panel.get(entry_id, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        if previous.cutoff is None or score >= previous.cutoff:
+        if score >= previous.pass_mark:
             out.add(entry_id)
     return out
 

@@ -6,20 +6,15 @@
 * Tie-break: ``Edition.tiebreak_order()`` (tie-break positions first, then criteria order).
 * Fields and boards in edition order; prize levels highest first (``position`` order).
 * Round: the last round of the edition (highest position) gives prizes; an earlier round is
-  preliminary and passes entries scoring ≥ its cutoff. A preliminary round without a cutoff
-  passes every ranked entry (cutoff 0), as judging's ``round_entry_ids`` does for the next
-  round's members, so both agree on who advanced.
+  preliminary and passes entries scoring ≥ its cutoff; without one, RULES' default 60
+  (``Round.pass_mark``), as judging's ``round_entry_ids`` does for the next round's members,
+  so both agree on who advanced.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..contests.models import Edition, Round
 from .ranking import Criterion, PrizeLevel, RankingConfig, RoundSpec
-
-#: The cutoff of a preliminary round that names none: every ranked entry advances.
-NO_CUTOFF = Decimal(0)
 
 
 def ordered_rounds(edition: Edition) -> list[Round]:
@@ -40,11 +35,10 @@ def previous_round(edition: Edition, round_: Round) -> Round | None:
 
 
 def round_spec(edition: Edition, round_: Round) -> RoundSpec:
-    """The engine's round: last (prizes) or preliminary (cutoff, 0 when none is set)."""
+    """The engine's round: last (prizes) or preliminary (its pass mark: cutoff or 60)."""
     if is_last_round(edition, round_):
         return RoundSpec(last=True, cutoff=round_.cutoff)
-    cutoff = NO_CUTOFF if round_.cutoff is None else round_.cutoff
-    return RoundSpec(last=False, cutoff=cutoff)
+    return RoundSpec(last=False, cutoff=round_.pass_mark)
 
 
 def config_from_edition(edition: Edition, round_: Round) -> RankingConfig:

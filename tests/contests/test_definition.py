@@ -188,11 +188,9 @@ def test_bands_ignore_null_and_must_strictly_decrease(example):
     ]
 
 
-def test_preliminary_round_needs_a_cutoff(example):
+def test_preliminary_round_cutoff_defaults_and_range(example):
     example["rounds"] = [{"code": "prelim", "cutoff": None}, {"code": "final", "cutoff": None}]
-    assert errors_of(example) == [
-        "rounds[0].cutoff: vòng trước vòng cuối cần điểm sàn để chọn bài vào vòng sau"
-    ]
+    assert errors_of(example) == []  # RULES §4: no cutoff means the default 60 (pass_mark)
     example["rounds"][0]["cutoff"] = 120
     assert errors_of(example) == ["rounds[0].cutoff: phải từ 0 đến 100"]
     example["rounds"][0]["cutoff"] = 60

@@ -398,11 +398,12 @@ def test_add_and_remove_a_preliminary_round(client, organizer, open_edition):
     assert [r.code for r in open_edition.rounds] == ["final"]
 
 
-def test_a_preliminary_round_needs_its_cutoff(client, organizer, open_edition):
+def test_a_preliminary_round_cutoff_defaults_to_60_and_is_checked(client, organizer, open_edition):
     data = rounds_data(open_edition, has_preliminary="y", cutoff="")
-    response = client.post(url(open_edition, "rounds"), data=data)
-    assert response.status_code == 400
-    assert "vòng trước vòng cuối cần điểm sàn" in response.get_data(as_text=True)
+    assert client.post(url(open_edition, "rounds"), data=data).status_code == 302
+    db.session.expire_all()
+    prelim = sorted(open_edition.rounds, key=lambda r: r.position)[0]
+    assert prelim.cutoff is None and prelim.pass_mark == 60  # RULES §4 default
     data = rounds_data(open_edition, has_preliminary="y", cutoff="120")
     assert "phải từ 0 đến 100" in client.post(url(open_edition, "rounds"), data=data).get_data(
         as_text=True

@@ -220,6 +220,12 @@ def test_rounds_current_round_and_membership(edition, final, judges, organizer):
     db.session.flush()
     # good: (60 + 61) / 2 = 60.5 ≥ 60; weak: 59.5; panel_score: panel score 61.
     assert round_entry_ids(edition, final) == {good.id, panel_score.id}
+    prelim.cutoff = None  # RULES §4: the default cutoff is 60
+    db.session.flush()
+    assert round_entry_ids(edition, final) == {good.id, panel_score.id}
+    prelim.cutoff = Decimal("59.5")
+    db.session.flush()
+    assert round_entry_ids(edition, final) == {good.id, weak.id, panel_score.id}
     _panel(edition, final, judges)
     assert current_round(edition).code == "final"
 

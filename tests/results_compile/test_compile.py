@@ -42,9 +42,11 @@ def _count(model) -> int:
 # --------------------------------------------------------------------------- rounds
 
 
-def test_preliminary_then_final_ranks_only_the_advanced(runner, tmp_path):
+@pytest.mark.parametrize("cutoff", [60, None], ids=["cutoff-60", "default-cutoff"])
+def test_preliminary_then_final_ranks_only_the_advanced(runner, tmp_path, cutoff):
+    """A preliminary round without a cutoff uses RULES' default 60: the same outcome."""
     data = definition(
-        "stkt-2v", rounds=[{"code": "prelim", "cutoff": 60}, {"code": "final", "cutoff": None}]
+        "stkt-2v", rounds=[{"code": "prelim", "cutoff": cutoff}, {"code": "final", "cutoff": None}]
     )
     create_edition(runner, tmp_path, data)
     entries = [(f"A{i}", "CNTT", "accepted") for i in range(1, 5)]
