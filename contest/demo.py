@@ -19,12 +19,14 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from .contests.demo import seed_editions
     from .entries.demo import seed_entries
     from .judging.demo import seed_judging
+    from .publication.demo import seed_publications
 
     seed_areas()
     logins = seed_users(DEMO_PASSWORD)
     seed_editions()
     seed_entries()
     seed_judging()
+    seed_publications()
     db.session.commit()
     return logins
 
