@@ -101,6 +101,7 @@ def _init_extensions(app: Flask) -> None:
     from .accounts import session_auth
     from .jobs import tasks  # noqa: F401
     from .judging import tasks as judging_tasks  # noqa: F401
+    from .publication import finalize as publication_finalize  # noqa: F401
 
     session_auth.init(app)
 

@@ -89,6 +89,18 @@ def celery_init_app(app: Flask) -> Celery:
             },
             # Judges with sheets due: at most one e-mail a day each (contest.judging.reminders).
             "judging-remind": {"task": "judging.remind", "schedule": crontab(minute=0, hour=8)},
+            # Posting periods that ended become final (contest.publication.finalize).
+            "publication-finalize": {
+                "task": "publication.finalize",
+                "schedule": 300.0,
+                "options": {"expires": 290.0},
+            },
+            # Failed result e-mails are retried with backoff (contest.publication.notify).
+            "publication-notify-retry": {
+                "task": "publication.notify_retry",
+                "schedule": 300.0,
+                "options": {"expires": 290.0},
+            },
         },
     )
     celery_app.set_default()

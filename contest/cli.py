@@ -19,6 +19,7 @@ def register_cli(app: Flask) -> None:
     from .entries import cli as entries_cli
     from .jobs import cli as jobs_cli
     from .judging import cli as judging_cli
+    from .publication import cli as publication_cli
     from .results import cli as results_cli
 
     for module in (
@@ -29,6 +30,7 @@ def register_cli(app: Flask) -> None:
         jobs_cli,
         judging_cli,
         results_cli,
+        publication_cli,
         demo,
     ):
         module.register(app)

@@ -29,5 +29,7 @@ from .publication.models import (  # noqa: F401
     PublishedEntry,
     SentNotification,
 )
+from .publication.models_certificates import Certificate, CertificateBatch  # noqa: F401
+from .publication.models_national import NationalChoice, NationalResult  # noqa: F401
 from .results.models import ResultRow, ResultsRun  # noqa: F401
 from .results.models_decisions import PrizeDecision  # noqa: F401

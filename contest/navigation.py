@@ -42,12 +42,16 @@ NAV: tuple[NavItem, ...] = (
     NavItem("accounts.invite", _l("Lời mời"), (Role.ORGANIZER,), "nav-invite"),
     NavItem("results.index", _l("Kết quả"), (Role.ORGANIZER,), "nav-results"),
     NavItem("judging.index", _l("Chấm thi"), (Role.ORGANIZER,), "nav-judging"),
+    NavItem("publication.index", _l("Công bố"), (Role.ORGANIZER,), "nav-publication"),
+    NavItem("certificates.index", _l("Giấy chứng nhận"), (Role.ORGANIZER,), "nav-certificates"),
     NavItem("jobs.index", _l("Tác vụ nền"), (Role.ORGANIZER,), "nav-jobs"),
     NavItem("main.coordinator_home", _l("Địa bàn của tôi"), (Role.COORDINATOR,), "nav-coordinator"),
     NavItem("district.index", _l("Bài dự thi của địa bàn"), (Role.COORDINATOR,), "nav-district"),
     NavItem("main.judge_home", _l("Chấm thi"), (Role.JUDGE,), "nav-judge"),
     NavItem("main.entrant_home", _l("Bài dự thi của tôi"), (Role.ENTRANT,), "nav-entrant"),
+    NavItem("complaints.index", _l("Khiếu nại"), (Role.ENTRANT,), "nav-complaints"),
     NavItem("public.index", _l("Các cuộc thi"), (), "nav-public-editions"),
+    NavItem("public_results.index", _l("Kết quả công bố"), (), "nav-public-results"),
 )
 
 

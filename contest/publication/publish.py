@@ -225,6 +225,13 @@ def _comparable(values: dict) -> tuple:
     )
 
 
+def unchanged(previous: Publication, values: list[dict]) -> bool:
+    """True when ``values`` (a ``snapshot``) equals ``previous``'s list: a correction would be
+    refused (the same comparison as ``publish``)."""
+    old = [_comparable(_entry_values(e)) for e in previous.entries]
+    return old == [_comparable(v) for v in values]
+
+
 # ---------------------------------------------------------------- publishing
 
 

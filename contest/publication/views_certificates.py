@@ -1,7 +1,345 @@
-"""Organizers' certificates pages: generate (job with progress), download the ZIP."""
+"""Organizers' certificates pages (issue 7 point 4): an edition's winners and certificates,
+the generation form (a ``certificates.generate`` job with progress), the batches' ZIPs, one
+certificate's PDF, the revoked certificates. Thin: the rules are in ``certificates``, the
+rendering in ``certificate_pdf``, the job in ``certificate_jobs``."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from wtforms import StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from ..accounts.models import Role
+from ..audit.operations import record
+from ..contests.form_fields import LocalDateInput
+from ..contests.models import Edition
+from ..contests.operations import get_edition
+from ..extensions import db
+from ..forms import length, required
+from ..jobs.operations import commit
+from ..permissions import role_required
+from ..storage import CHUNK_SIZE, get_storage
+from ..timeutil import to_local, utcnow
+from . import certificate_jobs, certificate_pdf, certificates
+from . import publish as pub
+from .models import Publication
+from .models_certificates import Certificate, CertificateBatch
 
 bp = Blueprint("certificates", __name__, url_prefix="/organizer/certificates")
+
+FILE_CSP = "default-src 'none'; sandbox"
+
+
+class GenerateForm(FlaskForm):
+    """The settings printed on a generation's certificates."""
+
+    place = StringField(_l("Địa danh ghi trên giấy"), validators=[required(), length(max=100)])
+    certificate_date = LocalDateInput(_l("Ngày cấp"), validators=[required()])
+    signatory_title = TextAreaField(
+        _l("Chức danh người ký (mỗi dòng một dòng in)"),
+        validators=[required(), length(max=300)],
+        render_kw={"rows": 2},
+    )
+    signatory_name = StringField(_l("Họ tên người ký"), validators=[required(), length(max=200)])
+
+    def __init__(self, *args, publication: Publication | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.publication = publication
+
+    def validate_certificate_date(self, field) -> None:
+        """Not before the results were published."""
+        if self.publication is None or field.data is None:
+            return
+        published = to_local(self.publication.published_at).date()
+        if field.data < published:
+            raise ValidationError(
+                _(
+                    "Ngày cấp không được trước ngày công bố kết quả (%(date)s).",
+                    date=published.strftime("%d/%m/%Y"),
+                )
+            )
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def default_place(edition: Edition) -> str:
+    """The province named in the edition's title or organizing units ("… tỉnh Tuyên Quang …"
+    → "Tuyên Quang", "thành phố Hà Nội" → "Hà Nội"), else "Tuyên Quang"."""
+    for text in (edition.title or "", edition.organizing_units or ""):
+        for line in certificate_pdf.nfc(text).splitlines():
+            words = _WORD_RE.findall(line)
+            for i, word in enumerate(words):
+                lower = word.lower()
+                if lower == "tỉnh":
+                    start = i + 1
+                elif lower == "thành" and i + 1 < len(words) and words[i + 1].lower() == "phố":
+                    start = i + 2
+                else:
+                    continue
+                name = []
+                for candidate in words[start:]:
+                    if not candidate[0].isupper():
+                        break
+                    name.append(candidate)
+                if name:
+                    return " ".join(name)
+    return certificate_pdf.DEFAULT_PLACE
+
+
+def _edition_or_404(slug: str) -> Edition:
+    edition = get_edition(slug)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _batches(edition: Edition) -> list[CertificateBatch]:
+    return list(
+        db.session.scalars(
+            select(CertificateBatch)
+            .join(Publication, Publication.id == CertificateBatch.publication_id)
+            .where(Publication.edition_id == edition.id)
+            .order_by(CertificateBatch.id.desc())
+            .options(
+                selectinload(CertificateBatch.publication),
+                selectinload(CertificateBatch.created_by),
+                selectinload(CertificateBatch.job),
+            )
+        )
+    )
+
+
+def _form_defaults(edition: Edition, batches: list[CertificateBatch]) -> dict:
+    """The last generation's settings, else the edition's place, today and "TM. BAN TỔ
+    CHỨC / TRƯỞNG BAN"."""
+    today = to_local(utcnow()).date()
+    if batches:
+        last = batches[0]
+        return {
+            "place": last.place,
+            "certificate_date": today,
+            "signatory_title": last.signatory_title,
+            "signatory_name": last.signatory_name,
+        }
+    return {
+        "place": default_place(edition),
+        "certificate_date": today,
+        "signatory_title": certificate_pdf.DEFAULT_SIGNATORY_TITLE,
+        "signatory_name": "",
+    }
+
+
+@bp.get("/")
+@role_required(Role.ORGANIZER)
+def index():
+    """Editions with a published version, with their number of valid certificates."""
+    counts = dict(
+        db.session.execute(
+            select(Publication.edition_id, func.count(Certificate.id))
+            .join(Certificate, Certificate.publication_id == Publication.id)
+            .where(Certificate.revoked_at.is_(None))
+            .group_by(Publication.edition_id)
+        ).all()
+    )
+    page = db.paginate(
+        select(Edition)
+        .where(Edition.id.in_(select(Publication.edition_id)))
+        .order_by(Edition.submission_deadline.desc(), Edition.id.desc()),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("PER_PAGE", 25),
+        error_out=False,
+    )
+    rows = [(e, pub.latest_publication(e), counts.get(e.id, 0)) for e in page.items]
+    return render_template("certificates/index.html", page=page, rows=rows)
+
+
+def _render_edition(edition: Edition, form: GenerateForm | None = None, status: int = 200):
+    publication = pub.latest_publication(edition)
+    batches = _batches(edition)
+    if form is None:
+        form = GenerateForm(
+            formdata=None, data=_form_defaults(edition, batches), publication=publication
+        )
+    winners = []
+    issued = 0
+    if publication is not None:
+        by_slot = {
+            (c.entry_id, c.author_position): c for c in certificates.certificates_of(publication)
+        }
+        issued = len(by_slot)
+        for entry in publication.entries:
+            authors = [
+                (position, name, by_slot.get((entry.entry_id, position)))
+                for position, name in enumerate(entry.authors or [], start=1)
+            ]
+            winners.append((entry, authors))
+    revoked = db.paginate(
+        certificates.revoked_query(edition.id),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config.get("PER_PAGE", 25),
+        error_out=False,
+    )
+    return (
+        render_template(
+            "certificates/edition.html",
+            edition=edition,
+            publication=publication,
+            state=pub.state(publication) if publication else None,
+            winners=winners,
+            author_total=sum(len(a) for _e, a in winners),
+            issued=issued,
+            form=form,
+            batches=batches,
+            revoked=revoked,
+        ),
+        status,
+    )
+
+
+@bp.get("/<slug>")
+@role_required(Role.ORGANIZER)
+def edition(slug: str):
+    """The edition's winners and certificates, the generation form, batches, revocations."""
+    return _render_edition(_edition_or_404(slug))
+
+
+@bp.post("/<slug>/generate")
+@role_required(Role.ORGANIZER)
+def generate(slug: str):
+    """Start generating the current version's certificates (a job; its progress page)."""
+    edition = _edition_or_404(slug)
+    publication = pub.latest_publication(edition)
+    if publication is None:
+        flash(_("Lần thi này chưa công bố kết quả: chưa thể cấp giấy chứng nhận."), "danger")
+        return redirect(url_for(".edition", slug=slug))
+    form = GenerateForm(publication=publication)
+    if not form.validate_on_submit():
+        return _render_edition(edition, form, status=400)
+    if publication.entry_count == 0:
+        flash(_("Phiên bản đang có hiệu lực không có bài đạt giải."), "danger")
+        return redirect(url_for(".edition", slug=slug))
+    batch = CertificateBatch(
+        publication_id=publication.id,
+        place=certificate_pdf.nfc(form.place.data).strip(),
+        certificate_date=form.certificate_date.data,
+        signatory_title="\n".join(
+            line.strip()
+            for line in certificate_pdf.nfc(form.signatory_title.data).splitlines()
+            if line.strip()
+        ),
+        signatory_name=certificate_pdf.nfc(form.signatory_name.data).strip(),
+        organizing_units=edition.organizing_units or "",
+        created_by_id=current_user.id,
+    )
+    db.session.add(batch)
+    db.session.flush()
+    job = certificate_jobs.create_generate_job(batch, edition, user=current_user)
+    record(
+        current_user,
+        "certificates.generate",
+        "publication",
+        publication.id,
+        edition=edition.slug,
+        version=publication.version,
+        batch=batch.id,
+        job=job.id,
+        place=batch.place,
+        date=batch.certificate_date.isoformat(),
+        signatory=batch.signatory_name,
+    )
+    job_id = job.id
+    commit()
+    flash(
+        _(
+            "Đã bắt đầu tạo giấy chứng nhận theo phiên bản %(version)d.",
+            version=publication.version,
+        ),
+        "success",
+    )
+    return redirect(url_for("jobs.show", job_id=job_id))
+
+
+@bp.get("/batch/<int:cert_batch_id>.zip")
+@role_required(Role.ORGANIZER)
+def download(cert_batch_id: int):
+    """A finished batch's ZIP."""
+    batch = db.session.get(CertificateBatch, cert_batch_id)
+    if batch is None or not batch.ready:
+        abort(404)
+    publication = batch.publication
+    name = f"giay-chung-nhan_{publication.edition.slug}_v{publication.version}_{batch.id}.zip"
+    return _send(batch.zip_key, "application/zip", name, as_attachment=True, size=batch.zip_size)
+
+
+@bp.get("/<cert_code>.pdf")
+@role_required(Role.ORGANIZER)
+def pdf(cert_code: str):
+    """One certificate as PDF, with the settings of the edition's latest generation (or the
+    defaults); a revoked one is marked "ĐÃ THU HỒI"."""
+    certificate = certificates.get_by_code(cert_code)
+    if certificate is None:
+        abort(404)
+    edition = certificate.publication.edition
+    batches = _batches(edition)
+    if batches:
+        settings = certificate_pdf.PrintSettings.from_batch(batches[0])
+    else:
+        defaults = _form_defaults(edition, [])
+        settings = certificate_pdf.PrintSettings(
+            defaults["place"],
+            to_local(certificate.issued_at).date(),
+            defaults["signatory_title"],
+            "",
+            edition.organizing_units or "",
+        )
+    data = certificate_pdf.render_pdf(certificate, settings, edition.kind)
+    response = current_app.response_class(data, mimetype="application/pdf")
+    name = certificate_pdf.file_name(certificate)
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response
+
+
+def _send(key: str, mimetype: str, name: str, *, as_attachment: bool, size: int = 0):
+    """Stream a stored file (never served as a static file). The file is opened only while
+    the body is read, and closed at its end or when the response is closed."""
+    storage = get_storage()
+    if not storage.exists(key):
+        abort(404)
+
+    def body():
+        with storage.open(key) as handle:
+            while chunk := handle.read(CHUNK_SIZE):
+                yield chunk
+
+    response = current_app.response_class(body(), mimetype=mimetype, direct_passthrough=True)
+    if size:
+        response.content_length = size
+    disposition = "attachment" if as_attachment else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response

@@ -1,7 +1,235 @@
-"""National selection: proposal, overrides, dossier ZIP, national results."""
+"""National selection pages (organizers): the proposed list with the overrides and their
+reasons, adding / removing / undoing, the national results, and the dossier for the national
+organizers (a job with progress, then a ZIP download). Thin: the rules are in
+:mod:`.national`, the archive in :mod:`.national_dossier`. Each POST commits once; a refused
+form re-renders the page (status 400) with its message and what was typed — nothing is
+stored."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Regexp
+
+from ..accounts.models import Role
+from ..audit.operations import record
+from ..contests.models import Edition
+from ..contests.operations import get_edition
+from ..extensions import db
+from ..forms import EmptyForm, length, required
+from ..jobs.models import Job
+from ..jobs.operations import commit
+from ..permissions import role_required
+from ..storage import get_storage
+from . import national, national_dossier
+from . import publish as pub
 
 bp = Blueprint("national", __name__, url_prefix="/organizer/national")
+
+INVALID = _l("Dữ liệu không hợp lệ.")
+
+
+def id_field(message=INVALID) -> StringField:
+    """A row id posted by the page (digits; read with ``int(field.data)``)."""
+    return StringField(
+        validators=[InputRequired(message=message), Regexp(r"^[0-9]{1,18}$", message=INVALID)]
+    )
+
+
+class ChooseForm(FlaskForm):
+    """Add an entry to the list, or remove one, with a reason."""
+
+    action = SelectField(
+        choices=[
+            SelectChoice("include", _l("Bổ sung")),
+            SelectChoice("exclude", _l("Loại khỏi danh sách")),
+        ],
+        validate_choice=True,
+        invalid_choice_message=INVALID,
+    )
+    entry_id = id_field(_l("Hãy chọn sản phẩm."))
+    reason = TextAreaField(_l("Lý do"), validators=[required(), length(max=national.REASON_MAX)])
+
+
+class UndoForm(FlaskForm):
+    """Undo an override (back to the proposal), with a reason."""
+
+    choice_id = id_field()
+    reason = TextAreaField(
+        _l("Lý do hủy"), validators=[required(), length(max=national.REASON_MAX)]
+    )
+
+
+class ResultForm(FlaskForm):
+    """An entry's national result."""
+
+    entry_id = id_field()
+    result = StringField(
+        _l("Kết quả toàn quốc"), validators=[required(), length(max=national.RESULT_MAX)]
+    )
+    note = TextAreaField(_l("Ghi chú"), validators=[length(max=national.NOTE_MAX)])
+
+
+def _edition_or_404(slug: str) -> Edition:
+    edition = get_edition(slug)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _errors(form: FlaskForm) -> list[str]:
+    return [str(e) for errors in form.errors.values() for e in errors]
+
+
+def _page(edition: Edition, status: int = 200, failed: dict | None = None):
+    """The national page; ``failed`` describes a refused form (its kind, the entry or
+    choice it was about, its messages and the values typed) so the page shows it again."""
+    chosen = national.selection(edition)
+    publication = chosen.publication
+    jobs = national_dossier.dossier_jobs(edition, limit=5)
+    return (
+        render_template(
+            "publication/national.html",
+            edition=edition,
+            sel=chosen,
+            state=pub.state(publication) if publication else None,
+            history=national.choice_history(edition),
+            jobs=jobs,
+            downloadable={j.id for j in jobs if national_dossier.download_key(j, edition)},
+            failed=failed or {},
+            form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+def _refused(edition: Edition, kind: str, messages: list[str], **values):
+    """Roll back and show the page again with the refused form's messages (400)."""
+    db.session.rollback()
+    return _page(edition, 400, {"kind": kind, "messages": messages, **values})
+
+
+@bp.get("/<slug>")
+@role_required(Role.ORGANIZER)
+def edition(slug: str):
+    """The proposal / selection table, its warnings, the forms and the dossiers."""
+    return _page(_edition_or_404(slug))
+
+
+@bp.post("/<slug>/choose")
+@role_required(Role.ORGANIZER)
+def choose(slug: str):
+    """Add an entry to the list or remove one (with a reason)."""
+    edition_ = _edition_or_404(slug)
+    form = ChooseForm()
+    values = {
+        "action": form.action.data,
+        "entry_id": form.entry_id.data,
+        "reason": form.reason.data or "",
+    }
+    if not form.validate_on_submit():
+        return _refused(edition_, "choose", _errors(form), **values)
+    operation = national.include if form.action.data == "include" else national.exclude
+    try:
+        choice = operation(edition_, int(form.entry_id.data), form.reason.data, current_user)
+    except national.NationalError as exc:
+        return _refused(edition_, "choose", [exc.message], **values)
+    code = choice.entry.code if choice.entry else ""
+    db.session.commit()
+    if choice.include:
+        flash(_("Đã bổ sung %(code)s vào danh sách gửi dự thi toàn quốc.", code=code), "success")
+    else:
+        flash(_("Đã loại %(code)s khỏi danh sách gửi dự thi toàn quốc.", code=code), "success")
+    return redirect(url_for(".edition", slug=slug))
+
+
+@bp.post("/<slug>/undo")
+@role_required(Role.ORGANIZER)
+def undo(slug: str):
+    """Undo an override: the entry goes back to what the rule proposes."""
+    edition_ = _edition_or_404(slug)
+    form = UndoForm()
+    values = {"choice_id": form.choice_id.data, "reason": form.reason.data or ""}
+    if not form.validate_on_submit():
+        return _refused(edition_, "undo", _errors(form), **values)
+    try:
+        national.undo(edition_, int(form.choice_id.data), form.reason.data, current_user)
+    except national.NationalError as exc:
+        return _refused(edition_, "undo", [exc.message], **values)
+    db.session.commit()
+    flash(_("Đã hủy thay đổi; sản phẩm trở lại theo đề xuất."), "success")
+    return redirect(url_for(".edition", slug=slug))
+
+
+@bp.post("/<slug>/result")
+@role_required(Role.ORGANIZER)
+def result(slug: str):
+    """Record (or correct) an entry's national result."""
+    edition_ = _edition_or_404(slug)
+    form = ResultForm()
+    values = {
+        "entry_id": form.entry_id.data,
+        "result": form.result.data or "",
+        "note": form.note.data or "",
+    }
+    if not form.validate_on_submit():
+        return _refused(edition_, "result", _errors(form), **values)
+    try:
+        national.record_result(
+            edition_, int(form.entry_id.data), form.result.data, form.note.data, current_user
+        )
+    except national.NationalError as exc:
+        return _refused(edition_, "result", [exc.message], **values)
+    db.session.commit()
+    flash(_("Đã ghi kết quả toàn quốc."), "success")
+    return redirect(url_for(".edition", slug=slug, _anchor=f"entry-{form.entry_id.data}"))
+
+
+@bp.post("/<slug>/dossier")
+@role_required(Role.ORGANIZER)
+def dossier(slug: str):
+    """Start building the dossier for the national organizers; show the job's progress."""
+    edition_ = _edition_or_404(slug)
+    if not EmptyForm().validate_on_submit():
+        return _refused(edition_, "dossier", [_("Biểu mẫu đã hết hạn, vui lòng thử lại.")])
+    if not national.selection(edition_).items:
+        return _refused(edition_, "dossier", [_("Danh sách gửi dự thi toàn quốc đang trống.")])
+    job = national_dossier.create_dossier_job(edition_, user=current_user)
+    record(current_user, "job.start", "job", job.id, kind=job.kind, edition=edition_.slug)
+    job_id = job.id
+    commit()
+    flash(_("Đã bắt đầu tạo hồ sơ gửi Trung ương."), "success")
+    return redirect(url_for("jobs.show", job_id=job_id))
+
+
+@bp.get("/<slug>/dossier/<int:job_id>.zip")
+@role_required(Role.ORGANIZER)
+def download(slug: str, job_id: int):
+    """The dossier archive built by job ``job_id`` (404 unless it is this edition's finished
+    dossier whose file is still kept)."""
+    edition_ = _edition_or_404(slug)
+    job = db.session.get(Job, job_id)
+    key = national_dossier.download_key(job, edition_) if job is not None else None
+    if not key:
+        abort(404)
+    storage = get_storage()
+    name = f"Ho_so_toan_quoc_{edition_.slug}_{job.id}.zip"
+    path = storage.local_path(key)
+    if path is not None and path.is_file():
+        source = path
+    else:
+        try:
+            source = storage.open(key)
+        except (FileNotFoundError, ValueError):
+            abort(404)
+    response = send_file(
+        source, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    response.cache_control.no_store = True
+    return response

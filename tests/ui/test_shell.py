@@ -225,9 +225,12 @@ def test_no_inline_script_or_style_in_templates():
 
 
 def test_every_table_scrolls_on_a_phone():
-    """Each <table> sits inside a .table-responsive wrapper (tables scroll at 375 px)."""
+    """Each <table> sits inside a .table-responsive wrapper (tables scroll at 375 px).
+    Templates rendered only to PDF (``*_pdf.html``) are printed on paper, not viewed on phones."""
     offenders = []
     for path in template_files():
+        if path.stem.endswith("_pdf"):
+            continue
         text = path.read_text(encoding="utf-8")
         for match in re.finditer(r"<table\b", text):
             before = text[max(0, match.start() - 300) : match.start()]

@@ -17,6 +17,19 @@
     } catch (e) {
       return;
     }
+    if (spec.type === "doughnut") { // {type: "doughnut", labels, datasets: [{label, data}]}
+      new window.Chart(canvas, {
+        type: "doughnut",
+        data: { labels: spec.labels, datasets: spec.datasets.map(function (d) {
+          return { label: d.label, data: d.data, borderWidth: 1,
+                   backgroundColor: spec.labels.map(function (_l, i) { return COLOURS[i % COLOURS.length]; }) };
+        }) },
+        options: { responsive: true, maintainAspectRatio: false, animation: false,
+                   plugins: { legend: { position: "bottom" } } }
+      });
+      canvas.dataset.drawn = "true";
+      return;
+    }
     var rightAxis = false;
     var datasets = spec.datasets.map(function (d, i) {
       var colour = COLOURS[i % COLOURS.length];
