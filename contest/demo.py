@@ -7,8 +7,6 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from .extensions import db
-
 DEMO_PASSWORD = "demo-2025!"  # noqa: S105 - printed to the person running the demo
 
 
@@ -18,6 +16,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     from .areas.demo import seed_areas
     from .contests.demo import seed_editions
     from .entries.demo import seed_entries
+    from .jobs.operations import commit
     from .judging.demo import seed_judging
     from .publication.demo import seed_publications
 
@@ -27,7 +26,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_entries()
     seed_judging()
     seed_publications()
-    db.session.commit()
+    commit()  # and run the jobs the seeding added (certificates, e-mails) after the commit
     return logins
 
 
