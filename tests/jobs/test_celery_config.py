@@ -71,7 +71,8 @@ def test_worker_ready_survives_a_failing_sweep(app, monkeypatch, caplog):
     assert "sweep at worker start failed" in caplog.text
 
 
-def test_delay_with_redis_stopped_fails_within_a_second(make_app):
+def test_delay_with_redis_stopped_fails_fast(make_app):
+    """Celery's defaults block ~19 s; the short timeouts make it ~10 ms (5 s: a loaded CI)."""
     app = make_app(REDIS_URL=f"redis://127.0.0.1:{port_free()}/0", CELERY_TASK_ALWAYS_EAGER=False)
     task = app.extensions["celery"].tasks["jobs.sweep"]
     with app.app_context():
@@ -79,7 +80,7 @@ def test_delay_with_redis_stopped_fails_within_a_second(make_app):
             started = time.monotonic()
             with pytest.raises(Exception):  # noqa: B017 - kombu's OperationalError
                 task.delay()
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 5.0
 
 
 @pytest.fixture()
