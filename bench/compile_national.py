@@ -23,11 +23,15 @@ It prints both, their ratio (target: compile ≤ 5× the aggregate), the process
 (``getrusage``) and the peak during the first compile alone (``VmHWM`` reset before it), and
 a breakdown of one more compile done phase by phase and rolled back: the compile's own
 aggregate query (raw rows), the checked engine inputs, the fingerprint alone (what an
-unchanged re-compile costs before it returns), the engine, writing the run's rows (COPY).
-The database is dropped at the end unless ``--keep``.
+unchanged re-compile costs before it returns), the engine on all entries, writing all the
+run's rows (COPY chunks), and then what the compile does instead of those two: ranking part by
+part while the rows of the previous parts are stored (``RowWriter``).
+The database is dropped at the end unless ``--keep``; ``--reuse NAME`` measures again on a
+kept database (migrated to the current head, its runs deleted first, kept again).
 
     .venv/bin/python bench/compile_national.py                 # 100,000 entries
     .venv/bin/python bench/compile_national.py --entries 10000 --keep
+    .venv/bin/python bench/compile_national.py --reuse contest_bench_compile_1234
 """
 
 from __future__ import annotations
@@ -223,6 +227,24 @@ def generate(edition_id: int, round_id: int, entries: int, seed: int) -> dict[st
     return steps
 
 
+def forget_runs() -> tuple[int, int]:
+    """On a kept database: delete the edition's results runs (and so their rows), then
+    ``VACUUM ANALYZE``; (edition, round)."""
+    from sqlalchemy import select, text
+
+    from contest.contests.models import Edition
+    from contest.extensions import db
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == SLUG))
+    ids = edition.id, edition.rounds[0].id
+    db.session.execute(text("DELETE FROM results_runs WHERE edition_id = :ed"), {"ed": ids[0]})
+    db.session.commit()
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    return ids
+
+
 def counts(edition_id: int) -> dict[str, int]:
     """Row counts of what was generated."""
     from sqlalchemy import text
@@ -281,10 +303,20 @@ def phases(edition_id: int, round_id: int) -> dict[str, float]:
 
     from contest.contests.models import Edition, Round
     from contest.extensions import db
-    from contest.results.compile import _driver_rows, aggregate_query, stream_checked, write_rows
+    from contest.results.compile import _driver_rows, aggregate_query, stream_checked
     from contest.results.config_from_edition import config_from_edition
     from contest.results.models import ResultsRun
-    from contest.results.ranking import ENGINE_VERSION, collector_paused, fingerprint, run_round
+    from contest.results.ranking import (
+        ENGINE_VERSION,
+        collector_paused,
+        fingerprint,
+        listed_entries,
+        rank_part,
+        ranking_parts,
+        run_round,
+    )
+    from contest.results.run_text import explanation_context
+    from contest.results.run_writer import RowWriter, write_rows
 
     out: dict[str, float] = {}
     db.session.remove()
@@ -320,15 +352,39 @@ def phases(edition_id: int, round_id: int) -> dict[str, float]:
             has_boards=config.has_boards,
             last_round=config.round.last,
             entry_count=len(ranking.results),
+            explanation_context=explanation_context(config),
         )
         t = time.perf_counter()
         cpu = time.process_time()
         db.session.add(run)
         db.session.flush()
-        write_rows(run, ranking.results, entry_ids, lambda *a, **k: None)
+        write_rows(run, config, ranking.results, entry_ids, lambda *a, **k: None)
         db.session.flush()
         out["write rows (COPY)"] = time.perf_counter() - t
         out["  of which client CPU"] = time.process_time() - cpu
+        del ranking
+        run = ResultsRun(
+            edition_id=edition_id,
+            round_id=round_id,
+            number=(number or 0) + 1001,
+            fingerprint=run.fingerprint,
+            engine_version=ENGINE_VERSION,
+            has_boards=config.has_boards,
+            last_round=config.round.last,
+            entry_count=len(listed),
+            explanation_context=explanation_context(config),
+        )
+        db.session.add(run)
+        db.session.flush()
+        listed = listed_entries(config, listed)
+        t = time.perf_counter()
+        cpu = time.process_time()
+        with RowWriter(run, config, entry_ids, lambda *a, **k: None, len(listed)) as writer:
+            for part in ranking_parts(config, listed):
+                writer.write(rank_part(config, part))
+        db.session.flush()
+        out["rank + write, part by part (the compile)"] = time.perf_counter() - t
+        out["  of which client CPU "] = time.process_time() - cpu
     db.session.rollback()
     db.session.remove()
     return out
@@ -341,11 +397,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the aggregate")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="measure again on a database kept by --keep (its runs are deleted first; kept)",
+    )
     args = parser.parse_args()
 
-    name = f"contest_bench_compile_{os.getpid()}"
+    name = args.reuse or f"contest_bench_compile_{os.getpid()}"
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    psql(f"CREATE DATABASE {name}")
+    if args.reuse:
+        args.keep = True
+    else:
+        psql(f"CREATE DATABASE {name}")
     print(f"database {name}")
     app = None
     try:
@@ -356,10 +420,13 @@ def main() -> int:
             t = time.perf_counter()
             upgrade(directory=str(ROOT / "migrations"))
             print(f"migrated in {time.perf_counter() - t:.1f} s")
-            edition_id, round_id = create_edition()
-            steps = generate(edition_id, round_id, args.entries, args.seed)
-            for step, seconds in steps.items():
-                print(f"  generate {step:<15} {seconds:7.1f} s")
+            if args.reuse:
+                edition_id, round_id = forget_runs()
+            else:
+                edition_id, round_id = create_edition()
+                steps = generate(edition_id, round_id, args.entries, args.seed)
+                for step, seconds in steps.items():
+                    print(f"  generate {step:<15} {seconds:7.1f} s")
             print("  rows:", counts(edition_id))
             print(f"RSS after generation {rss_mb('VmRSS'):.1f} MB")
 
@@ -396,7 +463,7 @@ def main() -> int:
             )
             print("phases of a compile (rolled back):")
             for phase, seconds in phases(edition_id, round_id).items():
-                print(f"  {phase:<32} {seconds:7.3f} s")
+                print(f"  {phase:<42} {seconds:7.3f} s")
             print(f"peak RSS of the process (getrusage): {maxrss_mb():.1f} MB")
     finally:
         if app is not None:

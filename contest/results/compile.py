@@ -17,30 +17,35 @@
    the per-criterion sums and the smallest and largest sheet total, joined to the entry's
    field, board and panel score (in hundredths), so no float ever enters (SQLite keeps
    NUMERIC as REAL; halves are exact there). The rows are read with the raw driver cursor
-   (plain tuples of ints and codes) and checked as integers by the engine (``check_units``);
-   one small ``EntryAggregate`` per entry is kept, never a score row.
-4. **Fingerprint** the inputs (the engine's ``fingerprint``, same canonical form) and, when
-   the latest run of the round has the same one, return it before ranking anything.
-5. **Rank** with the engine (``run_round``): results in file order and the inputs' fingerprint.
-6. **Write** (the fingerprint differs: same inputs and engine would give identical rows, so
-   step 4 returned the existing run, ``created=False``, nothing written; the CLI says
-   "unchanged, run N"): run N+1 and all its rows are bulk-inserted in the caller's
-   transaction (PostgreSQL: one ``COPY`` stream): the job commits them together with its
-   ``succeeded`` status, so a run is visible complete or not at all.
+   (plain tuples of ints and codes; on PostgreSQL binary, streamed as the server produces
+   them) and checked as integers by the engine, a batch of rows column by column
+   (``check_unit_columns``); one small ``EntryAggregate`` per entry is kept, never a score row.
+4. **Fingerprint** the inputs (the engine's ``fingerprint_checked``, same canonical form)
+   and, when the latest run of the round has the same one, return it before ranking
+   anything (``created=False``, nothing written; the CLI says "unchanged, run N": the same
+   inputs and engine would give identical rows).
+5. **Rank and write** run N+1, part by part (``ranking.ranking_parts``: one ranking group at
+   a time, unless an edition-wide prize level links the groups; the concatenated parts are
+   exactly ``run_round``'s results): the rows go into the caller's transaction through
+   ``run_writer.RowWriter`` — on PostgreSQL a ``COPY`` per part, streamed by a writer thread
+   while the next part is ranked, each explanation in its compact form (``run_text``). The
+   job commits them together with its ``succeeded`` status, so a run is visible complete or
+   not at all.
 
 Everything is flushed, never committed (the job runner commits).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
+import psycopg
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, cast, func, insert, literal, select, text
+from sqlalchemy import Integer, and_, cast, func, literal, select, text
 from sqlalchemy.sql import Select
 
 from ..contests.models import Board, Edition, EditionField, Round
@@ -53,22 +58,23 @@ from .ranking import (
     ENGINE_VERSION,
     CheckedEntry,
     EntryAggregate,
-    EntryResult,
     HalfPointDecimals,
     RankingConfig,
-    check_units,
+    check_unit_columns,
     collector_paused,
-    fingerprint,
-    run_round,
+    fingerprint_checked,
+    listed_entries,
+    rank_part,
+    ranking_parts,
+    run_round,  # noqa: F401 - the whole engine in one call (tests, bench)
 )
-from .run_text import copy_text, json_code, json_codes, json_number, level_texts
+from .run_text import explanation_context
+from .run_writer import ProgressFn, RowWriter
 
 #: First key of the PostgreSQL advisory lock (the second is the round id).
 LOCK_NAMESPACE = 0x7265
-#: Rows per streamed fetch and per bulk INSERT.
-CHUNK = 5000
-
-ProgressFn = Callable[..., None]
+#: Rows per fetch of the aggregate query.
+FETCH = 5000
 
 
 class CompileError(Exception):
@@ -133,9 +139,9 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
     """The one set-based query of step 3: a row per member entry, in no particular order (the
     engine sorts by code).
 
-    Columns: entry id, code, field code, board code, sheet count (NULL = no sheet), the
-    smallest and largest sheet total and one sum per criterion (``c0``, ``c1``, … in the given
-    order), all in half points, and the panel score in hundredths (NULL = none).
+    Columns: entry id, code, field code, board code, sheet count (0 = no sheet), the smallest
+    and largest sheet total (NULL without sheets), one sum per criterion (``c0``, ``c1``, … in
+    the given order), all in half points, and the panel score in hundredths (NULL = none).
     """
     per_criterion = [
         func.coalesce(
@@ -172,10 +178,13 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
             Entry.code,
             EditionField.code.label("field"),
             Board.code.label("board"),
-            per_entry.c.n,
+            func.coalesce(per_entry.c.n, 0).label("n"),
             per_entry.c.low,
             per_entry.c.high,
-            *[per_entry.c[f"c{i}"] for i in range(len(criterion_ids))],
+            *[
+                func.coalesce(per_entry.c[f"c{i}"], 0).label(f"c{i}")
+                for i in range(len(criterion_ids))
+            ],
             panel_cents.label("panel"),
         )
         .select_from(Entry)
@@ -191,7 +200,12 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
 
 def _driver_rows(stmt: Select) -> Iterator[tuple]:
     """Run ``stmt`` on the session's connection with the raw driver cursor (plain tuples, no
-    ORM or Core row processing: the columns are ints and short strings), ``CHUNK`` at a time."""
+    ORM or Core row processing: the columns are ints and short strings), ``FETCH`` at a time.
+
+    On PostgreSQL the rows come in binary format (no parsing of number texts) and, with libpq
+    17 or later, in chunks as the server produces them (``cursor.stream``), so the engine
+    checks the first rows while the server still joins the last ones. Consume the rows before
+    using the connection again (the stream holds it)."""
     connection = db.session.connection()
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.params
@@ -199,8 +213,14 @@ def _driver_rows(stmt: Select) -> Iterator[tuple]:
         params = tuple(params[name] for name in compiled.positiontup)
     cursor = connection.connection.driver_connection.cursor()
     try:
-        cursor.execute(compiled.string, params)
-        while rows := cursor.fetchmany(CHUNK):
+        if connection.dialect.name == "postgresql":
+            if psycopg.pq.version() >= 170000:  # chunked rows mode
+                yield from cursor.stream(compiled.string, params, binary=True, size=FETCH)
+                return
+            cursor.execute(compiled.string, params, binary=True)
+        else:
+            cursor.execute(compiled.string, params)
+        while rows := cursor.fetchmany(FETCH):
             yield from rows
     finally:
         cursor.close()
@@ -209,29 +229,22 @@ def _driver_rows(stmt: Select) -> Iterator[tuple]:
 def stream_checked(
     edition: Edition, round_: Round, config: RankingConfig, entry_ids: dict[str, int]
 ) -> Iterator[CheckedEntry]:
-    """The round's entries from ``aggregate_query`` as the engine's checked entries
-    (``check_units``: the integers are checked as such, never parsed back from Decimals),
-    streamed; fills ``entry_ids`` (code → id) for writing the run."""
+    """The round's entries from ``aggregate_query`` as the engine's checked entries, streamed
+    ``FETCH`` rows at a time (``check_unit_columns``: the integers are checked as such, column
+    by column, never parsed back from Decimals); fills ``entry_ids`` (code → id) for writing
+    the run."""
     by_code = {c.code: c.id for c in edition.active_criteria}
     stmt = aggregate_query(edition, round_, [by_code[c] for c in config.criterion_codes])
     decimals = HalfPointDecimals()
-    for row in _driver_rows(stmt):
-        entry_id, code, field_code, board_code, n, low, high, *sums, panel = row
-        if not code:
+    rows = _driver_rows(stmt)
+    while batch := list(islice(rows, FETCH)):
+        ids, codes, fields, boards, counts, lows, highs, *sums, panels = zip(*batch, strict=True)
+        if not all(codes):
+            entry_id = next(i for i, code in zip(ids, codes, strict=True) if not code)
             raise CompileError(_("Hồ sơ số %(id)d được chấp nhận nhưng chưa có mã.", id=entry_id))
-        entry_ids[code] = entry_id
-        n = int(n or 0)
-        yield check_units(
-            config,
-            code,
-            field_code,
-            board_code,
-            n,
-            tuple(int(s or 0) for s in sums),
-            int(low) if n else None,
-            int(high) if n else None,
-            None if panel is None else int(panel),
-            decimals,
+        entry_ids.update(zip(codes, ids, strict=True))
+        yield from check_unit_columns(
+            config, codes, fields, boards, counts, sums, lows, highs, panels, decimals
         )
 
 
@@ -255,58 +268,43 @@ def lock_round(round_: Round) -> None:
         raise CompileBusy(_("Vòng %(round)s đang được tổng hợp ở nơi khác.", round=round_.code))
 
 
-def explanation_json(result: EntryResult) -> str:
-    """The engine's explanation as small JSON text (numbers as exact texts, empty parts left
-    out): exactly what ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` writes
-    for the same dict (keys in this order), built directly: 100,000 rows per national
-    compile, and compact text is ≈ 10 % less for the server to parse and store."""
-    e = result.explanation
-    sums = ",".join(f'{json_code(c)}:"{v}"' for c, v in e.criterion_sums.items())
-    text = (
-        f'{{"sheets":{e.sheet_count},"required":{e.judges_required},"sums":{{{sums}}},'
-        f'"computed":{json_number(e.computed_score)},"min":{json_number(e.min_total)},'
-        f'"max":{json_number(e.max_total)}'
-    )
-    if e.panel_score is not None:
-        ignored = "true" if e.panel_ignored else "false"
-        text += f',"panel":"{e.panel_score}","panel_ignored":{ignored}'
-    if e.tied_with:
-        text += f',"tied_with":{json_codes(e.tied_with)}'
-    if e.cutoff is not None:
-        text += f',"cutoff":"{e.cutoff}"'
-    if e.levels:
-        text += ',"levels":' + level_texts.levels(e.levels)
-    return text + "}"
-
-
-def summarize(run: ResultsRun, created: bool, rows: list[tuple[str | None, str]]) -> dict:
+def summarize(run: ResultsRun, created: bool, counts: Counter[tuple[str | None, str]]) -> dict:
     """The job result: run, counts of entries, ranked entries, prizes and flags.
 
-    ``rows`` = (prize code, ``;``-joined flags) per row of the run.
+    ``counts`` = how many rows of the run have each (prize code, ``;``-joined flags).
     """
-    prizes = Counter(p for p, _f in rows if p)
-    flags = Counter(f for _p, fs in rows for f in (fs.split(";") if fs else []))
+    prizes: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    ranked = 0
+    for (prize, joined), n in counts.items():  # a few distinct pairs
+        split = joined.split(";") if joined else []
+        if prize:
+            prizes[prize] += n
+        for flag in split:
+            flags[flag] += n
+        if "INCOMPLETE" not in split:
+            ranked += n
     return {
         "run_id": run.id,
         "number": run.number,
         "created": created,
         "round": run.round.code,
         "fingerprint": run.fingerprint,
-        "entries": len(rows),
-        "ranked": sum(1 for _p, fs in rows if "INCOMPLETE" not in fs.split(";")),
+        "entries": counts.total(),
+        "ranked": ranked,
         "prizes": dict(sorted(prizes.items())),
         "flags": dict(sorted(flags.items())),
     }
 
 
-def _run_rows(run: ResultsRun) -> list[tuple[str | None, str]]:
-    """(prize, flags) of every row of a stored run, in order."""
-    rows = db.session.execute(
-        select(ResultRow.prize_code, ResultRow.flags)
+def _run_counts(run: ResultsRun) -> Counter[tuple[str | None, str]]:
+    """How many rows of a stored run have each (prize, flags), counted by the database."""
+    stmt = (
+        select(ResultRow.prize_code, ResultRow.flags, func.count())
         .where(ResultRow.run_id == run.id)
-        .order_by(ResultRow.position)
+        .group_by(ResultRow.prize_code, ResultRow.flags)
     )
-    return [(prize, flags) for prize, flags in rows]
+    return Counter({(prize, flags): n for prize, flags, n in db.session.execute(stmt)})
 
 
 def compile_round(
@@ -325,122 +323,34 @@ def compile_round(
     latest = latest_run(round_)
     try:
         with collector_paused():  # 100,000 small objects, no cycles
-            listed = list(stream_checked(edition, round_, config, entry_ids))
-            if latest is not None and latest.fingerprint == fingerprint(config, listed):
-                return CompileOutcome(latest, False, summarize(latest, False, _run_rows(latest)))
-            ranking = run_round(config, listed)
-            del listed
-            report(60, 100, _("Đã xếp hạng %(n)d hồ sơ; đang ghi kết quả…", n=len(ranking.results)))
+            listed = listed_entries(config, stream_checked(edition, round_, config, entry_ids))
+            inputs = fingerprint_checked(config, listed)
+            if latest is not None and latest.fingerprint == inputs:
+                return CompileOutcome(latest, False, summarize(latest, False, _run_counts(latest)))
+            report(50, 100, _("Đang xếp hạng %(n)d hồ sơ và ghi kết quả…", n=len(listed)))
             run = ResultsRun(
                 edition_id=edition.id,
                 round_id=round_.id,
                 number=(latest.number + 1) if latest else 1,
-                fingerprint=ranking.fingerprint,
+                fingerprint=inputs,
                 engine_version=ENGINE_VERSION,
                 has_boards=config.has_boards,
                 last_round=config.round.last,
-                entry_count=len(ranking.results),
+                entry_count=len(listed),
                 created_by_id=created_by_id,
                 job_id=job_id,
+                explanation_context=explanation_context(config),
             )
             db.session.add(run)
             db.session.flush()
-            write_rows(run, ranking.results, entry_ids, report)
+            counts: Counter[tuple[str | None, str]] = Counter()
+            with RowWriter(run, config, entry_ids, report, len(listed)) as writer:
+                for part in ranking_parts(config, listed):
+                    results = rank_part(config, part)
+                    writer.write(results)
+                    counts.update((r.prize, ";".join(r.flags)) for r in results)
+            db.session.flush()
+            summary = summarize(run, True, counts)
     except ValueError as exc:  # data the engine refuses (e.g. an entry without its board)
         raise CompileError(_("Dữ liệu không hợp lệ: %(e)s", e=str(exc))) from exc
-    db.session.flush()
-    summary_rows = [(r.prize, ";".join(r.flags)) for r in ranking.results]
-    return CompileOutcome(run, True, summarize(run, True, summary_rows))
-
-
-_ROW_COLUMNS = (
-    "run_id",
-    "entry_id",
-    "position",
-    "entry_code",
-    "field_code",
-    "board_code",
-    "group_key",
-    "rank",
-    "score",
-    "prize_code",
-    "flags",
-    "explanation",
-)
-
-
-def _copy_line(run_id: int, position: int, r: EntryResult, entry_id: int) -> str:
-    """A run row as one COPY text line (``_ROW_COLUMNS`` order, no newline): the same values
-    as ``_row_values``, the numbers written directly and only texts escaped."""
-    rank = "\\N" if r.rank is None else r.rank
-    score = "\\N" if r.score is None else r.score
-    return (
-        f"{run_id}\t{entry_id}\t{position}\t{copy_text(r.entry)}\t{copy_text(r.field)}\t"
-        f"{copy_text(r.board)}\t{copy_text('/'.join(r.group))}\t{rank}\t{score}\t"
-        f"{copy_text(r.prize)}\t{copy_text(';'.join(r.flags))}\t"
-        f"{copy_text(explanation_json(r))}"
-    )
-
-
-def _row_values(run_id: int, position: int, r: EntryResult, entry_id: int) -> tuple:
-    """A run row's values in ``_ROW_COLUMNS`` order (explanation as JSON text)."""
-    return (
-        run_id,
-        entry_id,
-        position,
-        r.entry,
-        r.field,
-        r.board,
-        "/".join(r.group),
-        r.rank,
-        r.score,
-        r.prize,
-        ";".join(r.flags),
-        explanation_json(r),
-    )
-
-
-def write_rows(
-    run: ResultsRun,
-    results: tuple[EntryResult, ...],
-    entry_ids: dict[str, int],
-    report: ProgressFn,
-) -> None:
-    """Insert the run's rows in results-file order inside the current transaction, ``CHUNK``
-    rows at a time. PostgreSQL: ONE ``COPY … FROM STDIN`` stream in text format on the
-    session's connection, fed chunk by chunk, so the server stores a chunk while the next one
-    is formatted (the two cores work in parallel)."""
-    total = len(results) or 1
-    connection = db.session.connection()
-    try:
-        if connection.dialect.name != "postgresql":
-            for start in range(0, len(results), CHUNK):
-                chunk = [
-                    dict(
-                        zip(
-                            _ROW_COLUMNS,
-                            _row_values(run.id, start + i, r, entry_ids[r.entry]),
-                            strict=True,
-                        )
-                    )
-                    for i, r in enumerate(results[start : start + CHUNK])
-                ]
-                for row in chunk:
-                    row["explanation"] = json.loads(row["explanation"])
-                db.session.execute(insert(ResultRow), chunk)
-                report(60 + 40 * (start + len(chunk)) // total - 1, 100)
-            return
-        columns = ", ".join(_ROW_COLUMNS)
-        sql = f"COPY {ResultRow.__tablename__} ({columns}) FROM STDIN"  # noqa: S608 - constants
-        driver = connection.connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(sql) as copy:
-            for start in range(0, len(results), CHUNK):
-                chunk = results[start : start + CHUNK]
-                lines = [
-                    _copy_line(run.id, start + i, r, entry_ids[r.entry])
-                    for i, r in enumerate(chunk)
-                ]
-                copy.write("\n".join(lines) + "\n")
-                report(60 + 40 * (start + len(chunk)) // total - 1, 100)
-    finally:
-        level_texts.clear()
+    return CompileOutcome(run, True, summary)

@@ -8,7 +8,16 @@ also stops two overlapping compiles from both writing the same number.
 
 A row keeps everything the results file needs as it was at compile time (entry, field and
 board codes, rank, score, prize, flags), so an export of an old run reproduces it exactly even
-after entries were moved or renamed; ``explanation`` is the engine's explanation as small JSON.
+after entries were moved or renamed. The engine's explanation is stored compactly (issue 6,
+point 5: 100,000 rows per national compile): the row keeps its own part as TEXT (no JSON for
+the server to parse), the run once what all its rows share (``explanation_context``), and
+``ResultRow.explanation`` gives readers the whole dict back (``run_text``).
+
+Integrity without per-row foreign-key checks on ``entry_id`` (migration 0010): an entry that
+appears in a run cannot be deleted — a ``BEFORE DELETE`` trigger on ``entries`` refuses it
+(on PostgreSQL after waiting for any compile holding a lock on one of the edition's rounds),
+as the ``RESTRICT`` key did; the compile writes only ids of entries it has just read, and the
+application deletes only drafts that never had a code, which no run lists.
 """
 
 from __future__ import annotations
@@ -21,7 +30,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
-    Index,
     Numeric,
     String,
     Text,
@@ -30,9 +38,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..entries.models import Entry
 from ..extensions import db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
+from .run_text import decode_explanation
 
 RUN_COMPLETE = "complete"
 
@@ -61,6 +71,9 @@ class ResultsRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    #: What every row's explanation shares (``run_text.explanation_context``); None for runs
+    #: stored before the compact form, whose rows hold their whole explanation.
+    explanation_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     edition = relationship("Edition")
     round = relationship("Round")
@@ -78,17 +91,16 @@ class ResultRow(db.Model):
 
     __tablename__ = "results_rows"
     __table_args__ = (
-        UniqueConstraint("run_id", "entry_id"),
+        UniqueConstraint("entry_id", "run_id"),  # also the index of lookups by entry
         UniqueConstraint("run_id", "position"),
         CheckConstraint("position >= 0", name="position_range"),
         CheckConstraint("rank IS NULL OR rank >= 1", name="rank_range"),
         CheckConstraint("(rank IS NULL) = (score IS NULL)", name="ranked_scored"),
-        Index("ix_results_rows_entry_id", "entry_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("results_runs.id", ondelete="CASCADE"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="RESTRICT"))
+    entry_id: Mapped[int] = mapped_column()  # entries.id, guarded by a trigger (docstring)
     position: Mapped[int] = mapped_column()
     entry_code: Mapped[str] = mapped_column(String(40))
     field_code: Mapped[str] = mapped_column(String(20))
@@ -98,15 +110,34 @@ class ResultRow(db.Model):
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     prize_code: Mapped[str | None] = mapped_column(String(20))
     flags: Mapped[str] = mapped_column(Text, default="")
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: The explanation in its compact stored form (``run_text``); read ``explanation``.
+    explanation_text: Mapped[str] = mapped_column("explanation", Text, default="")
 
     run: Mapped[ResultsRun] = relationship(back_populates="rows")
-    entry = relationship("Entry")
+    entry = relationship(
+        "Entry", primaryjoin="foreign(ResultRow.entry_id) == Entry.id", viewonly=True
+    )
 
     @property
     def flag_list(self) -> list[str]:
         """The flags, sorted (as stored)."""
         return self.flags.split(";") if self.flags else []
+
+    @property
+    def explanation(self) -> dict[str, Any]:
+        """The engine's explanation as a dict (numbers as exact texts, empty parts left out),
+        decoded once per loaded row (rows are immutable); do not modify it."""
+        cached = self.__dict__.get("_explanation")
+        if cached is None:
+            text = self.explanation_text
+            context = None if text.startswith("{") else self.run.explanation_context
+            cached = self.__dict__["_explanation"] = decode_explanation(text, context)
+        return cached
+
+
+# No foreign key, but rows still depend on entries: create after, empty before them
+# (``metadata.sorted_tables``).
+ResultRow.__table__.add_is_dependent_on(Entry.__table__)
 
 
 @event.listens_for(ResultsRun, "before_update")

@@ -51,7 +51,6 @@ group by rank then entry code, the unranked last by entry code.
 from __future__ import annotations
 
 import gc
-import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator
@@ -77,9 +76,17 @@ from .ranking_inputs import (
     decimal_from_units,
     listed_entries,
 )
-from .ranking_outputs import EntryResult, Explanation, Flag, LevelOutcome, Outcome
+from .ranking_outputs import (
+    EntryResult,
+    Explanation,
+    Flag,
+    LevelOutcome,
+    Outcome,
+    build_explanation,
+    build_result,
+)
 from .ranking_prizes import award_prizes
-from .ranking_units import HalfPointDecimals, check_units
+from .ranking_units import HalfPointDecimals, check_unit_columns, check_units
 
 __all__ = [  # the engine's public API, importable from this one module
     "ENGINE_VERSION",
@@ -101,10 +108,15 @@ __all__ = [  # the engine's public API, importable from this one module
     "Scope",
     "Sheet",
     "aggregate",
+    "check_unit_columns",
     "check_units",
     "collector_paused",
     "fingerprint",
+    "fingerprint_checked",
+    "listed_entries",
+    "rank_part",
     "rank_round",
+    "ranking_parts",
     "run_round",
 ]
 
@@ -175,6 +187,36 @@ def fingerprint(
         return fingerprint_checked(config, listed_entries(config, entries))
 
 
+def ranking_parts(config: RankingConfig, listed: list[CheckedEntry]) -> list[list[CheckedEntry]]:
+    """The checked listed entries (``listed_entries``: code order) split into parts that rank
+    independently, in results-file order: one part per ranking group — unless the prize
+    cascade links the groups (the last round with a level of scope ``edition``) or the
+    whole edition is one group; then a single part.
+
+    ``rank_part`` of each part, concatenated, equals ``rank_round`` of them all: a group's
+    ranks, ties, flags and prizes of scope ``field`` depend on its own entries only (the
+    integer scale of the tie-break key differs per part, but keys are compared only within a
+    group), and the file lists groups in edition order. The compile ranks part k + 1 while
+    the database stores part k.
+    """
+    if not listed:
+        return []
+    linked = config.round.last and any(p.scope == Scope.EDITION for p in config.prizes)
+    if linked or config.ranks_edition_wide:
+        return [listed]
+    parts: dict[GroupKey, list[CheckedEntry]] = {}
+    for checked in listed:
+        parts.setdefault(group_key(config, checked.agg), []).append(checked)
+    order = _group_order(config, parts)
+    return [parts[key] for key in sorted(parts, key=order.__getitem__)]
+
+
+def rank_part(config: RankingConfig, part: list[CheckedEntry]) -> tuple[EntryResult, ...]:
+    """Rules 1–8 on one part of ``ranking_parts`` (its entries checked, in code order)."""
+    with collector_paused():
+        return _rank_checked(config, part)
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a run allocates its many small objects.
@@ -200,7 +242,7 @@ def _rank_checked(config: RankingConfig, listed: list[CheckedEntry]) -> tuple[En
         award_prizes(config, groups)
     else:
         _mark_advanced(config, works)
-    return _results(config, works)
+    return _results(config, works, groups)
 
 
 def group_key(config: RankingConfig, agg: EntryAggregate) -> GroupKey:
@@ -227,34 +269,40 @@ def _score_entries(config: RankingConfig, listed: list[CheckedEntry]) -> list[_W
     scale = math.lcm(*complete_counts) if complete_counts else 1
     position = {code: i for i, code in enumerate(config.criterion_codes)}
     order = [position[code] for code in config.tiebreak_order]
+    pick = operator.itemgetter(*order) if len(order) > 1 else lambda h: (h[order[0]],)
     threshold = config.discrepancy_threshold
     spread_limit = None if threshold is None else math.floor(Fraction(threshold) * 2)
+    edition_wide, boards = config.ranks_edition_wide, config.has_boards
+    incomplete, panel = Flag.INCOMPLETE.value, Flag.PANEL_SCORE.value
+    discrepancy = Flag.DISCREPANCY.value
     works = []
     for agg, halves, min_half, max_half, panel_cents in listed:
         n = agg.sheet_count
-        work = _Work(agg=agg, group=group_key(config, agg), complete=n >= required)
+        if edition_wide:  # group_key, inlined: 100,000 calls per national run
+            group: GroupKey = ()
+        else:
+            group = (agg.field, agg.board or "") if boards else (agg.field,)
+        work = _Work(agg, group, n >= required)
         works.append(work)
-        if not work.complete:
-            work.flags.add(Flag.INCOMPLETE.value)  # rule 3: and no other flag
+        if n < required:
+            work.flags.add(incomplete)  # rule 3: and no other flag
             continue
-        work.computed_cents = work.cents = (100 * sum(halves) + n) // (2 * n)
+        cents = work.computed_cents = (100 * sum(halves) + n) // (2 * n)
         if panel_cents is not None:
-            work.cents = panel_cents
-            work.flags.add(Flag.PANEL_SCORE.value)
+            cents = panel_cents
+            work.flags.add(panel)
+        work.cents = cents
         if spread_limit is not None and max_half - min_half > spread_limit:
-            work.flags.add(Flag.DISCREPANCY.value)
+            work.flags.add(discrepancy)
         factor = scale // n
-        work.key = (-work.cents, *[-halves[i] * factor for i in order])
+        if factor == 1:
+            work.key = (-cents, *map(operator.neg, pick(halves)))
+        else:
+            work.key = (-cents, *[-h * factor for h in pick(halves)])
     return works
 
 
 _KEY = operator.attrgetter("key")
-
-
-def _tie_blocks(ordered: list[_Work]) -> Iterator[list[_Work]]:
-    """Consecutive runs of equal ranking key in an ordered list."""
-    for _, block in itertools.groupby(ordered, key=_KEY):
-        yield list(block)
 
 
 def _rank_groups(works: list[_Work]) -> dict[GroupKey, list[_Work]]:
@@ -267,17 +315,21 @@ def _rank_groups(works: list[_Work]) -> dict[GroupKey, list[_Work]]:
     # ``in_ranking_order`` (key, then code) with cheaper comparisons.
     groups = {key: sorted(ws, key=_KEY) for key, ws in sorted(members.items())}
     for ordered in groups.values():
-        position = 0
-        for block in _tie_blocks(ordered):
-            if len(block) == 1:  # untied: the usual case; tied_with stays ()
-                block[0].rank = position + 1
-                position += 1
-                continue
+        tied: list[tuple[int, int]] = []  # (start, stop) of each block of equal keys
+        start, previous = 0, None
+        for i, work in enumerate(ordered):
+            if work.key != previous:
+                if i - start > 1:
+                    tied.append((start, i))
+                start, previous = i, work.key
+            work.rank = start + 1
+        if len(ordered) - start > 1:
+            tied.append((start, len(ordered)))
+        for start, stop in tied:  # untied entries (the usual case) keep tied_with = ()
+            block = ordered[start:stop]
             codes = [w.agg.code for w in block]
             for work in block:
-                work.rank = position + 1
                 work.tied_with = tuple(c for c in codes if c != work.agg.code)
-            position += len(block)
     return groups
 
 
@@ -299,54 +351,68 @@ def _group_order(config: RankingConfig, keys: Iterable[GroupKey]) -> dict[GroupK
     return {k: i for i, k in enumerate(sorted(place, key=place.__getitem__))}
 
 
-def _results(config: RankingConfig, works: list[_Work]) -> tuple[EntryResult, ...]:
-    """Build the ``EntryResult`` rows in FORMATS.md order."""
+class _Scores(dict):
+    """Hundredths → the Decimal with exactly 2 decimals, one per distinct score (None stays
+    None)."""
 
-    group_at = _group_order(config, {w.group for w in works})
+    def __init__(self) -> None:
+        """Start with None only."""
+        super().__init__({None: None})
 
-    def order(work: _Work) -> tuple:
-        """Group in edition order, ranked by (rank, code), then the unranked by code."""
-        unranked = work.rank is None
-        return (group_at[work.group], unranked, work.rank or 0, work.agg.code)
+    def __missing__(self, cents: int) -> Decimal:
+        """Make, keep and return the Decimal of ``cents``."""
+        value = self[cents] = decimal_from_units(cents, 2)
+        return value
 
+
+def _results(
+    config: RankingConfig, works: list[_Work], groups: dict[GroupKey, list[_Work]]
+) -> tuple[EntryResult, ...]:
+    """Build the ``EntryResult`` rows in FORMATS.md order: groups in edition order; in each,
+    the ranked entries by (rank, code) — ``groups`` already holds them so (equal keys share
+    a rank and keep code order) — then the unranked by code (``works`` are in code order)."""
+    unranked: dict[GroupKey, list[_Work]] = {}
+    for work in works:
+        if work.rank is None:
+            unranked.setdefault(work.group, []).append(work)
+    group_at = _group_order(config, groups.keys() | unranked.keys())
+    ordered: list[_Work] = []
+    for key in sorted(group_at, key=group_at.__getitem__):
+        ordered += groups.get(key, ())
+        ordered += unranked.get(key, ())
+    required, tiebreak = config.judges_per_entry, config.tiebreak_order
+    threshold = config.discrepancy_threshold
     preliminary_cutoff = None if config.round.last else config.round.cutoff
-    decimals: dict[int | None, Decimal | None] = {None: None}  # one Decimal per distinct score
-
-    def score(cents: int | None) -> Decimal | None:
-        """Hundredths → Decimal with exactly 2 decimals (None stays None)."""
-        if cents not in decimals:
-            decimals[cents] = decimal_from_units(cents, 2)
-        return decimals[cents]
-
+    scores = _Scores()
     results = []
-    for work in sorted(works, key=order):
+    for work in ordered:
         agg = work.agg
-        explanation = Explanation(
-            sheet_count=agg.sheet_count,
-            judges_required=config.judges_per_entry,
-            criterion_sums=agg.criterion_sums,
-            tiebreak_order=config.tiebreak_order,
-            computed_score=score(work.computed_cents),
-            panel_score=agg.panel_score,
-            panel_ignored=agg.panel_score is not None and not work.complete,
-            min_total=agg.min_total,
-            max_total=agg.max_total,
-            discrepancy_threshold=config.discrepancy_threshold,
-            tied_with=work.tied_with,
-            levels=tuple(work.levels),
-            cutoff=preliminary_cutoff,
+        explanation = build_explanation(
+            agg.sheet_count,
+            required,
+            agg.criterion_sums,
+            tiebreak,
+            scores[work.computed_cents],
+            agg.panel_score,
+            agg.panel_score is not None and not work.complete,  # panel_ignored
+            agg.min_total,
+            agg.max_total,
+            threshold,
+            work.tied_with,
+            tuple(work.levels),
+            preliminary_cutoff,
         )
         results.append(
-            EntryResult(
-                entry=agg.code,
-                field=agg.field,
-                board=agg.board,
-                group=work.group,
-                rank=work.rank,
-                score=score(work.cents),
-                prize=work.prize,
-                flags=tuple(sorted(work.flags)) if work.flags else (),
-                explanation=explanation,
+            build_result(
+                agg.code,
+                agg.field,
+                agg.board,
+                work.group,
+                work.rank,
+                scores[work.cents],
+                work.prize,
+                tuple(sorted(work.flags)) if work.flags else (),
+                explanation,
             )
         )
     return tuple(results)

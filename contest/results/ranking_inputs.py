@@ -15,8 +15,8 @@ Two input shapes describe one entry of the round:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cached_property
@@ -77,6 +77,27 @@ def half_points(value: Decimal, what: str) -> int:
 def _set(obj: object, name: str, value: object) -> None:
     """Assign a field of a frozen dataclass during ``__post_init__`` normalisation."""
     object.__setattr__(obj, name, value)
+
+
+def slot_builder(cls: type) -> Callable[..., object]:
+    """A fast constructor of the frozen, slotted dataclass ``cls``, taking every field
+    positionally in declaration order: the object its ``__init__`` would make from the same
+    values, without ``__post_init__`` (use it only where there is nothing to normalise).
+
+    A national compile makes 100,000 of each result object; a frozen dataclass's ``__init__``
+    assigns each field through ``object.__setattr__`` behind a keyword call, and this builder
+    calls each slot's descriptor directly — generated like ``dataclasses`` generates
+    ``__init__``, about three times faster.
+    """
+    names = [f.name for f in fields(cls)]
+    scope = {"new": object.__new__, "cls": cls}
+    scope.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
+    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
+    source = f"def build({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n"
+    exec(source, scope)  # noqa: S102 - source made above from the dataclass's own field names
+    build = scope["build"]
+    build.__doc__ = f"A {cls.__name__} from all its fields, in order (``slot_builder``)."
+    return build
 
 
 # --------------------------------------------------------------------------- configuration
@@ -303,17 +324,13 @@ class EntryAggregate:
     ) -> EntryAggregate:
         """The same aggregate for numbers that already are exact Decimals (``check_units``),
         without ``__post_init__``'s normalisation (there is nothing to normalise)."""
-        agg = object.__new__(cls)
-        put = object.__setattr__
-        put(agg, "code", code)
-        put(agg, "field", field)
-        put(agg, "board", board)
-        put(agg, "sheet_count", sheet_count)
-        put(agg, "criterion_sums", criterion_sums)
-        put(agg, "min_total", min_total)
-        put(agg, "max_total", max_total)
-        put(agg, "panel_score", panel_score)
-        return agg
+        return build_aggregate(
+            code, field, board, sheet_count, criterion_sums, min_total, max_total, panel_score
+        )
+
+
+#: ``EntryAggregate.from_exact`` without the method call (``slot_builder``, all fields).
+build_aggregate = slot_builder(EntryAggregate)
 
 
 def aggregate(entry: EntryInput, config: RankingConfig) -> EntryAggregate:

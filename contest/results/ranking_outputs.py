@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from .ranking_inputs import GroupKey, Scope
+from .ranking_inputs import GroupKey, Scope, slot_builder
 
 
 class Flag(StrEnum):
@@ -121,3 +121,8 @@ class EntryResult:
     prize: str | None
     flags: tuple[str, ...]
     explanation: Explanation
+
+
+#: Fast positional constructors of the engine's outputs (``slot_builder``; no defaults).
+build_explanation = slot_builder(Explanation)
+build_result = slot_builder(EntryResult)

@@ -17,8 +17,12 @@ Works on the engine's per-entry working records (``ranking._Work``): it reads ``
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable
 from fractions import Fraction
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import Any
 
 from .ranking_inputs import GroupKey, PrizeLevel, RankingConfig, Scope
@@ -38,13 +42,12 @@ def award_prizes(config: RankingConfig, groups: dict[GroupKey, list[Any]]) -> No
             edition = {(): in_ranking_order(w for ws in groups.values() for w in ws)}
         units = edition if level.scope == Scope.EDITION else groups
         for unit_key, ordered in units.items():
-            waiting = [w for w in ordered if w.prize is None]
+            # the entries still without a prize (w.prize is None), selected in C
+            waiting = list(compress(ordered, map(is_, map(_PRIZE, ordered), repeat(None))))
             if level.automatic:
                 _fill_level(level, unit_key, waiting)
             else:
-                manual = _outcome(level, unit_key, Outcome.MANUAL)
-                for work in waiting:
-                    work.levels.append(manual)
+                _append_each(waiting, _outcome(level, unit_key, Outcome.MANUAL))
 
 
 def _outcome(level: PrizeLevel, unit_key: GroupKey, outcome: Outcome, **kw) -> LevelOutcome:
@@ -118,5 +121,22 @@ def _fill_level(level: PrizeLevel, unit_key: GroupKey, waiting: list[Any]) -> No
     if start < end:
         below = _outcome(level, unit_key, Outcome.BELOW_BAND, taken_before=taken)
         shut = None if closed is None else _outcome(level, unit_key, closed, taken_before=taken)
-        for work in waiting[start:end]:
-            work.levels.append(below if band is not None and work.cents < band else shut)
+        # scores only go down the list: the entries below the band are its tail
+        split = end if band is None else bisect_right(waiting, -band, start, end, key=_minus_cents)
+        _append_each(waiting[start:split], shut)
+        _append_each(waiting[split:end], below)
+
+
+_LEVELS = attrgetter("levels")
+_PRIZE = attrgetter("prize")
+
+
+def _minus_cents(work: Any) -> int:
+    """Minus the score in hundredths (ascending along the ranking order)."""
+    return -work.cents
+
+
+def _append_each(works: list[Any], outcome: LevelOutcome | None) -> None:
+    """Append ``outcome`` to the ``levels`` of every work (a loop in C: 100,000 entries per
+    level in a national run)."""
+    deque(map(list.append, map(_LEVELS, works), repeat(outcome)), maxlen=0)

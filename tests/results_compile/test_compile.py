@@ -19,10 +19,11 @@ from contest.jobs.models import Job
 from contest.jobs.operations import commit
 from contest.judging.models import PanelScore, Score, ScoreSheet
 from contest.results import compile as compiling
-from contest.results import tasks
+from contest.results import run_writer, tasks
 from contest.results.config_from_edition import config_from_edition
 from contest.results.models import ResultRow, ResultsRun
 from contest.results.ranking import EntryInput, Sheet, aggregate
+from contest.results.run_text import ExplanationTexts
 from contest.timeutil import utcnow
 from tests import factories
 from tests.results_compile.helpers import (
@@ -177,18 +178,18 @@ def test_the_job_records_progress_and_its_summary(runner, tmp_path):
 
 def test_a_failure_mid_write_leaves_no_run(runner, tmp_path, monkeypatch):
     edition = _small(runner, tmp_path)
-    monkeypatch.setattr(compiling, "CHUNK", 1)
+    monkeypatch.setattr(run_writer, "CHUNK", 1)
     monkeypatch.setattr(tasks, "RETRY_DELAYS", ())
-    real = compiling.explanation_json
+    real = ExplanationTexts.text
     calls = []
 
-    def failing(result):
+    def failing(self, result):
         calls.append(result.entry)
         if len(calls) == 2:  # the first row is already inserted
             raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return real(result)
+        return real(self, result)
 
-    monkeypatch.setattr(compiling, "explanation_json", failing)
+    monkeypatch.setattr(ExplanationTexts, "text", failing)
     job = tasks.create_compile_job(edition, edition.rounds[0])
     commit()
     job = db.session.get(Job, job.id, populate_existing=True)
@@ -200,16 +201,16 @@ def test_a_failure_mid_write_leaves_no_run(runner, tmp_path, monkeypatch):
 def test_a_database_error_is_retried_with_backoff(runner, tmp_path, monkeypatch):
     edition = _small(runner, tmp_path)
     monkeypatch.setattr(tasks, "RETRY_DELAYS", (0.01, 0.01))
-    real = compiling.run_round
+    real = compiling.rank_part
     attempts = []
 
-    def flaky(config, entries):
+    def flaky(config, part):
         attempts.append(1)
-        if len(attempts) == 1:
+        if len(attempts) == 1:  # the run is flushed, its rows' writer started
             raise OperationalError("SELECT", {}, Exception("server closed the connection"))
-        return real(config, entries)
+        return real(config, part)
 
-    monkeypatch.setattr(compiling, "run_round", flaky)
+    monkeypatch.setattr(compiling, "rank_part", flaky)
     result = invoke_ok(runner, "results", "compile", edition.slug)
     assert len(attempts) == 2 and "lần tổng hợp số 1" in result.output
     assert _count(ResultsRun) == 1 and _count(ResultRow) == 2
@@ -219,10 +220,10 @@ def test_a_job_failure_is_reported_and_exits_1(runner, tmp_path, monkeypatch):
     edition = _small(runner, tmp_path)
     monkeypatch.setattr(tasks, "RETRY_DELAYS", ())
 
-    def broken(config, entries):
+    def broken(config, part):
         raise OperationalError("SELECT", {}, Exception("no database"))
 
-    monkeypatch.setattr(compiling, "run_round", broken)
+    monkeypatch.setattr(compiling, "rank_part", broken)
     result = runner.invoke(args=["results", "compile", edition.slug])
     assert result.exit_code == 1 and "no database" in result.output
     assert _count(ResultsRun) == 0

@@ -120,7 +120,7 @@ def _rows(run_id: int) -> list[tuple]:
             ResultRow.score,
             ResultRow.prize_code,
             ResultRow.flags,
-            ResultRow.explanation,
+            ResultRow.explanation_text,
         )
         .where(ResultRow.run_id == run_id)
         .order_by(ResultRow.position)
