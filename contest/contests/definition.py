@@ -5,8 +5,10 @@ unknown or repeated key is an error, and every problem is collected with its key
 indexes count from 0), e.g. ``prizes[2].quota: phải là số nguyên ≥ 0``. The rules of
 :mod:`.validation` run on the same pass, so one answer lists everything to fix.
 
-Keys of FORMATS.md — all required except ``tiebreak`` (omitted: criteria order) and, in a prize,
-``automatic`` (default true). Values: ``contest`` ``youth`` | ``technical``; dates
+Keys of FORMATS.md — required, except that a key whose value may be null may also be left out
+(= null): ``age``, ``applied_since``, ``boards`` (= ``[]``), ``tiebreak`` (criteria order),
+``national_max``, a prize's ``min_score``/``quota``/``amount_vnd`` and a round's ``cutoff``; in a
+prize, ``automatic`` defaults to true. Values: ``contest`` ``youth`` | ``technical``; dates
 ``YYYY-MM-DD``; moments ISO 8601 *with* an offset (``2025-07-31T17:00:00+07:00``); ``age``
 ``{"min": …, "max": …}`` or null; ``min_score``, ``quota``, ``amount_vnd``, ``cutoff``,
 ``applied_since`` and ``national_max`` may be null (``quota`` null: no limit;
@@ -88,13 +90,13 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
         "attachments": (False, lambda value, path: r.items(value, path, attachments)),
     }
     criterion_keys = {**code_name, "max_points": (True, number)}
-    round_keys = {"code": (True, text), "cutoff": (True, opt_number), "name": (False, opt_text)}
+    round_keys = {"code": (True, text), "cutoff": (False, opt_number), "name": (False, opt_text)}
     prize_keys = {
         **code_name,
-        "min_score": (True, opt_number),
-        "quota": (True, nullable(integer_reader(r, 0))),
+        "min_score": (False, opt_number),
+        "quota": (False, nullable(integer_reader(r, 0))),
         "scope": (True, choice_reader(r, ("field", "edition"))),
-        "amount_vnd": (True, nullable(integer_reader(r, 0))),
+        "amount_vnd": (False, nullable(integer_reader(r, 0))),
         "automatic": (False, boolean_reader(r)),
     }
     top = r.obj(
@@ -110,20 +112,20 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
             "opens_at": (False, moment),
             "submission_deadline": (True, moment_reader(r)),
             "reference_date": (True, date_),
-            "age": (True, age),
+            "age": (False, age),
             "max_authors": (True, integer_reader(r, 1)),
-            "applied_since": (True, nullable(date_)),
+            "applied_since": (False, nullable(date_)),
             "judges_per_entry": (True, integer_reader(r, 1)),
             "discrepancy_threshold": (True, number),
             "judging_starts_at": (False, moment),
             "judging_ends_at": (False, moment),
             "fields": (True, items_of(field_keys)),
-            "boards": (True, items_of(code_name)),
+            "boards": (False, nullable(items_of(code_name))),
             "criteria": (True, items_of(criterion_keys)),
             "tiebreak": (False, nullable(lambda value, path: r.items(value, path, text))),
             "rounds": (True, items_of(round_keys)),
             "prizes": (True, items_of(prize_keys)),
-            "national_max": (True, nullable(integer_reader(r, 0))),
+            "national_max": (False, nullable(integer_reader(r, 0))),
         },
     )
     return _spec_from_values(top), r.problems, r.invalid

@@ -270,3 +270,31 @@ def test_export_layout_is_stable(app, example):
     assert '  "slug": "stkt-2025",\n' in text
     assert '    {"code": "novelty", "name": "Tính mới, tính sáng tạo", "max_points": 30},\n' in text
     assert "\\u" not in text  # Vietnamese is written as is
+
+
+def test_keys_whose_value_may_be_null_may_be_left_out(example):
+    """FORMATS.md: ``age``, ``applied_since``, ``boards``, ``tiebreak``, ``national_max``, a
+    prize's ``min_score``/``quota``/``amount_vnd`` and a round's ``cutoff`` may be omitted."""
+    for key in ("age", "applied_since", "boards", "tiebreak", "national_max"):
+        example.pop(key, None)
+    for prize in example["prizes"]:
+        for key in ("min_score", "quota", "amount_vnd"):
+            prize.pop(key, None)
+    for round_ in example["rounds"]:
+        round_.pop("cutoff", None)
+    spec, problems = validate_definition(example)
+    assert messages(problems) == []
+    assert (spec.age_min, spec.age_max, spec.applied_since, spec.national_max) == (None,) * 4
+    assert spec.boards == [] and spec.tiebreak is None
+    assert all(p.quota is None and p.min_score is None for p in spec.prizes)
+    assert all(r.cutoff is None for r in spec.rounds)
+
+
+def test_a_youth_edition_need_not_mention_applied_since(app):
+    edition = operations.create_from_template("youth", "ttn-x", "Lần thứ X", local(2026, 7, 31, 17))
+    data = json.loads(export_edition(edition))
+    assert data["applied_since"] is None
+    data.pop("applied_since")
+    data["slug"] = "ttn-y"
+    _spec, problems = validate_definition(data)
+    assert messages(problems) == []
