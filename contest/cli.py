@@ -1,6 +1,8 @@
 """The ``contest`` command line: the Flask CLI of the app plus the contest commands.
 
 Each feature keeps its commands in ``<feature>/cli.py`` with a ``register(app)`` function.
+Every contest command gets ``--actor EMAIL`` here (FORMATS.md): the account recorded in the
+audit log; without it, the operating-system user is recorded.
 """
 
 from __future__ import annotations
@@ -34,6 +36,66 @@ def register_cli(app: Flask) -> None:
         demo,
     ):
         module.register(app)
+    for command in _contest_commands(app.cli):
+        _add_actor_option(command)
+
+
+def _contest_commands(group: click.Group):
+    """Every leaf command under ``group`` (the app's own commands, not Flask's)."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            yield from _contest_commands(command)
+        else:
+            yield command
+
+
+def _add_actor_option(command: click.Command) -> None:
+    """Give ``command`` an ``--actor EMAIL`` option that sets the command line's actor."""
+    if any(param.name == "actor" for param in command.params):
+        return
+    from flask.cli import with_appcontext
+
+    command.params.append(
+        click.Option(
+            ["--actor"],
+            metavar="EMAIL",
+            default=None,
+            help="Tài khoản ghi vào nhật ký (mặc định: người dùng hệ điều hành).",
+        )
+    )
+    callback = command.callback
+
+    @with_appcontext
+    def run_as_actor(*args, actor=None, **kwargs):
+        from flask_babel import gettext as _
+
+        from .audit import actor as cli_actor
+
+        user = None
+        if actor:
+            user = _user_by_email(actor)
+            if user is None:
+                raise click.ClickException(
+                    _("Không có tài khoản “%(email)s” (--actor).", email=actor)
+                )
+        token = cli_actor.activate(cli_actor.CliActor(user, cli_actor.os_user()))
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            cli_actor.deactivate(token)
+
+    command.callback = run_as_actor
+
+
+def _user_by_email(email: str):
+    from sqlalchemy import func, select
+
+    from .accounts.models import User
+    from .extensions import db
+
+    return db.session.scalar(
+        select(User).where(func.lower(User.email) == email.strip().lower()).limit(1)
+    )
 
 
 def _create_app():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,3 +29,14 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor = relationship("User")
+
+    @property
+    def actor_label(self) -> str:
+        """Who did it, as people read it: the account, the command line's OS user, or the
+        system (background jobs)."""
+        if self.actor is not None:
+            return self.actor.display_name
+        cli_user = (self.details or {}).get("cli_user")
+        if cli_user:
+            return str(_l("Dòng lệnh (người dùng máy chủ %(user)s)", user=cli_user))
+        return str(_l("Hệ thống"))

@@ -199,7 +199,7 @@ def build_list(user, args, *, root_area_id: int | None = None) -> ListPage:
         "status": status if status == ALL or status in EntryStatus._value2member_map_ else "",
         "q": filters.q,
         "sort": filters.sort if filters.sort != "code" else "",
-        "page": str(page) if page > 1 else "",
+        "page": str(pagination.page) if pagination.page > 1 else "",
     }
     return ListPage(form, filters, edition, pagination, missing, kept)
 
@@ -278,7 +278,7 @@ def history(entry: Entry) -> list[HistoryItem]:
         items.append(
             HistoryItem(
                 at=row.at,
-                actor=row.actor.display_name if row.actor else _("Hệ thống"),
+                actor=row.actor_label,
                 label=str(ACTION_LABELS.get(row.action, row.action)),
                 before=status_label(before) if is_status and before else None,
                 after=status_label(after) if is_status else None,

@@ -1,8 +1,10 @@
-"""``contest publication publish|list|finalize`` (issue 7 points 1–2).
+"""``contest publication publish|list|finalize`` (RULES §6).
 
 * ``publish SLUG [--posting-days N] [--note TEXT] [--override-reason TEXT]`` publishes the
   latest run of the edition's last round as the next version (as the organizers' page does;
-  the actor is the system). Irreversible: a correction is a new version and needs ``--note``.
+  the actor is ``--actor``, else the operating-system user). Refused, naming every entry and
+  what it lacks, while judging is unfinished or a flag is unresolved (see ``publish``), unless
+  ``--override-reason`` is given. Irreversible: a correction is a new version and needs ``--note``.
 * ``list SLUG`` prints every version: number, state, when, winners, note, override.
 * ``finalize`` records the end of the posting periods that are over (also run by beat).
 
@@ -18,6 +20,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from ..audit import actor as cli_actor
 from ..contests.operations import get_edition
 from ..extensions import db
 from ..jobs.operations import commit
@@ -60,14 +63,25 @@ def state_text(publication, now) -> str:
     help="Số ngày niêm yết (0: chính thức ngay).",
 )
 @click.option("--note", default="", help="Lý do đính chính (bắt buộc từ phiên bản 2).")
-@click.option("--override-reason", default="", help="Lý do vẫn công bố khi còn cờ chưa xử lý.")
+@click.option(
+    "--override-reason",
+    default="",
+    help=(
+        "Lý do vẫn công bố khi còn vấn đề chưa xử lý (phiếu chấm thiếu hoặc nháp, thời gian "
+        "chấm chưa kết thúc, cờ chưa xử lý)."
+    ),
+)
 def publish_command(slug: str, posting_days: int, note: str, override_reason: str) -> None:
     """Công bố kết quả lần tổng hợp mới nhất của vòng cuối (không thể sửa; đính chính là
     phiên bản mới)."""
     edition = _edition(slug)
     try:
         publication = pub.publish(
-            edition, None, posting_days=posting_days, note=note, override_reason=override_reason
+            edition,
+            cli_actor.current_user_or_none(),
+            posting_days=posting_days,
+            note=note,
+            override_reason=override_reason,
         )
     except pub.PublishError as exc:
         _fail(_("Lỗi: %(p)s", p=exc.message))

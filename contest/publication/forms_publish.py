@@ -42,7 +42,7 @@ class PublishForm(FlaskForm):
     )
     note = TextAreaField(_l("Ghi chú / lý do đính chính"), validators=[length(max=2000)])
     override_reason = TextAreaField(
-        _l("Lý do vẫn công bố khi còn cờ chưa xử lý"), validators=[length(max=2000)]
+        _l("Lý do vẫn công bố khi còn vấn đề chưa xử lý"), validators=[length(max=2000)]
     )
     confirm = BooleanField(
         _l("Tôi hiểu rằng bản công bố không thể sửa; đính chính sẽ là phiên bản mới"),
@@ -59,7 +59,10 @@ class PublishForm(FlaskForm):
     def validate_override_reason(self, field) -> None:
         if self.blocked and not (field.data or "").strip():
             raise ValidationError(
-                _l("Còn cờ chưa xử lý: hãy xử lý trên trang kết quả, hoặc ghi lý do vẫn công bố.")
+                _l(
+                    "Còn vấn đề chưa xử lý: hãy xử lý (xem danh sách ở trên), hoặc ghi lý do "
+                    "vẫn công bố."
+                )
             )
 
 

@@ -1,14 +1,26 @@
 """Publishing results: gating, immutable numbered versions, posting period state, differences
-(issue 7 points 1–2, RULES §6).
+(RULES §6).
 
 ``publish(edition, actor, …)`` publishes the latest results run of the edition's LAST round as
 version n + 1: a snapshot (``PublishedEntry``) of every entry with an effective prize (the
 organizers' decisions applied over the computed proposal), in the order of the public list
-(field, prize level, rank, code). It is refused while an unresolved DISCREPANCY or
-TIE_AT_QUOTA flag remains, unless ``override_reason`` is given; an entry's flag is resolved by
-an active prize decision for that entry, a DISCREPANCY also by a panel score (PANEL_SCORE, RULES
-§5.2), and a TIE_AT_QUOTA block (same ranking group, same score) by a decision for any entry of
-the block. Version 1 needs no note; a correction (n ≥ 2)
+(field, prize level, rank, code).
+
+Official results are never published while judging is unfinished (RULES §6). It is refused,
+unless ``override_reason`` is given, while any of these remains (:func:`blockers`):
+
+* the judging window is still open;
+* an accepted entry of the round has fewer submitted sheets than ``judges_per_entry``
+  (INCOMPLETE), counted from the sheets as they are now — also when the run is older than the
+  last submitted sheet;
+* a sheet of the round is still a draft;
+* an unresolved DISCREPANCY or TIE_AT_QUOTA flag of the run: an entry's flag is resolved by an
+  active prize decision for that entry, a DISCREPANCY also by a panel score (PANEL_SCORE, RULES
+  §5.2), and a TIE_AT_QUOTA block (same ranking group, same score) by a decision for any entry
+  of the block.
+
+The refusal names every entry by code and what it lacks. Version 1 needs no note; a correction
+(n ≥ 2)
 needs one and must change something. The previous version is marked superseded (it stays
 readable, with the differences). Everything is flushed, audited, and the after-publish hooks
 run; the caller commits once.
@@ -25,22 +37,28 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import event, select
+from sqlalchemy import case, event, func, select
 from sqlalchemy.orm import selectinload
 
 from ..audit.operations import record
+from ..contests import timeline
 from ..contests.models import Edition
-from ..entries.models import Entry
+from ..entries.models import Entry, EntryStatus
 from ..extensions import db
+from ..judging.models import ScoreSheet, SheetStatus
 from ..results.compile import latest_run
 from ..results.config_from_edition import ordered_rounds
 from ..results.decisions import active_decisions, effective
 from ..results.models import ResultRow, ResultsRun
-from ..timeutil import utcnow
+from ..timeutil import format_local, utcnow
 from . import hooks
 from .models import Publication, PublishedEntry
 
 BLOCKING_FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA")
+# Gates checked on the live data, on top of the run's flags.
+JUDGING_OPEN = "JUDGING_OPEN"
+INCOMPLETE = "INCOMPLETE"
+DRAFT_SHEETS = "DRAFT_SHEETS"
 DEFAULT_POSTING_DAYS = 15
 MAX_POSTING_DAYS = 90
 
@@ -61,11 +79,43 @@ class State(StrEnum):
 
 @dataclass(frozen=True)
 class Blocker:
-    """An unresolved flag that stops publication."""
+    """One reason publication is refused: an entry's unresolved flag or unfinished judging
+    (``entry_id`` None for the edition-wide JUDGING_OPEN). ``count``: the sheets an INCOMPLETE
+    entry lacks (0: it has them now, but the results were compiled before), or its draft
+    sheets; ``until``: the end of the judging window."""
 
-    entry_id: int
+    entry_id: int | None
     entry_code: str
     flag: str
+    count: int = 0
+    until: datetime | None = None
+
+    @property
+    def sentence(self) -> str:
+        """The problem as the organizer reads it."""
+        return blocker_sentence(self)
+
+
+def blocker_sentence(blocker: Blocker) -> str:
+    """One blocker as a sentence naming the entry."""
+    code = blocker.entry_code
+    if blocker.flag == JUDGING_OPEN:
+        if blocker.until is None:
+            return _("Thời gian chấm chưa kết thúc (chưa đặt ngày kết thúc chấm).")
+        return _("Thời gian chấm chưa kết thúc (đến %(at)s).", at=format_local(blocker.until))
+    if blocker.flag == INCOMPLETE:
+        if blocker.count:
+            return _(
+                "%(code)s: chưa đủ phiếu chấm, còn thiếu %(n)d phiếu đã nộp.",
+                code=code,
+                n=blocker.count,
+            )
+        return _("%(code)s: đã đủ phiếu chấm nhưng kết quả chưa được tổng hợp lại.", code=code)
+    if blocker.flag == DRAFT_SHEETS:
+        return _("%(code)s: còn %(n)d phiếu chấm chưa nộp (bản nháp).", code=code, n=blocker.count)
+    if blocker.flag == "DISCREPANCY":
+        return _("%(code)s: chênh lệch điểm giữa các giám khảo chưa được xử lý.", code=code)
+    return _("%(code)s: đồng hạng ở giới hạn số giải chưa được quyết định.", code=code)
 
 
 @dataclass(frozen=True)
@@ -134,12 +184,73 @@ def last_round_run(edition: Edition) -> ResultsRun | None:
 # ---------------------------------------------------------------- gating
 
 
-def blockers(edition: Edition, run: ResultsRun) -> list[Blocker]:
-    """The run's DISCREPANCY / TIE_AT_QUOTA flags not resolved by a decision."""
-    decisions = active_decisions(run.round)
+def blockers(edition: Edition, run: ResultsRun, now: datetime | None = None) -> list[Blocker]:
+    """Everything that stops publishing ``run`` at ``now`` (module docstring): the open
+    judging window first, then per entry in the run's order its unfinished sheets and its
+    unresolved flags."""
+    now = now or utcnow()
     rows = db.session.scalars(
         select(ResultRow).where(ResultRow.run_id == run.id).order_by(ResultRow.position)
     ).all()
+    out: list[Blocker] = []
+    if timeline.phase(edition, now) == timeline.Phase.JUDGING:
+        out.append(Blocker(None, "", JUDGING_OPEN, until=edition.judging_ends_at))
+    out += _unfinished_judging(edition, run, rows)
+    out += _unresolved_flags(run, rows)
+    return out
+
+
+def _unfinished_judging(edition: Edition, run: ResultsRun, rows) -> list[Blocker]:
+    """INCOMPLETE and DRAFT_SHEETS of the run's entries still accepted, from the sheets as
+    they are now (one grouped query)."""
+    submitted = func.sum(case((ScoreSheet.status == SheetStatus.SUBMITTED.value, 1), else_=0))
+    drafts = func.sum(case((ScoreSheet.status == SheetStatus.DRAFT.value, 1), else_=0))
+    counts = {
+        entry_id: (int(n_submitted or 0), int(n_drafts or 0))
+        for entry_id, n_submitted, n_drafts in db.session.execute(
+            select(ScoreSheet.entry_id, submitted, drafts)
+            .where(ScoreSheet.round_id == run.round_id)
+            .group_by(ScoreSheet.entry_id)
+        )
+    }
+    accepted = set(
+        db.session.scalars(
+            select(Entry.id).where(
+                Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED.value
+            )
+        )
+    )
+    needed = edition.judges_per_entry or 0
+    out = []
+    for row in rows:
+        if row.entry_id not in accepted:
+            continue
+        n_submitted, n_drafts = counts.get(row.entry_id, (0, 0))
+        if n_submitted < needed:
+            out.append(Blocker(row.entry_id, row.entry_code, INCOMPLETE, needed - n_submitted))
+        elif INCOMPLETE in row.flag_list:
+            out.append(Blocker(row.entry_id, row.entry_code, INCOMPLETE, 0))
+        if n_drafts:
+            out.append(Blocker(row.entry_id, row.entry_code, DRAFT_SHEETS, n_drafts))
+    return out
+
+
+def refusal_message(found: list[Blocker]) -> str:
+    """Why publishing is refused: every blocker, one per line."""
+    lines = [
+        _(
+            "Chưa thể công bố: còn %(count)d vấn đề chưa xử lý. Hãy xử lý, hoặc ghi lý do để "
+            "vẫn công bố.",
+            count=len(found),
+        )
+    ]
+    lines += [f"- {b.sentence}" for b in found]
+    return "\n".join(lines)
+
+
+def _unresolved_flags(run: ResultsRun, rows) -> list[Blocker]:
+    """The run's DISCREPANCY / TIE_AT_QUOTA flags not resolved by a decision."""
+    decisions = active_decisions(run.round)
     decided_blocks = {
         (r.group_key, r.score)
         for r in rows
@@ -252,17 +363,9 @@ def publish(
     run = last_round_run(edition)
     if run is None:
         raise PublishError(_("Vòng chung khảo chưa được tổng hợp kết quả."))
-    found = blockers(edition, run)
+    found = blockers(edition, run, now)
     if found and not override_reason:
-        codes = ", ".join(sorted({b.entry_code for b in found})[:10])
-        raise PublishError(
-            _(
-                "Còn %(count)d cờ chưa xử lý (chênh lệch điểm hoặc đồng hạng ở giới hạn suất): "
-                "%(codes)s. Hãy xử lý, hoặc ghi lý do để vẫn công bố.",
-                count=len(found),
-                codes=codes,
-            )
-        )
+        raise PublishError(refusal_message(found))
     previous = latest_publication(edition)
     values = snapshot(edition, run)
     if previous is not None:
@@ -305,7 +408,7 @@ def publish(
         posting_days=posting_days,
         note=note,
         override_reason=publication.override_reason,
-        overridden=[f"{b.entry_code} {b.flag}" for b in found],
+        overridden=[f"{b.entry_code} {b.flag}".strip() for b in found],
     )
     hooks.run_after_publish(publication, previous, actor)
     return publication

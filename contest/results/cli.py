@@ -21,6 +21,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from ..audit import actor as cli_actor
 from ..contests.operations import get_edition
 from ..extensions import db
 from ..jobs.models import JobStatus
@@ -115,7 +116,7 @@ def compile_command(slug: str, round_code: str | None, timeout: float) -> None:
         check_compilable(edition, round_)
     except CompileError as exc:
         _fail([_("Lỗi: %(p)s", p=exc.message)])
-    job = tasks.create_compile_job(edition, round_)
+    job = tasks.create_compile_job(edition, round_, user=cli_actor.current_user_or_none())
     job_id = job.id
     commit()
     job = wait_for(job_id, timeout=timeout)

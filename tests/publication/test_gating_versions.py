@@ -21,8 +21,16 @@ from contest.publication.models import PublishedEntry
 from contest.results import decisions
 from contest.results.compile import latest_run
 from tests.publication.flow import T0, correct, published, ready_edition, version
-from tests.publication.helpers import compiled_edition, entry_id
+from tests.publication.helpers import compiled_edition, entry_id, score_a6_late
 from tests.results_review.helpers import compile_now
+
+
+def complete_edition(runner, tmp_path):
+    """The compiled edition once A6's missing sheet is in (only the flags block)."""
+    edition = compiled_edition(runner, tmp_path)
+    score_a6_late(edition)
+    compile_now(edition)
+    return edition
 
 
 def _blockers(edition) -> set[tuple[str, str]]:
@@ -38,7 +46,7 @@ def _refusal(edition, organizer, **kwargs) -> str:
 
 def test_a_tie_at_quota_blocks_until_a_decision_for_any_entry_of_the_block(runner, tmp_path, users):
     organizer = users["organizer"]
-    edition = compiled_edition(runner, tmp_path)
+    edition = complete_edition(runner, tmp_path)
     assert _blockers(edition) == {
         ("A3", "TIE_AT_QUOTA"),
         ("A4", "TIE_AT_QUOTA"),
@@ -52,13 +60,13 @@ def test_a_tie_at_quota_blocks_until_a_decision_for_any_entry_of_the_block(runne
     # A4's decision resolves the whole tied block (A3 too); the discrepancy still blocks.
     assert _blockers(edition) == {("A5", "DISCREPANCY")}
     message = _refusal(edition, organizer)
-    assert "A5" in message and "A3" not in message and "1 cờ" in message
+    assert "A5" in message and "A3" not in message and "1 vấn đề" in message
     assert pub.latest_publication(edition) is None
 
 
 def test_a_discrepancy_is_resolved_by_a_panel_score_or_by_a_decision(runner, tmp_path, users):
     organizer = users["organizer"]
-    edition = compiled_edition(runner, tmp_path)
+    edition = complete_edition(runner, tmp_path)
     round_ = edition.rounds[-1]
     a5 = db.session.get(Entry, entry_id("A5"))
     set_panel_score(edition, round_, a5, "56", "Hội đồng chấm lại", organizer)
@@ -85,7 +93,7 @@ def test_a_discrepancy_is_resolved_by_a_panel_score_or_by_a_decision(runner, tmp
 
 def test_an_override_needs_a_reason_and_is_recorded_and_audited(runner, tmp_path, users):
     organizer = users["organizer"]
-    edition = compiled_edition(runner, tmp_path)
+    edition = complete_edition(runner, tmp_path)
     assert "lý do" in _refusal(edition, organizer, override_reason="   ")
     v1 = pub.publish(edition, organizer, override_reason="  Quyết định của Trưởng ban  ")
     commit()

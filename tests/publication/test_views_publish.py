@@ -45,7 +45,8 @@ def test_the_index_shows_each_editions_status(runner, tmp_path, client, login, u
     login(organizer)
     html = client.get("/organizer/publication/").get_data(as_text=True)
     assert 'data-testid="status-not-compiled"' in html
-    assert "Chưa công bố được (3 cờ chưa xử lý)" in _text(html)
+    # A3/A4 tied at the quota, A5's discrepancy, A6 one sheet short.
+    assert "Chưa công bố được (4 vấn đề chưa xử lý)" in _text(html)
     resolve_flags(edition, organizer)
     assert 'data-testid="status-ready"' in client.get("/organizer/publication/").get_data(
         as_text=True
@@ -70,6 +71,8 @@ def test_the_edition_page_lists_blockers_with_links_and_asks_for_a_reason(
     html = client.get(BASE).get_data(as_text=True)
     assert 'data-testid="blocker-A5-DISCREPANCY"' in html
     assert 'data-testid="blocker-A3-TIE_AT_QUOTA"' in html
+    assert 'data-testid="blocker-A6-INCOMPLETE"' in html
+    assert f"/organizer/judging/{SLUG}/progress" in html  # where the missing sheet is chased
     assert f"/organizer/results/{SLUG}?round=final&amp;flag=DISCREPANCY" in html
     assert 'name="override_reason"' in html
     assert re.search(r'name="posting_days"[^>]*value="15"', html)
@@ -77,7 +80,7 @@ def test_the_edition_page_lists_blockers_with_links_and_asks_for_a_reason(
     # Refused without a reason: the message, the form again, nothing stored.
     response = _publish(client)
     assert response.status_code == 400
-    assert "Còn cờ chưa xử lý" in _text(response.get_data(as_text=True))
+    assert "Còn vấn đề chưa xử lý" in _text(response.get_data(as_text=True))
     assert _count() == 0
     response = _publish(client, override_reason="Trưởng ban quyết định công bố")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/v/1")

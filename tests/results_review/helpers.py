@@ -47,7 +47,7 @@ SHEETS = {
     "A3": [sheet(30, 46), sheet(30, 46)],  # 76.00 tied with A4 at second's limit → third
     "A4": [sheet(30, 46), sheet(30, 46)],  # 76.00
     "A5": [sheet(30, 40), sheet(10, 20)],  # 50.00, spread 40 > 20: DISCREPANCY, no prize
-    "A6": [sheet(40, 60)],  # one sheet of two: INCOMPLETE
+    "A6": [sheet(20, 30)],  # one sheet of two: INCOMPLETE
     "B1": [sheet(40, 55), sheet(40, 55)],  # 95.00 first in CK
 }
 
