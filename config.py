@@ -79,6 +79,16 @@ class Config:
     LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))
     # Jobs: a job row still pending after this many seconds is enqueued again by the sweeper.
     JOB_REQUEUE_AFTER = int(os.environ.get("JOB_REQUEUE_AFTER", "60"))
+    # A running job writes a heartbeat every quarter of this; one silent this long (seconds)
+    # has stalled and is re-enqueued by the sweeper, at most JOB_MAX_AUTO_RERUNS times in a row.
+    JOB_STALE_AFTER = float(os.environ.get("JOB_STALE_AFTER", "60"))
+    JOB_MAX_AUTO_RERUNS = int(os.environ.get("JOB_MAX_AUTO_RERUNS", "3"))
+    # Seconds between two sweeps under celery beat.
+    JOB_SWEEP_EVERY = float(os.environ.get("JOB_SWEEP_EVERY", "30"))
+    # A job hit by a transient database error runs again this many times, after this many
+    # seconds (doubled each time), before it fails.
+    JOB_DB_RETRIES = int(os.environ.get("JOB_DB_RETRIES", "4"))
+    JOB_DB_RETRY_DELAY = float(os.environ.get("JOB_DB_RETRY_DELAY", "1"))
     CELERY_TASK_ALWAYS_EAGER = None  # decided from REDIS_URL unless set
     # The one Celery queue the app sends to and the worker reads (keeps deployments apart).
     CELERY_QUEUE = os.environ.get("CELERY_QUEUE") or "contest"
@@ -105,6 +115,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     )
+    # Cheap password hashing: the suite logs in thousands of times.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
 
 
 class ProductionConfig(Config):

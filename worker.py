@@ -2,8 +2,9 @@
 
 The worker reads the same environment as the web app (``CONTEST_CONFIG``, ``DATABASE_URL``,
 ``REDIS_URL``, ``CELERY_QUEUE``); every task runs in this Flask app's context. Creating the
-app opens no connection, so prefork children do not share sockets. In production run it
-under its own account: ``celery -A worker worker --uid contest -Q contest``.
+app opens no connection, and no pool process ever uses a connection of the main process
+(``contest.jobs.forksafe``). In production run it under its own account:
+``celery -A worker worker --uid contest -Q contest``.
 """
 
 from contest import create_app

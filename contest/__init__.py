@@ -55,13 +55,17 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    from .accounts import passwords
+
+    passwords.configure(app.config)
     _register_blueprints(app)
 
-    from . import errors, security_headers, templating
+    from . import errors, input_guard, security_headers, templating
 
     errors.register(app)
     security_headers.register(app)
     templating.register(app)
+    input_guard.register(app)  # after the language choice (templating), before any view
 
     from .cli import register_cli
 
@@ -111,6 +115,7 @@ PUBLICATION_VIEWS = (
     "views_complaints",
     "views_public",
     "views_certificates",
+    "views_my_certificates",
     "views_verify",
     "views_national",
     "views_statistics",
@@ -139,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from .judging.views_organizer import bp as judging_bp
     from .main.views import bp as main_bp
     from .results.views import bp as results_bp
+    from .season.views import bp as season_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -154,3 +160,22 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)
     app.register_blueprint(judge_bp)
     _register_publication(app)
+    app.register_blueprint(season_bp)
+    from .season import register as register_season
+
+    register_season(app)
+    from .announcements import register as register_announcements
+
+    register_announcements(app)
+    _register_gates()
+
+
+def _register_gates() -> None:
+    """Give the stage gates of the lower packages the counts the upper ones know."""
+    from .contests.gates import register_entry_counter
+    from .entries.judging_gate import register_judging_counter
+    from .entries.queries import gate_counts
+    from .judging.entry_load import entry_load
+
+    register_entry_counter(gate_counts)
+    register_judging_counter(entry_load)

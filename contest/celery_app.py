@@ -9,7 +9,12 @@ Settings that matter (see FORMATS "Environment" and the README):
   delivered again, which is safe because job tasks are idempotent.
 * Short broker timeouts: with Redis down ``.delay()`` fails within about a second instead of
   blocking a web request for ~20 s; the caller keeps the job ``pending`` for the sweeper.
-* The sweeper runs once when a worker is ready and every 30 s under ``celery beat``.
+* The sweeper runs once when a worker is ready and every ``JOB_SWEEP_EVERY`` seconds (30)
+  under ``celery beat``; it also re-enqueues jobs whose heartbeat stopped.
+* No database connection crosses a fork: each pool process disposes of the engines it
+  inherited (``worker_process_init``), pooled connections are checked against the process
+  that opened them (``jobs.forksafe``), and the main process closes the connections of its
+  start-up sweep.
 """
 
 from __future__ import annotations
@@ -18,12 +23,14 @@ import logging
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import worker_process_init, worker_ready
 from flask import Flask
+
+from .jobs import forksafe
 
 log = logging.getLogger(__name__)
 
-SWEEP_EVERY = 30.0  # seconds between two beat-scheduled sweeps
+SWEEP_EVERY = 30.0  # default seconds between two beat-scheduled sweeps (JOB_SWEEP_EVERY)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -45,6 +52,7 @@ def celery_init_app(app: Flask) -> Celery:
         eager = not redis_url
     queue = app.config.get("CELERY_QUEUE") or "contest"
     timeout = float(app.config.get("CELERY_BROKER_TIMEOUT") or 1.0)
+    sweep_every = float(app.config.get("JOB_SWEEP_EVERY") or SWEEP_EVERY)
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.conf.update(
         broker_url=redis_url or "memory://",
@@ -84,16 +92,28 @@ def celery_init_app(app: Flask) -> Celery:
         beat_schedule={
             "jobs-sweep": {
                 "task": "jobs.sweep",
-                "schedule": SWEEP_EVERY,
-                "options": {"expires": SWEEP_EVERY - 5},  # no pile-up while workers are down
+                "schedule": sweep_every,
+                # no pile-up while workers are down
+                "options": {"expires": max(sweep_every - 5, sweep_every / 2)},
             },
             # Judges with sheets due: at most one e-mail a day each (contest.judging.reminders).
             "judging-remind": {"task": "judging.remind", "schedule": crontab(minute=0, hour=8)},
+            # New panel comments: at most one digest a day per judge (judging.discussion_digest).
+            "judging-discussion-digest": {
+                "task": "judging.discussion_digest",
+                "schedule": crontab(minute=0, hour=7),
+            },
             # Posting periods that ended become final (contest.publication.finalize).
             "publication-finalize": {
                 "task": "publication.finalize",
                 "schedule": 300.0,
                 "options": {"expires": 290.0},
+            },
+            # Drafts due their one reminder (contest.announcements.tasks).
+            "announcements-remind-drafts": {
+                "task": "announcements.remind_drafts",
+                "schedule": crontab(minute=20),
+                "options": {"expires": 3000.0},
             },
             # Failed result e-mails are retried with backoff (contest.publication.notify).
             "publication-notify-retry": {
@@ -121,11 +141,25 @@ def sweep_at_worker_start(sender=None, **kwargs) -> int | None:
         return None
     from .jobs import operations
 
-    with flask_app.app_context():
-        try:
-            count = operations.sweep()
-        except Exception:
-            log.exception("sweep at worker start failed")
-            return None
+    try:
+        with flask_app.app_context():
+            try:
+                count = operations.sweep()
+            except Exception:
+                log.exception("sweep at worker start failed")
+                return None
+    finally:
+        # Pool processes forked later (replacing one that died) must find no connection.
+        forksafe.dispose_engines(flask_app, close=True)
     log.info("sweep at worker start: %d job(s) enqueued", count)
     return count
+
+
+@worker_process_init.connect
+def dispose_engines_in_pool_process(sender=None, **kwargs) -> None:
+    """A new pool process drops the connections it inherited (without closing them)."""
+    from celery import current_app as celery_current
+
+    flask_app = getattr(celery_current, "flask_app", None)
+    if flask_app is not None:
+        forksafe.dispose_engines(flask_app)

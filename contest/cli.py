@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     from .judging import cli as judging_cli
     from .publication import cli as publication_cli
     from .results import cli as results_cli
+    from .season import cli as season_cli
 
     for module in (
         accounts_cli,
@@ -33,6 +34,7 @@ def register_cli(app: Flask) -> None:
         judging_cli,
         results_cli,
         publication_cli,
+        season_cli,
         demo,
     ):
         module.register(app)

@@ -1,6 +1,7 @@
 """Import every feature's models, so that the metadata (and Alembic) sees all tables."""
 
 from .accounts.models import AuthToken, LoginAttempt, LoginSession, User, UserRole  # noqa: F401
+from .announcements.models import Announcement, AnnouncementRecipient  # noqa: F401
 from .areas.models import Area, Unit  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .contests.models import (  # noqa: F401
@@ -23,6 +24,8 @@ from .judging.models import (  # noqa: F401
     Score,
     ScoreSheet,
 )
+from .judging.models_discussion import Comment, DigestMark  # noqa: F401
+from .judging.models_scan import DocumentFinding, ScannedFile  # noqa: F401
 from .publication.models import (  # noqa: F401
     Complaint,
     Publication,

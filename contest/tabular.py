@@ -6,7 +6,8 @@ row is the header: column names are trimmed and lower-cased, order does not matt
 without a name is allowed only when it is empty. Every cell becomes a trimmed string (an XLSX
 date becomes ``YYYY-MM-DD``, a whole number loses its ``.0``). Row numbers are the ones Excel
 shows (the header is row 1; a CSV cell spanning lines is still one row). Empty rows are
-skipped but keep their numbers.
+skipped but keep their numbers. A cell holding a control character other than a tab or a line
+break (NUL, DEL…) is a problem of its row: no import stores such text.
 
 Problems are :class:`RowProblem` values printed as ``dòng N, cột C: …`` (msgid Vietnamese;
 English ``row N, column C: …`` comes from the catalogue).
@@ -26,6 +27,8 @@ from datetime import date, datetime, time
 from typing import IO, Any
 
 from flask_babel import gettext as _
+
+from .input_guard import has_forbidden
 
 MAX_BYTES = 20 * 1024 * 1024
 FORMULA_START = ("=", "+", "-", "@")
@@ -149,7 +152,16 @@ def _build(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
     names = _header(header_cells)
     problems = []
     seen: set[str] = set()
-    for name in names:
+    for index, name in enumerate(names):
+        if has_forbidden(name):
+            names[index] = name = ""
+            problems.append(
+                RowProblem(
+                    header_row,
+                    "",
+                    _("tên cột có ký tự điều khiển không hợp lệ (như NUL); hãy xoá ký tự đó"),
+                )
+            )
         if name and name in seen:
             problems.append(RowProblem(header_row, name, _("cột bị lặp lại")))
         seen.add(name)
@@ -160,6 +172,15 @@ def _build(raw_rows: Iterable[tuple[int, list[str]]]) -> Table:
         values = {}
         for index, text in enumerate(cells):
             name = names[index] if index < len(names) else ""
+            if has_forbidden(text):
+                problems.append(
+                    RowProblem(
+                        number,
+                        name,
+                        _("có ký tự điều khiển không hợp lệ (như NUL); hãy xoá ký tự đó"),
+                    )
+                )
+                text = ""
             if not name:
                 if text:
                     problems.append(
@@ -201,7 +222,14 @@ def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:
         if not workbook.worksheets:
             return
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                number, cells = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # the sheet's XML is damaged or refused (entities…)
+                raise TableError([RowProblem(None, "", _("Không đọc được tệp XLSX."))]) from None
             yield number, [cell_to_text(value) for value in cells]
     finally:
         workbook.close()

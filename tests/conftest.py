@@ -43,6 +43,10 @@ def base_config(**overrides) -> dict:
         "CELERY_TASK_ALWAYS_EAGER": True,
         "UPLOAD_DIR": str(_TMP / "uploads"),
         "SERVER_NAME": None,
+        # Cheap password hashing (production keeps argon2's defaults).
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
     }
     config.update(overrides)
     return config

@@ -71,6 +71,8 @@ MATRIX: dict[str, Spec] = {
     "accounts.forgot_password": public(),
     "accounts.reset_password": public(ok=400),  # the token in the URL is not valid
     "accounts.accept_invitation": public(ok=400),
+    "accounts.register_sent": public(),
+    "accounts.confirm_email": public(ok=400),  # the token in the URL is not valid
     "accounts.logout": post_only(*PERSONAS),
     "accounts.profile": only(*USERS),
     "accounts.change_password": only(*USERS),
@@ -92,6 +94,7 @@ MATRIX: dict[str, Spec] = {
     "jobs.show": only(*ORGANIZERS),
     "jobs.status": only(*ORGANIZERS, anonymous=401),  # JSON: no redirect
     "jobs.selfcheck": post_only(*ORGANIZERS),
+    "jobs.rerun": post_only(*ORGANIZERS),
     # editions (organizers)
     "editions.index": only(*ORGANIZERS),
     "editions.new": only(*ORGANIZERS),
@@ -329,3 +332,98 @@ def test_role_route_matrix(app, users, world, login_as, persona):
         if not _check(response, expected):
             failures.append(f"{rule.endpoint} {url}: got {response.status_code}, want {expected}")
     assert not failures, "\n".join(failures)
+
+
+# --- A judge and an entry assigned to them (tests/matrix_parts/judge_access.py) -----------------
+
+
+def _public(endpoint: str) -> bool:
+    """True for routes anyone may GET (they show what the public sees)."""
+    spec = MATRIX.get(endpoint)
+    return spec is not None and "anonymous" in spec.allowed
+
+
+def test_a_judge_reaches_an_assigned_entry_only_through_the_judging_pages(
+    app, users, world, login_as
+):
+    """A judge requests every integer-id GET route with the ids of an entry assigned to them
+    and of its files: the entrant, coordinator, organizer and attachment routes are 403/404,
+    and no answer names the authors (name, birth date, phone), the unit or the mentor."""
+    from tests.matrix_parts import judge_access as part
+
+    entry, files, round_ = part.judged_entry(world, users)
+    judge = _client_for(app, users, "judge", login_as)
+    results = part.sweep(app, judge, world, [entry.id, *files], round_.id)
+    problems = []
+    for endpoint, url, status, text in results:
+        if status == 200 and part.leaks(text):
+            problems.append(f"{url}: 200 naming {part.leaks(text)}")
+        if endpoint.startswith(part.ENTRY_ROUTES) and status not in (403, 404):
+            problems.append(f"{url}: got {status}, want 403 or 404")
+        elif status == 200 and not (endpoint.startswith(part.JUDGE_ROUTES) or _public(endpoint)):
+            problems.append(f"{url}: got 200 ({endpoint})")
+    assert not problems, "\n".join(problems)
+    # The judging pages do serve the entry and its files (blind): the sweep reached them.
+    served = {url for endpoint, url, status, _t in results if status == 200}
+    assert f"/judge/entries/{entry.id}" in served
+    from contest.judging.blind import judge_view
+
+    shown = [a.id for a in judge_view(entry).attachments]  # the kinds judges may see
+    assert shown and all(f"/judge/attachments/{i}" in served for i in shown)
+    # The detector finds the secrets where they may be: the organizer's page of the entry.
+    organizer = _client_for(app, users, "organizer", login_as)
+    page = organizer.get(f"/organizer/entries/{entry.id}").get_data(as_text=True)
+    assert part.AUTHOR in part.leaks(page)
+
+
+def _conflict(app, users, world, login_as, how: str, entry) -> None:
+    """Record a conflict of the world's judge with ``entry``: declared by an organizer (of
+    kind entry or unit), or inferred after the judge puts the entry's unit on their profile."""
+    from tests.matrix_parts import judge_access as part
+
+    if how == "profile":
+        client = _client_for(app, users, "judge", login_as)
+        response = client.post(
+            "/profile", data={"full_name": "Người dùng judge", "unit_name": part.UNIT}
+        )
+    else:
+        client = _client_for(app, users, "organizer", login_as)
+        target = entry.code if how == "entry" else part.UNIT
+        response = client.post(
+            f"/organizer/judging/{world['slug']}/conflicts/add",
+            data={"judge_id": users["judge"].id, "kind": how, "target": target},
+        )
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("how", ["entry", "unit", "profile"])
+def test_a_judge_with_a_conflict_reaches_nothing_about_the_entry(app, users, world, login_as, how):
+    """After a conflict (declared kind entry or unit, or inferred from the judge's profile
+    unit) the assignment is gone and every route about the entry is 404 for the judge,
+    the judging pages, sheets, files and thumbnails included."""
+    from contest.audit.models import AuditEntry
+    from contest.judging.models import Assignment
+    from tests.matrix_parts import judge_access as part
+
+    entry, files, round_ = part.judged_entry(world, users)
+    judge = _client_for(app, users, "judge", login_as)
+    assert judge.get(f"/judge/entries/{entry.id}").status_code == 200
+    _conflict(app, users, world, login_as, how, entry)
+    db.session.expire_all()
+    assert not db.session.scalars(
+        db.select(Assignment).where(Assignment.entry_id == entry.id)
+    ).all()
+    audit = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "judging.unassign_conflict")
+    ).all()
+    assert [a.object_id for a in audit] == [str(entry.id)]
+    problems = []
+    for endpoint, url, status, text in part.sweep(app, judge, world, [entry.id, *files], round_.id):
+        about_entry = endpoint.startswith(("judge.", "entries.", "attachments."))
+        if about_entry and status != 404:
+            problems.append(f"{url}: got {status}, want 404")
+        elif status == 200 and not _public(endpoint):
+            problems.append(f"{url}: got 200 ({endpoint})")
+        if status == 200 and part.leaks(text):
+            problems.append(f"{url}: 200 naming {part.leaks(text)}")
+    assert not problems, "\n".join(problems)

@@ -1,16 +1,17 @@
-"""The accounts' e-mails (password reset, invitation): absolute links, the recipient's
-language, queued as mail jobs that are sent after the commit."""
+"""The accounts' e-mails (password reset, registration, invitation): absolute links, the
+recipient's language, queued as mail jobs that are sent after the commit (or, from inside a
+job, delivered at once)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..areas.models import Area
-from ..mail import queue_email
+from ..mail import build_message, deliver, queue_email
 from ..timeutil import utcnow
 from .invitations import Invitation
 from .models import User
@@ -28,9 +29,17 @@ def external_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+LINK_MAX_AGE_DEFAULTS = {"REGISTRATION_CONFIRM_MAX_AGE": 3 * 24 * 3600}
+
+
+def link_max_age(config_key: str) -> int:
+    """The lifetime in seconds of links of ``config_key``."""
+    return int(current_app.config.get(config_key, LINK_MAX_AGE_DEFAULTS.get(config_key)))
+
+
 def expiry(config_key: str) -> datetime:
     """When a link issued now with lifetime ``config_key`` (seconds) expires."""
-    return utcnow() + timedelta(seconds=int(current_app.config[config_key]))
+    return utcnow() + timedelta(seconds=link_max_age(config_key))
 
 
 def mail_user(user: User, subject, template: str, **context) -> None:
@@ -41,14 +50,46 @@ def mail_user(user: User, subject, template: str, **context) -> None:
         queue_email(user.email, str(subject), template, user=user, **context)
 
 
-def send_password_reset(user: User, raw_token: str) -> None:
-    """Queue the e-mail with the password reset link."""
-    mail_user(
+def render_for(user: User, subject, template: str, **context) -> tuple[str, str]:
+    """``(subject, body)`` of an e-mail to ``user`` in the user's language."""
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        return str(subject), render_template(f"emails/{template}.txt", user=user, **context)
+
+
+def deliver_password_reset(user: User, raw_token: str) -> None:
+    """Send the e-mail with the password reset link now (from the reset job)."""
+    subject, body = render_for(
         user,
         _l("Đặt lại mật khẩu"),
         "password_reset",
         link=external_url("accounts.reset_password", token=raw_token),
         expires_at=expiry("PASSWORD_RESET_MAX_AGE"),
+    )
+    deliver(build_message(user.email, subject, body))
+
+
+def send_registration_confirmation(user: User, raw_token: str) -> None:
+    """Queue the e-mail that confirms a new self-registered account."""
+    mail_user(
+        user,
+        _l("Xác nhận đăng ký tài khoản"),
+        "registration_confirm",
+        link=external_url("accounts.confirm_email", token=raw_token),
+        expires_at=expiry("REGISTRATION_CONFIRM_MAX_AGE"),
+    )
+
+
+def send_registration_attempt(user: User) -> None:
+    """Queue the e-mail telling an existing owner that someone tried to register with the
+    address (with the links to log in and to reset the password)."""
+    mail_user(
+        user,
+        _l("Có người thử đăng ký tài khoản bằng địa chỉ e-mail của bạn"),
+        "registration_attempt",
+        login_link=external_url("accounts.login"),
+        reset_link=external_url("accounts.forgot_password"),
+        at=utcnow(),
     )
 
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import EqualTo, Optional, Regexp, ValidationError
 
 from ..areas.models import AreaLevel
+from ..contests.form_fields import CheckboxesField
 from ..forms import email_address, length, required
+from .expertise import MAX_LENGTH, MAX_TOPICS, clean_topics, field_topics, split_topics, topic_key
 from .models import Role
 from .operations import INVITABLE_ROLES, ROLE_LABELS, password_problem
 
@@ -196,3 +206,39 @@ class InviteForm(FlaskForm):
         """A coordinator is bound to one district."""
         if self.role.data == Role.COORDINATOR.value and not field.data:
             raise ValidationError(_l("Vui lòng chọn địa bàn cho điều phối viên."))
+
+
+class ExpertiseFields:
+    """A judge's fields of expertise: the field names of current editions to tick, and other
+    fields typed as free text (mixed into the invitation and profile forms of judges)."""
+
+    expertise = CheckboxesField(_l("Lĩnh vực chuyên môn"), choices=[])
+    expertise_other = TextAreaField(
+        _l("Lĩnh vực khác (cách nhau bằng dấu phẩy)"),
+        validators=[Optional(), length(max=MAX_TOPICS * MAX_LENGTH)],
+    )
+
+    def setup_expertise(self, stored: list[str] | None = None, fill: bool = False) -> None:
+        """Offer the current field names; with ``fill``, show ``stored`` (ticked when it is
+        one of them, else in the free text)."""
+        names = field_topics()
+        self.expertise.choices = [SelectChoice(n, n) for n in names]
+        if fill:
+            by_key = {topic_key(n): n for n in names}
+            stored = stored or []
+            self.expertise.data = [by_key[topic_key(t)] for t in stored if topic_key(t) in by_key]
+            self.expertise_other.data = ", ".join(t for t in stored if topic_key(t) not in by_key)
+
+    def topics(self) -> list[str]:
+        """The ticked and typed fields, cleaned."""
+        return clean_topics(
+            [*(self.expertise.data or ()), *split_topics(self.expertise_other.data)]
+        )
+
+
+class AcceptInvitationForm(SetPasswordForm, ExpertiseFields):
+    """Choose a password when accepting an invitation; judges also state their expertise."""
+
+
+class JudgeProfileForm(ProfileForm, ExpertiseFields):
+    """A judge's profile: the profile fields and their fields of expertise."""

@@ -6,7 +6,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -41,7 +42,13 @@ class User(UserMixin, db.Model):
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # False for a self-registered account until its e-mail link is followed (or a password
+    # reset proves the address): it cannot log in before.
+    email_confirmed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     locale: Mapped[str | None] = mapped_column(String(8))
+    # A judge's fields of expertise (field names or codes, as typed): automatic assignment
+    # prefers a judge whose expertise matches the entry's field.
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -126,8 +133,16 @@ class LoginSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
+class AttemptKind(enum.StrEnum):
+    """What was attempted: a login (or a password check) or a self-registration."""
+
+    LOGIN = "login"
+    REGISTER = "register"
+
+
 class LoginAttempt(db.Model):
-    """One login attempt, kept to throttle guessing per account and per address."""
+    """One login or registration attempt, kept to throttle guessing and sign-up floods per
+    account and per address."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -140,6 +155,9 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     success: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(
+        String(20), default=AttemptKind.LOGIN.value, server_default=AttemptKind.LOGIN.value
+    )
 
 
 class TokenPurpose(enum.StrEnum):

@@ -22,6 +22,7 @@ from ..timeutil import utcnow
 from .models import AuthToken, Role, TokenPurpose, User, UserRole
 from .passwords import hash_password, policy_error, verify_password
 from .session_auth import revoke_all_sessions
+from .throttle import clear_failures
 from .tokens import find_valid_token, issue_token, use_token, void_tokens
 
 ROLE_LABELS = {
@@ -127,7 +128,8 @@ def request_password_reset(email: str, now: datetime | None = None) -> tuple[Use
 
 def reset_password(raw: str, password: str, now: datetime | None = None) -> User:
     """Set a new password with reset token ``raw``: the token (and every other outstanding
-    reset token of the user) is used up and every login session of the user is revoked."""
+    reset token of the user) is used up, every login session of the user is revoked, and the
+    account's login failures are forgotten (a lock set by someone's guesses ends)."""
     now = now or utcnow()
     token = find_valid_token(raw, TokenPurpose.PASSWORD_RESET, now)
     if token is None:
@@ -138,8 +140,10 @@ def reset_password(raw: str, password: str, now: datetime | None = None) -> User
         raise AccountError(INVALID_LINK)
     user = token.user
     set_password(user, password)
+    user.email_confirmed = True  # the link proved the address
     void_tokens(user, TokenPurpose.PASSWORD_RESET, now)
     revoke_all_sessions(user)
+    clear_failures(user.email)  # the owner is back: no lock left from anyone's guesses
     record(user, "user.password_reset", "user", user.id)
     db.session.flush()
     return user
@@ -188,6 +192,15 @@ def flush_new_user() -> None:
         raise AccountError(DUPLICATE_EMAIL, field="email") from None
 
 
+@dataclass
+class Registration:
+    """What :func:`register_entrant` did: ``created`` is False when the address already had
+    an account (nothing was changed; the caller tells the owner by e-mail)."""
+
+    user: User
+    created: bool
+
+
 def register_entrant(
     email: str,
     password: str,
@@ -195,35 +208,60 @@ def register_entrant(
     phone: str = "",
     unit_name: str = "",
     area: Area | None = None,
-) -> User:
-    """Create an entrant's account (self-registration)."""
+) -> Registration:
+    """Create an entrant's account (self-registration), waiting for its e-mail confirmation.
+
+    An address that already has an account is left unchanged; the password is hashed either
+    way, so both cases cost the same and the answer cannot tell them apart.
+    """
     email = normalize_email(email)
-    if find_user(email) is not None:
-        raise AccountError(DUPLICATE_EMAIL, field="email")
+    if password_problem(password):
+        raise AccountError(PASSWORD_RULE, field="password")
+    existing = find_user(email)
+    if existing is not None:
+        hash_password(password)  # the same work as a new account
+        return Registration(existing, created=False)
     user = User(
         email=email,
         full_name=(full_name or "").strip(),
         phone=(phone or "").strip(),
         unit_name=(unit_name or "").strip(),
         area_id=area.id if area else None,
+        email_confirmed=False,
     )
     set_password(user, password)
     user.roles.append(UserRole(role=Role.ENTRANT.value))
     db.session.add(user)
     flush_new_user()
     record(user, "user.register", "user", user.id, role=Role.ENTRANT.value)
-    return user
+    return Registration(user, created=True)
+
+
+def confirm_email(user: User) -> bool:
+    """Mark ``user``'s address confirmed; True if it was not yet (audited)."""
+    if user.email_confirmed:
+        return False
+    user.email_confirmed = True
+    record(user, "user.email_confirm", "user", user.id)
+    db.session.flush()
+    return True
 
 
 def update_profile(
     user: User, full_name: str, phone: str, unit_name: str, area: Area | None
 ) -> None:
-    """Save the user's own profile fields."""
+    """Save the user's own profile fields. A judge whose new name or unit conflicts with an
+    assigned entry loses that assignment at once (:mod:`contest.judging.recusal`)."""
+    before = (user.full_name, user.unit_name)
     user.full_name = (full_name or "").strip()
     user.phone = (phone or "").strip()
     user.unit_name = (unit_name or "").strip()
     user.area_id = area.id if area else None
     db.session.flush()
+    if (user.full_name, user.unit_name) != before:
+        from ..judging.recusal import after_judge_changed
+
+        after_judge_changed(user, user)
 
 
 @dataclass

@@ -14,6 +14,21 @@ MAX_LENGTH = 128
 _hasher = PasswordHasher()
 
 
+def configure(config) -> None:
+    """Use the cost parameters of ``config`` (``ARGON2_TIME_COST``, ``ARGON2_MEMORY_COST`` in
+    KiB, ``ARGON2_PARALLELISM``) when it sets them — the test configuration makes hashing
+    cheap; production keeps the defaults."""
+    global _hasher
+    keys = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
+    if not any(config.get(k) for k in keys):
+        return
+    _hasher = PasswordHasher(
+        time_cost=int(config.get("ARGON2_TIME_COST") or 3),
+        memory_cost=int(config.get("ARGON2_MEMORY_COST") or 65536),
+        parallelism=int(config.get("ARGON2_PARALLELISM") or 4),
+    )
+
+
 def normalize(password: str) -> str:
     """NFC-normalise, so the same Vietnamese password typed on two keyboards matches."""
     return unicodedata.normalize("NFC", password)

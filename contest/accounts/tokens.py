@@ -10,6 +10,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -84,3 +86,32 @@ def void_tokens(user: User, purpose: str, now: datetime | None = None) -> None:
         .values(used_at=now or utcnow())
         .execution_options(synchronize_session="fetch")
     )
+
+
+# --- E-mail confirmation of a self-registration ---------------------------------------------
+
+CONFIRM_SALT = "accounts.confirm-email"
+
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT)
+
+
+def confirmation_token(user: User) -> str:
+    """A signed link token confirming ``user``'s address (nothing stored: confirming twice
+    does nothing more)."""
+    return _confirm_serializer().dumps({"u": user.id, "e": user.email})
+
+
+def confirmed_user(raw: str, max_age: int) -> User | None:
+    """The active user a confirmation token of at most ``max_age`` seconds names, or None."""
+    if not raw or len(raw) > 4 * MAX_TOKEN_LENGTH:
+        return None
+    try:
+        data = _confirm_serializer().loads(raw, max_age=max_age)
+    except BadData:
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or user.email != data.get("e") or not user.is_active:
+        return None
+    return user

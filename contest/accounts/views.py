@@ -5,7 +5,6 @@ organizers' invitations of judges and coordinators. Views are thin: the work is 
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit, urlunsplit
 
 from flask import (
     Blueprint,
@@ -25,27 +24,39 @@ from ..areas.models import Area
 from ..extensions import db
 from ..jobs.operations import commit as commit_and_dispatch
 from ..permissions import role_required
+from ..redirects import safe_next
 from ..timeutil import utcnow
 from . import invitations, operations, throttle
-from .emails import send_invitation, send_password_reset
+from .emails import (
+    link_max_age,
+    send_invitation,
+    send_registration_attempt,
+    send_registration_confirmation,
+)
+from .expertise import set_expertise
 from .forms import (
+    AcceptInvitationForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     InviteForm,
+    JudgeProfileForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
     SetPasswordForm,
 )
-from .models import Role, TokenPurpose
+from .models import AttemptKind, Role, TokenPurpose
 from .operations import AccountError
 from .passwords import hash_password, needs_rehash, verify_password
+from .reset_job import queue_password_reset
 from .session_auth import end_session, start_session
-from .tokens import find_valid_token
+from .tokens import confirmation_token, confirmed_user, find_valid_token
 
 bp = Blueprint("accounts", __name__)
 
-BAD_CREDENTIALS = _l("E-mail hoặc mật khẩu không đúng.")
+BAD_CREDENTIALS = _l(
+    "E-mail hoặc mật khẩu không đúng. Nếu vừa đăng ký, hãy mở thư xác nhận trước khi đăng nhập."
+)
 
 
 @bp.app_template_filter("role_label")
@@ -67,19 +78,6 @@ def _no_store(response):
 def _client_ip() -> str:
     """The client's address as the WSGI server (or a trusted proxy fix) reports it."""
     return (request.remote_addr or "")[:64]
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` as a same-site path (with its query), or None when it points elsewhere."""
-    if not target or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    parts = urlsplit(target)
-    foreign = parts.scheme not in ("http", "https") or parts.netloc != request.host
-    if (parts.scheme or parts.netloc) and foreign:
-        return None
-    if not parts.path.startswith("/") or parts.path.startswith("//"):
-        return None
-    return urlunsplit(("", "", parts.path, parts.query, ""))
 
 
 def _area(area_id: int | None) -> Area | None:
@@ -104,14 +102,24 @@ def _remembered() -> bool:
 def _throttled_response(form, until, template: str = "accounts/login.html", **context):
     """The page shown while logins are throttled (429, with Retry-After)."""
     seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
-    error = _(
-        "Đăng nhập sai quá nhiều lần. Vì an toàn, vui lòng đợi %(minutes)d phút rồi thử lại, "
-        "hoặc đặt lại mật khẩu qua e-mail.",
-        minutes=math.ceil(seconds / 60),
-    )
-    response = current_app.make_response(
-        (render_template(template, form=form, error=error, **context), 429)
-    )
+    if seconds < 60:
+        error = _(
+            "Tài khoản này đang bị thử đăng nhập sai nhiều lần. Vì an toàn, vui lòng đợi "
+            "%(seconds)d giây rồi thử lại.",
+            seconds=seconds,
+        )
+    else:
+        error = _(
+            "Đăng nhập sai quá nhiều lần. Vì an toàn, vui lòng đợi %(minutes)d phút rồi thử "
+            "lại, hoặc đặt lại mật khẩu qua e-mail.",
+            minutes=math.ceil(seconds / 60),
+        )
+    return _too_many(template, seconds, form=form, error=error, **context)
+
+
+def _too_many(template: str, seconds: int, **context):
+    """``template`` answered with 429 and Retry-After ``seconds``."""
+    response = current_app.make_response((render_template(template, **context), 429))
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -130,13 +138,13 @@ def login():
     if form.validate_on_submit():
         email, ip = form.email.data, _client_ip()
         until = throttle.retry_at(email, ip)
-        if until is not None:
-            throttle.record_attempt(email, ip, success=False)
-            db.session.commit()
+        if until is not None:  # refused attempts are not recorded: they never renew a lock
             return _throttled_response(form, until)
         user = operations.find_user(email)
         # Unknown e-mail: verify against nothing, which takes as long as a real check.
         valid = verify_password(user.password_hash if user else None, form.password.data)
+        if valid and user is not None and user.is_active and not user.email_confirmed:
+            return render_template("accounts/login.html", form=form, error=str(BAD_CREDENTIALS))
         if valid and user is not None and user.is_active:
             throttle.record_attempt(email, ip, success=True)
             if needs_rehash(user.password_hash):
@@ -163,13 +171,25 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Self-registration of an entrant; logs the new account in."""
+    """Self-registration of an entrant. The answer is the same whether the address already
+    has an account or not: a new account gets a confirmation link by e-mail, an existing
+    owner an e-mail saying someone tried. Throttled per address and per client address."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
     if form.validate_on_submit():
+        ip = _client_ip()
+        until = throttle.registration_retry_at(form.email.data, ip)
+        if until is not None:
+            seconds = max(1, math.ceil((until - utcnow()).total_seconds()))
+            error = _(
+                "Có quá nhiều lượt đăng ký với địa chỉ e-mail này hoặc từ mạng của bạn. "
+                "Vui lòng đợi %(minutes)d phút rồi thử lại.",
+                minutes=math.ceil(seconds / 60),
+            )
+            return _too_many("accounts/register.html", seconds, form=form, error=error)
         try:
-            user = operations.register_entrant(
+            registration = operations.register_entrant(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -179,12 +199,38 @@ def register():
             )
         except AccountError as exc:
             db.session.rollback()
-            _show_error(form, exc)
+            if exc.message is not operations.DUPLICATE_EMAIL:  # a concurrent twin: same answer
+                _show_error(form, exc)
+                return render_template("accounts/register.html", form=form)
         else:
-            start_session(user)  # commits the new account with its session
-            flash(_("Đăng ký thành công. Chào mừng %(name)s!", name=user.display_name), "success")
-            return redirect(url_for("main.home"))
+            if registration.created:
+                send_registration_confirmation(
+                    registration.user, confirmation_token(registration.user)
+                )
+            else:
+                send_registration_attempt(registration.user)
+        throttle.record_attempt(form.email.data, ip, success=True, kind=AttemptKind.REGISTER)
+        commit_and_dispatch()
+        return redirect(url_for("accounts.register_sent"))
     return render_template("accounts/register.html", form=form)
+
+
+@bp.get("/register/sent")
+def register_sent():
+    """ "Check your mailbox" after a registration (the same page for every address)."""
+    return render_template("accounts/register_sent.html")
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token: str):
+    """Follow the e-mailed link of a registration: the account may log in from now on."""
+    user = confirmed_user(token, link_max_age("REGISTRATION_CONFIRM_MAX_AGE"))
+    if user is None:
+        return _invalid_link()
+    operations.confirm_email(user)
+    db.session.commit()
+    flash(_("Đã xác nhận địa chỉ e-mail. Vui lòng đăng nhập."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 # --- Password reset and change --------------------------------------------------------------
@@ -195,9 +241,7 @@ def forgot_password():
     """Ask for a reset link. The answer never tells whether the address has an account."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        issued = operations.request_password_reset(form.email.data)
-        if issued is not None:
-            send_password_reset(*issued)
+        queue_password_reset(form.email.data)  # the same work for any address
         commit_and_dispatch()
         return render_template("accounts/forgot_password_sent.html")
     return render_template("accounts/forgot_password.html", form=form)
@@ -268,7 +312,8 @@ def change_password():
 def profile():
     """See and edit one's own profile; shows one's roles."""
     user = current_user._get_current_object()
-    form = ProfileForm(
+    judge = user.has_role(Role.JUDGE)
+    form = (JudgeProfileForm if judge else ProfileForm)(
         data={
             "full_name": user.full_name,
             "phone": user.phone,
@@ -276,10 +321,14 @@ def profile():
             "area": user.area_id,
         }
     )
+    if judge:
+        form.setup_expertise(user.expertise, fill=request.method == "GET")
     if form.validate_on_submit():
         operations.update_profile(
             user, form.full_name.data, form.phone.data, form.unit_name.data, _area(form.area.data)
         )
+        if judge:
+            set_expertise(user, form.topics(), user)
         db.session.commit()
         flash(_("Đã lưu hồ sơ."), "success")
         return redirect(url_for("accounts.profile"))
@@ -363,10 +412,15 @@ def accept_invitation(token: str):
     if found is None:
         return _invalid_link()
     invited = found.user
-    form = SetPasswordForm()
+    judge = invited.has_role(Role.JUDGE)
+    form = AcceptInvitationForm()
+    if judge:
+        form.setup_expertise(invited.expertise, fill=request.method == "GET")
     if form.validate_on_submit():
         try:
             user = invitations.accept_invitation(token, form.password.data)
+            if judge:
+                set_expertise(user, form.topics(), user)
         except AccountError as exc:
             db.session.rollback()
             if exc.field is None:
@@ -383,4 +437,5 @@ def accept_invitation(token: str):
         form=form,
         invited=invited,
         roles=operations.sorted_roles(invited),
+        judge=judge,
     )

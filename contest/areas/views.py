@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..extensions import db, login_manager
 from ..forms import EmptyForm
+from ..redirects import safe_next
 from . import operations as ops
 from .forms import AreaNameForm, UnitForm
 from .models import Area, Unit
@@ -168,7 +169,7 @@ def move(area_id: int, direction: str):
     if form.validate_on_submit():
         ops.move_area(area, -1 if direction == "up" else 1, current_user)
         db.session.commit()
-    back = request.form.get("next", "")
+    back = safe_next(request.form.get("next")) or ""
     if not back.startswith(url_for("areas.index")) or "//" in back:
         back = _area_url(area.parent_id)
     return redirect(back + f"#area-{area.id}")

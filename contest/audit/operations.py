@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..extensions import db
 from . import actor as cli_actor
 from .models import AuditEntry
+
+# action → listeners run when an entry of that action is recorded (:func:`on_record`)
+_LISTENERS: dict[str, list[Callable[[AuditEntry], None]]] = {}
+
+
+def on_record(action: str, listener: Callable[[AuditEntry], None]) -> None:
+    """Run ``listener(entry)`` each time an audit entry of ``action`` is recorded, inside the
+    same transaction: it may flush and add jobs, never commit. Features that react to an
+    event register here explicitly (in ``create_app``), so the operation that records the
+    event need not know them. Registering the same listener twice is harmless."""
+    listeners = _LISTENERS.setdefault(action, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def record(actor, action: str, obj_type: str, obj_id: Any, **details: Any) -> AuditEntry:
@@ -25,4 +39,6 @@ def record(actor, action: str, obj_type: str, obj_id: Any, **details: Any) -> Au
         details=details,
     )
     db.session.add(entry)
+    for listener in _LISTENERS.get(action, ()):
+        listener(entry)
     return entry

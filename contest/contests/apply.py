@@ -88,6 +88,7 @@ def apply_spec(edition: Edition, spec: EditionSpec) -> None:
     edition.slug = spec.slug
     for name in SCALARS:
         setattr(edition, name, getattr(spec, name))
+    edition.organizer_only_attachments = list(spec.organizer_only_attachments)
     _sync(
         edition.fields,
         EditionField,
@@ -107,6 +108,7 @@ def apply_spec(edition: Edition, spec: EditionSpec) -> None:
                 "name": c.name,
                 "max_points": c.max_points,
                 "tiebreak_position": tiebreak.get(c.code),
+                "guidance": c.guidance or "",
             }
             for c in spec.criteria
         ],

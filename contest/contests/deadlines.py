@@ -112,3 +112,23 @@ def extend_deadline(
         reason=extension.reason,
     )
     return extension
+
+
+def set_reminder_days(edition: Edition, days: int | None, actor) -> bool:
+    """Set how many days before an entrant's effective deadline an unsubmitted draft gets its
+    one reminder (0: none; None: unchanged); audited. Returns True when it changed."""
+    if days is None or days == edition.reminder_days_before:
+        return False
+    if not 0 <= days <= 60:
+        raise InvalidEdition([Problem("reminder_days_before", _("từ 0 đến 60 ngày"))])
+    before = edition.reminder_days_before
+    edition.reminder_days_before = days
+    edition.updated_at = utcnow()
+    record(
+        actor,
+        "edition.reminder_days",
+        "edition",
+        edition.id,
+        changes={"reminder_days_before": {"before": before, "after": days}},
+    )
+    return True

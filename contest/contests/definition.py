@@ -23,7 +23,12 @@ Optional keys this service adds (all round-trip through export):
   entry of that field, from ``description``, ``full_text``, ``photos``, ``video``,
   ``source_code``, ``installer``, ``instructions``, ``unit_confirmation`` (absent: the
   template's checklist for the contest, see :mod:`.templates`);
-* in a round: ``name`` (e.g. "Vòng sơ khảo", default "").
+* top level: ``organizer_only_attachments``, the attachment kinds judges never receive (only
+  organizers, the owner and the area's coordinators see them), from the same kinds (absent:
+  ``["unit_confirmation"]``, the unit's confirmation names the unit by design);
+* in a round: ``name`` (e.g. "Vòng sơ khảo", default "");
+* in a criterion: ``guidance``, the text shown to judges under the criterion on the sheet
+  (default ""; exported only when not empty).
 
 Export writes every key in a fixed order (``tiebreak`` only when the edition has one), moments
 in Vietnam time with ``+07:00``, numbers as integers when integral, UTF-8 unescaped, one line per
@@ -55,7 +60,7 @@ from .json_values import (
     object_pairs,
     text_reader,
 )
-from .models import ATTACHMENT_KINDS, ContestKind
+from .models import ATTACHMENT_KINDS, ContestKind, default_organizer_only
 from .spec import BoardSpec, CriterionSpec, EditionSpec, FieldSpec, PrizeSpec, RoundSpec
 from .templates import default_attachments
 from .validation import Problem, check_spec
@@ -89,7 +94,7 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
         **code_name,
         "attachments": (False, lambda value, path: r.items(value, path, attachments)),
     }
-    criterion_keys = {**code_name, "max_points": (True, number)}
+    criterion_keys = {**code_name, "max_points": (True, number), "guidance": (False, text)}
     round_keys = {"code": (True, text), "cutoff": (False, opt_number), "name": (False, opt_text)}
     prize_keys = {
         **code_name,
@@ -120,6 +125,10 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
             "judging_starts_at": (False, moment),
             "judging_ends_at": (False, moment),
             "fields": (True, items_of(field_keys)),
+            "organizer_only_attachments": (
+                False,
+                lambda value, path: r.items(value, path, attachments),
+            ),
             "boards": (False, nullable(items_of(code_name))),
             "criteria": (True, items_of(criterion_keys)),
             "tiebreak": (False, nullable(lambda value, path: r.items(value, path, text))),
@@ -147,6 +156,8 @@ def _spec_from_values(v: dict) -> EditionSpec:
         attachments = [a for a in attachments if a is not INVALID]
         fields.append(FieldSpec(item.get("code"), item.get("name"), attachments))
     tiebreak = v.get("tiebreak")
+    hidden = v.get("organizer_only_attachments")
+    hidden = default_organizer_only() if hidden is None else hidden
     return EditionSpec(
         slug=v.get("slug"),
         title=v.get("title"),
@@ -167,9 +178,10 @@ def _spec_from_values(v: dict) -> EditionSpec:
         judging_starts_at=v.get("judging_starts_at"),
         judging_ends_at=v.get("judging_ends_at"),
         fields=fields,
+        organizer_only_attachments=[k for k in ATTACHMENT_KINDS if k in hidden],
         boards=[BoardSpec(i.get("code"), i.get("name")) for i in _listed(v, "boards")],
         criteria=[
-            CriterionSpec(i.get("code"), i.get("name"), i.get("max_points"))
+            CriterionSpec(i.get("code"), i.get("name"), i.get("max_points"), i.get("guidance") or "")
             for i in _listed(v, "criteria")
         ],
         tiebreak=None if tiebreak is None else [c for c in tiebreak if c is not INVALID],
@@ -253,6 +265,18 @@ def _json_date(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _criterion_json(criterion: CriterionSpec) -> dict[str, Any]:
+    """A criterion of the definition (``guidance`` only when there is some)."""
+    out = {
+        "code": criterion.code,
+        "name": criterion.name,
+        "max_points": _json_number(criterion.max_points),
+    }
+    if criterion.guidance:
+        out["guidance"] = criterion.guidance
+    return out
+
+
 def spec_to_json(spec: EditionSpec) -> dict[str, Any]:
     """The definition of ``spec`` as a JSON-ready dict, keys in the export order."""
     out: dict[str, Any] = {
@@ -276,11 +300,9 @@ def spec_to_json(spec: EditionSpec) -> dict[str, Any]:
             {"code": f.code, "name": f.name, "attachments": list(f.attachments)}
             for f in spec.fields
         ],
+        "organizer_only_attachments": list(spec.organizer_only_attachments),
         "boards": [{"code": b.code, "name": b.name} for b in spec.boards],
-        "criteria": [
-            {"code": c.code, "name": c.name, "max_points": _json_number(c.max_points)}
-            for c in spec.criteria
-        ],
+        "criteria": [_criterion_json(c) for c in spec.criteria],
     }
     if spec.tiebreak is not None:
         out["tiebreak"] = list(spec.tiebreak)
@@ -329,8 +351,11 @@ def spec_from_edition(edition) -> EditionSpec:
         judging_starts_at=edition.judging_starts_at,
         judging_ends_at=edition.judging_ends_at,
         fields=[FieldSpec(f.code, f.name, list(f.required_attachments)) for f in edition.fields],
+        organizer_only_attachments=[
+            k for k in ATTACHMENT_KINDS if k in (edition.organizer_only_attachments or ())
+        ],
         boards=[BoardSpec(b.code, b.name) for b in edition.boards],
-        criteria=[CriterionSpec(c.code, c.name, c.max_points) for c in active],
+        criteria=[CriterionSpec(c.code, c.name, c.max_points, c.guidance or "") for c in active],
         tiebreak=[c.code for c in ranked] if ranked else None,
         rounds=[RoundSpec(r.code, r.cutoff, r.name or "") for r in edition.rounds],
         prizes=[

@@ -140,6 +140,8 @@ class GeneralForm(EditionChangeForm):
     submission_deadline = LocalDateTimeInput(_l("Hạn nộp hồ sơ"), validators=[filled()])
     judging_starts_at = LocalDateTimeInput(_l("Bắt đầu chấm"))
     judging_ends_at = LocalDateTimeInput(_l("Kết thúc chấm"))
+    # Not part of the definition (FORMATS): saved apart by the settings page.
+    reminder_days_before = IntegerInput(_l("Nhắc thí sinh có hồ sơ nháp trước hạn nộp (số ngày)"))
 
     KEYS = (
         "title",
@@ -151,6 +153,11 @@ class GeneralForm(EditionChangeForm):
         "judging_starts_at",
         "judging_ends_at",
     )
+
+    def validate_reminder_days_before(self, field):
+        """0 (no reminder) to 60 days."""
+        if field.data is not None and not 0 <= field.data <= 60:
+            raise ValidationError(str(_l("Nhập số ngày từ 0 (không nhắc) đến 60.")))
 
     def changes(self, definition: dict) -> dict:
         """See :meth:`EditionChangeForm.changes`."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..input_guard import has_forbidden
 from .validation import Problem
 
 INVALID = object()
@@ -95,6 +96,8 @@ def text_reader(reader: JsonReader) -> Reader:
     def read(value, path):
         if not isinstance(value, str):
             return reader.fail(path, _("phải là một chuỗi ký tự"))
+        if has_forbidden(value):
+            return reader.fail(path, _("có ký tự điều khiển không hợp lệ (như NUL)"))
         return value
 
     return read

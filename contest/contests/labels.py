@@ -43,6 +43,7 @@ KEY_LABELS = {
     "rules_document": _l("Tệp thể lệ"),
     "reason": _l("Lý do"),
     "new_deadline": _l("Hạn mới"),
+    "reminder_days_before": _l("Số ngày nhắc hồ sơ nháp trước hạn"),
 }
 
 SUBKEY_LABELS = {

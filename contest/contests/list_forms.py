@@ -16,9 +16,11 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 
 from ..forms import length
@@ -75,11 +77,20 @@ class CriterionRow(_Row):
 
     max_points = DecimalInput(_l("Điểm tối đa"))
     tiebreak = IntegerInput(_l("Xét khi bằng điểm"))
+    guidance = TextAreaField(
+        _l("Hướng dẫn chấm (hiện cho giám khảo dưới tiêu chí)"),
+        filters=[_strip],
+        validators=[length(max=2000)],
+    )
 
     NUMBERS = ("max_points", "tiebreak")
 
     def item(self) -> dict:
-        return {**super().item(), "max_points": self.max_points.data}
+        return {
+            **super().item(),
+            "max_points": self.max_points.data,
+            "guidance": self.guidance.data or "",
+        }
 
 
 class PrizeRow(_Row):
@@ -152,10 +163,19 @@ class GridForm(EditionChangeForm):
 
 
 class FieldsForm(GridForm):
-    """Fields and their dossier checklists."""
+    """Fields and their dossier checklists, and the attachment kinds judges never receive."""
 
     KEY = "fields"
     rows = FieldList(FormField(FieldRow))
+    organizer_only = CheckboxesField(
+        _l("Loại tệp chỉ Ban Tổ chức xem (giám khảo không nhận)"),
+        choices=[SelectChoice(k, ATTACHMENT_LABELS[k]) for k in ATTACHMENT_KINDS],
+    )
+    # Set by the page showing the boxes: no box ticked then means "judges see every kind",
+    # while a post without the boxes leaves the choice as it is.
+    organizer_only_shown = HiddenField()
+
+    PATHS = {"organizer_only_attachments": "organizer_only"}
 
     def changes(self, definition: dict) -> dict:
         """Fields; a checklist keeps its saved order (new kinds are added at its end)."""
@@ -165,7 +185,13 @@ class FieldsForm(GridForm):
             ticked = item["attachments"]
             before = [k for k in saved.get(item["code"], []) if k in ticked]
             item["attachments"] = before + [k for k in ticked if k not in before]
-        return {self.KEY: items}
+        if not self.organizer_only_shown.data:
+            return {self.KEY: items}
+        hidden = set(self.organizer_only.data or ())
+        return {
+            self.KEY: items,
+            "organizer_only_attachments": [k for k in ATTACHMENT_KINDS if k in hidden],
+        }
 
 
 class BoardsForm(GridForm):

@@ -60,6 +60,15 @@ class AttachmentKind(enum.StrEnum):
 
 ATTACHMENT_KINDS = tuple(k.value for k in AttachmentKind)
 
+#: Kinds only organizers see unless the edition says otherwise: the unit's confirmation names
+#: the school or organisation by design, which blind judging must not show (RULES.md §4).
+ORGANIZER_ONLY_DEFAULT = (AttachmentKind.UNIT_CONFIRMATION.value,)
+
+
+def default_organizer_only() -> list[str]:
+    """A fresh copy of :data:`ORGANIZER_ONLY_DEFAULT`."""
+    return list(ORGANIZER_ONLY_DEFAULT)
+
 
 class PrizeScope(enum.StrEnum):
     """Where a prize quota applies: per field (× board) or over the whole edition."""
@@ -86,6 +95,9 @@ class Edition(db.Model):
         CheckConstraint("judges_per_entry >= 1", name="judges_range"),
         CheckConstraint("discrepancy_threshold >= 0", name="discrepancy_range"),
         CheckConstraint("national_max IS NULL OR national_max >= 0", name="national_max_range"),
+        CheckConstraint(
+            "reminder_days_before >= 0 AND reminder_days_before <= 60", name="reminder_days_range"
+        ),
         CheckConstraint(
             "opens_at IS NULL OR opens_at < submission_deadline", name="deadline_after_opening"
         ),
@@ -116,8 +128,19 @@ class Edition(db.Model):
     national_max: Mapped[int | None] = mapped_column()
     judging_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     judging_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Days before an entrant's effective deadline when an unsubmitted draft gets its one
+    # reminder e-mail (0: no reminders; contest.announcements.reminders).
+    reminder_days_before: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Attachment kinds judges never receive (only organizers, the owner and coordinators do).
+    organizer_only_attachments: Mapped[list[str]] = mapped_column(
+        JSON, default=default_organizer_only
+    )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The edition this one continues (cloned from it, or chosen): statistics compare with it.
+    predecessor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("editions.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -146,6 +169,7 @@ class Edition(db.Model):
         order_by="(DeadlineExtension.created_at, DeadlineExtension.id)",
     )
     created_by = relationship("User", foreign_keys=[created_by_id])
+    predecessor = relationship("Edition", remote_side=[id], foreign_keys=[predecessor_id])
 
     @property
     def contest_kind(self) -> ContestKind:
@@ -166,6 +190,10 @@ class Edition(db.Model):
             key=lambda c: c.tiebreak_position,
         )
         return ranked + [c for c in active if c.tiebreak_position is None]
+
+    def judges_may_see(self, kind: str) -> bool:
+        """True unless attachments of ``kind`` are for organizers only."""
+        return kind not in (self.organizer_only_attachments or ())
 
     def field_by_code(self, code: str) -> EditionField | None:
         """The field with ``code``, if any."""
@@ -227,6 +255,8 @@ class Criterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     tiebreak_position: Mapped[int | None] = mapped_column()
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What earns high or low points, shown to judges under the criterion on the sheet.
+    guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     edition: Mapped[Edition] = relationship(back_populates="criteria")
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from ..audit.operations import record
 from ..extensions import db
 from ..timeutil import LOCAL_TZ, utcnow
-from . import timeline
+from . import gates, timeline
 from .apply import apply_spec, definition_diff, deletion_blockers, removed_children
 from .deadlines import (  # noqa: F401 - part of this module's interface
     SubmissionsClosed,
@@ -41,6 +41,7 @@ from .validation import InvalidEdition, Problem, Severity, check_spec
 
 RUBRIC_KEYS = ("criteria", "tiebreak", "rounds", "judges_per_entry", "discrepancy_threshold")
 PRIZE_POLICY_KEYS = ("prizes", "national_max")
+DATE_KEYS = {"opens_at", "submission_deadline", "judging_starts_at", "judging_ends_at"}
 LABEL_OF_CHILD = {
     "fields": _l("lĩnh vực"),
     "boards": _l("bảng"),
@@ -149,9 +150,9 @@ def update_edition(
     """Apply ``changes`` (definition keys → new values, as in the JSON file; dates may also
     be ``date``/aware ``datetime`` objects) and return the audited diff (empty: no change).
 
-    Raises :class:`InvalidEdition` on errors, unconfirmed warnings, a rubric or prize change
-    after judging started without ``override``, a deletion a guard refuses, or a stale
-    ``expected_version``."""
+    Raises :class:`InvalidEdition` on errors, unconfirmed warnings (among them a change of
+    dates with consequences, :mod:`.gates`), a rubric or prize change after judging started
+    without ``override``, a deletion a guard refuses, or a stale ``expected_version``."""
     now = now or utcnow()
     if expected_version is not None and expected_version != edition.version:
         raise InvalidEdition(
@@ -182,6 +183,10 @@ def update_edition(
                     Severity.OVERRIDE,
                 )
             )
+    consequences: dict = {}
+    if changed & DATE_KEYS and not any(p.severity == Severity.ERROR for p in problems):
+        gate_problems, consequences = gates.date_change_gates(edition, spec, now)
+        problems += gate_problems
     problems = _settle(problems, confirm=confirm, override=override)
     if not changed:
         return {}
@@ -201,6 +206,7 @@ def update_edition(
         phase=str(phase),
         confirmed_warnings=[str(p) for p in problems if p.severity == Severity.WARNING],
         reason=reason,
+        **consequences,
     )
     return diff
 
@@ -324,7 +330,8 @@ def clone_edition(
     """Launch the next edition: a copy of ``edition``'s configuration (fields, boards,
     checklists, criteria, tie-break, rounds, prizes, eligibility) with every date shifted by
     ``years`` and/or ``offset``; the number goes up by one. Not copied: entries, scores,
-    deadline extensions, the rules document (each edition uploads its own), publication."""
+    deadline extensions, the rules document (each edition uploads its own), publication. The
+    new edition's predecessor is ``edition``."""
     spec = spec_from_edition(edition)
 
     def moment(value):
@@ -345,4 +352,7 @@ def clone_edition(
         judging_starts_at=moment(spec.judging_starts_at),
         judging_ends_at=moment(spec.judging_ends_at),
     )
-    return create_edition(spec, actor, confirm=True, source=f"clone:{edition.slug}")
+    clone = create_edition(spec, actor, confirm=True, source=f"clone:{edition.slug}")
+    clone.predecessor_id = edition.id
+    db.session.flush()
+    return clone

@@ -261,6 +261,9 @@ ACTION_LABELS = {
     "edition.extend_deadline": _l("Gia hạn nộp hồ sơ"),
     "edition.retire_criterion": _l("Ngừng dùng tiêu chí"),
     "edition.rules_document": _l("Thay đổi tệp thể lệ"),
+    "edition.reminder_days": _l("Đổi số ngày nhắc hồ sơ nháp"),
+    "announcement.send": _l("Gửi thông báo"),
+    "announcement.resume": _l("Gửi tiếp thông báo"),
 }
 
 

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from . import operations
 from . import pages_support as support
+from .deadlines import set_reminder_days
 from .definition import spec_from_edition, spec_to_json
 from .forms import EligibilityForm, GeneralForm, RetireForm
 from .list_forms import BoardsForm, CriteriaForm, FieldsForm, PrizesForm, RoundsForm
@@ -50,6 +51,7 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
     data: dict = {"version": edition.version}
     if page == "general":
         data.update({key: getattr(edition, key) for key in GeneralForm.KEYS})
+        data["reminder_days_before"] = edition.reminder_days_before
     elif page == "eligibility":
         data.update(
             reference_date=edition.reference_date,
@@ -61,6 +63,7 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
     elif page == "fields":
         blank = {"code": "", "name": "", "attachments": default_attachments(edition.kind, "")}
         data["rows"] = FieldsForm.rows_data(definition, blank)
+        data["organizer_only"] = definition["organizer_only_attachments"]
     elif page == "boards":
         data["rows"] = BoardsForm.rows_data(definition, {"code": "", "name": ""})
     elif page == "criteria":
@@ -96,6 +99,9 @@ def _settings_page(page: str, slug: str):
                 reason=form.reason.data or "",
                 now=now,
             )
+            if page == "general":
+                reminder = form.reminder_days_before.data
+                diff = set_reminder_days(edition, reminder, current_user) or diff
         except InvalidEdition as exc:
             db.session.rollback()
             form.show_problems(exc.problems)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from .models import default_organizer_only
+
 
 @dataclass
 class FieldSpec:
@@ -31,11 +33,13 @@ class BoardSpec:
 
 @dataclass
 class CriterionSpec:
-    """A criterion and its maximum points."""
+    """A criterion and its maximum points; ``guidance`` tells judges what earns high or low
+    points ("" when none)."""
 
     code: str
     name: str
     max_points: Decimal | None
+    guidance: str = ""
 
 
 @dataclass
@@ -85,6 +89,7 @@ class EditionSpec:
     judging_starts_at: datetime | None = None
     judging_ends_at: datetime | None = None
     fields: list[FieldSpec] = field(default_factory=list)
+    organizer_only_attachments: list[str] = field(default_factory=default_organizer_only)
     boards: list[BoardSpec] = field(default_factory=list)
     criteria: list[CriterionSpec] = field(default_factory=list)
     tiebreak: list[str] | None = None

@@ -21,7 +21,8 @@ youth ranking runs over the whole edition; every technical prize has scope ``fie
 
 Dossier checklist (RULES §3): every field requires the description, photos of the product and
 the unit's confirmation; technical fields also the full text; the youth software field (``PM``)
-also source code, installer and instructions. Video is always optional.
+also source code, installer and instructions. Video is always optional. The unit's
+confirmation is for organizers only: judges never receive it (it names the unit by design).
 
 Other values: ages 6–19 (youth) / none (technical); at most 5 / 10 authors; 2 judges per entry;
 discrepancy threshold 20; one round, ``final``, without cutoff; no amounts, no national maximum
@@ -34,7 +35,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..timeutil import LOCAL_TZ
-from .models import ContestKind
+from .models import ContestKind, default_organizer_only
 from .spec import CriterionSpec, EditionSpec, FieldSpec, PrizeSpec, RoundSpec
 
 TECHNICAL_FIELDS = (
@@ -122,6 +123,7 @@ def template_spec(kind: str, slug: str, title: str, deadline: datetime) -> Editi
         discrepancy_threshold=Decimal(20),
         national_max=None,
         fields=[FieldSpec(c, n, default_attachments(kind, c)) for c, n in fields],
+        organizer_only_attachments=default_organizer_only(),
         criteria=[CriterionSpec(c, n, Decimal(m)) for c, n, m in criteria],
         tiebreak=None,
         rounds=[RoundSpec("final", None, "Vòng chung khảo")],

@@ -304,7 +304,10 @@ def extensions(slug: str):
             db.session.rollback()
             form.show_problems(exc.problems)
         else:
-            db.session.commit()
+            # Dispatches the jobs added with the extension (the entrants' notice) after it.
+            from ..jobs.operations import commit
+
+            commit()
             flash(_("Đã gia hạn nộp hồ sơ."), "success")
             return redirect(url_for("editions.extensions", slug=slug))
     if form.is_submitted():

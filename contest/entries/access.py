@@ -8,9 +8,12 @@ Visibility is one SQL condition, :func:`scope_clause`, used by the loader
 * a coordinator sees the entries whose area is their area or any area under it (an entry
   without a known area — an imported name that matched nothing — is the organizers' only);
 * an entrant sees the entries they own;
-* judges see nothing here yet: the judging feature adds its rule with :func:`register_scope`.
+* judges see nothing here: a judge's view of an assigned entry exists only in the judging
+  pages (:mod:`contest.judging.views_judge`, blind, and only while the judge may judge it), so
+  no entrant, coordinator, organizer or attachment route ever serves an entry to a judge.
 
-A user holding several roles sees the union. Anonymous users see nothing.
+A user holding several roles sees the union (a judge who owns an entry sees it as its owner).
+Anonymous users see nothing.
 
 Changes (:func:`edit_refusal`): organizers may correct any entry at any time; the owner and
 the coordinators of the entry's area may change it only while submissions are open for that
@@ -20,7 +23,6 @@ withdrawn — after the deadline the entry is read-only for them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from flask import abort
@@ -38,9 +40,6 @@ ENTRANT_EDITABLE = frozenset(
     {EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.RECEIVED, EntryStatus.WITHDRAWN}
 )
 
-ScopeRule = Callable[[object], ColumnElement | None]
-EXTRA_SCOPES: list[ScopeRule] = []
-
 
 class NotAllowed(Exception):
     """The acting user may not do this to this entry; ``message`` is for the user."""
@@ -48,13 +47,6 @@ class NotAllowed(Exception):
     def __init__(self, message=None):
         self.message = message or _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
         super().__init__(str(self.message))
-
-
-def register_scope(rule: ScopeRule) -> ScopeRule:
-    """Add ``rule(user) -> SQL condition | None`` to the visibility rules (e.g. judges see
-    the entries assigned to them)."""
-    EXTRA_SCOPES.append(rule)
-    return rule
 
 
 def _authenticated(user) -> bool:
@@ -85,10 +77,6 @@ def scope_clause(user) -> ColumnElement:
         area_id = user.coordinator_area_id()
         if area_id is not None:
             clauses.append(Entry.area_id.in_(subtree_select(area_id)))
-    for rule in EXTRA_SCOPES:
-        clause = rule(user)
-        if clause is not None:
-            clauses.append(clause)
     return or_(*clauses)
 
 

@@ -49,6 +49,31 @@ def download_extension(content_type: str) -> str:
     return ft.DOWNLOAD_EXTENSIONS.get(content_type, ft.EXTENSIONS.get(content_type, "bin"))
 
 
+# Other extensions people give files of a type, kept as they are.
+_EXTENSION_ALIASES = {
+    ft.JPEG: ("jpeg", "jpe", "jfif"),
+    ft.TAR_GZ: ("tgz",),
+    ft.MP4: ("m4v",),
+}
+
+
+def name_with_extension(name: str, content_type: str) -> str:
+    """``name`` with the extension of its detected ``content_type``: a file is saved under
+    what it is, never what its name claims (a PDF that is also an HTML page, uploaded as
+    ``report.html``, becomes ``report.pdf``: opened from the disk, it is read as a PDF).
+    A name already ending in an extension of the type is kept; an extension-looking ending
+    (letters and digits with a letter, at most 10) is replaced; otherwise one is added."""
+    extension = download_extension(content_type)
+    accepted = (extension, ft.EXTENSIONS.get(content_type, extension))
+    accepted += _EXTENSION_ALIASES.get(content_type, ())
+    if name.lower().endswith(tuple("." + e for e in accepted)):
+        return name
+    stem, dot, ending = name.rpartition(".")
+    if dot and stem and 0 < len(ending) <= 10 and ending.isalnum() and not ending.isdigit():
+        name = stem
+    return clean_file_name(f"{name}.{extension}", fallback=f"tep.{extension}")
+
+
 def _describe(error: UnsupportedFileType) -> str:
     """What the refused content is, in words."""
     if error.detected == ft.MSI:

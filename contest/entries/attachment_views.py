@@ -35,11 +35,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..accounts.views import safe_next
 from ..contests.deadlines import SubmissionsClosed
 from ..contests.models import ATTACHMENT_KINDS
 from ..extensions import db, login_manager
 from ..forms import EmptyForm
+from ..redirects import safe_next
 from ..storage import MIB, get_storage
 from . import access, attachments, completeness
 from .attachments import POLICIES, FileChanges, format_size
@@ -339,6 +339,7 @@ def attachment_panel(entry: Entry, next_url: str | None = None) -> dict:
                 "policy": policy,
                 "limit": format_size(policy.max_bytes),
                 "required": kind in required,
+                "judges_see": entry.edition.judges_may_see(kind),
                 "files": files,
                 "room": not policy.multiple or len(files) < attachments.max_photos(),
             }

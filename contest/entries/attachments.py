@@ -15,8 +15,12 @@ rollback, so a refusal or a failed transaction leaves no file and no row behind.
 
 Who may download: whoever may see the entry (:func:`load_attachment` uses the one visibility
 rule, :func:`contest.entries.access.scope_clause`). People who see it through another rule
-(judges, later) get :func:`blind_name` instead of the original name, which may hold an author's
-name.
+(judges) get :func:`blind_name` instead of the original name, which may hold an author's
+name, and a copy without the file's metadata (:mod:`.judge_copies`), never the original.
+
+A file is named after what it is: the display name's extension follows the detected type
+(:func:`.attachment_messages.name_with_extension`; a PDF is always ``.pdf``, whatever name it
+was uploaded under), and so does the download name.
 """
 
 from __future__ import annotations
@@ -35,11 +39,12 @@ from ..contests.models import ATTACHMENT_KINDS
 from ..extensions import db
 from ..storage import MIB, MalformedFile, Storage, StorageError, StoredFile, get_storage
 from ..timeutil import utcnow
-from . import access, completeness, thumbnails
+from . import access, completeness, judge_copies, thumbnails
 from .attachment_messages import (  # noqa: F401 - part of this module's interface
     clean_file_name,
     download_extension,
     format_size,
+    name_with_extension,
     refusal_message,
 )
 from .models import Attachment, Entry, EntryStatus
@@ -227,7 +232,7 @@ def receive(
         stored, thumbnail_key = store_file(stream, policy, storage or get_storage(), changes)
     except StorageError as exc:
         raise AttachmentRefused(refusal_message(exc, policy, name))
-    return Received(name, stored, thumbnail_key)
+    return Received(name_with_extension(name, stored.content_type), stored, thumbnail_key)
 
 
 def attach(
@@ -316,7 +321,8 @@ def _ensure_room(entry: Entry, policy: KindPolicy, adding: int = 1) -> None:
 def _forget(entry: Entry, attachment: Attachment, changes: FileChanges) -> None:
     """Detach ``attachment`` from ``entry``; its files go once the transaction commits."""
     entry.attachments.remove(attachment)
-    changes.removed += [k for k in (attachment.storage_key, attachment.thumbnail_key) if k]
+    keys = (attachment.storage_key, attachment.thumbnail_key, judge_copies.copy_key(attachment))
+    changes.removed += [k for k in keys if k]
 
 
 def delete(
@@ -388,5 +394,5 @@ def blind_name(attachment: Attachment) -> str:
 def download_name(attachment: Attachment, user) -> str:
     """The name ``user`` downloads ``attachment`` under."""
     if shows_original_name(user, attachment.entry):
-        return attachment.original_name
+        return name_with_extension(attachment.original_name, attachment.content_type)
     return blind_name(attachment)

@@ -1,6 +1,8 @@
 """Demo entries for ``contest demo``: about forty entries over the Tuyên Quang districts and
 the fields of both demo editions, mostly accepted, some submitted or received, one rejected
-with a reason, and a draft plus a submitted entry of the demo entrant. Authors have
+with a reason, and a draft plus a submitted entry of the demo entrant in the open edition. In
+an edition whose judging has started every entry that reached the organizers is decided (the
+submitted and received ones are accepted), so none waits outside judging. Authors have
 Vietnamese names and birth dates inside the edition's age band. Idempotent (an entry whose
 title already exists in its edition is left alone); flushes, the caller commits.
 
@@ -17,6 +19,7 @@ from ..accounts.models import User
 from ..areas.models import Area, Unit
 from ..contests.demo import TECHNICAL_SLUG, YOUTH_SLUG
 from ..contests.operations import get_edition
+from ..contests.timeline import judging_started
 from ..extensions import db
 from ..timeutil import utcnow
 from . import codes
@@ -222,7 +225,11 @@ def _unit(name: str) -> Unit | None:
     return db.session.execute(select(Unit).where(Unit.name == name)).scalars().first()
 
 
-def _seed_edition(edition, rows, entrant: User | None, now: datetime, offset: int) -> list:
+def _seed_edition(
+    edition, rows, entrant: User | None, now: datetime, offset: int, decided: bool = False
+) -> list:
+    """Create ``edition``'s demo entries from ``rows``; ``decided``: submitted and received
+    ones are accepted."""
     youth = edition.kind == "youth"
     existing = set(
         db.session.execute(select(Entry.title).where(Entry.edition_id == edition.id)).scalars()
@@ -245,7 +252,7 @@ def _seed_edition(edition, rows, entrant: User | None, now: datetime, offset: in
             unit_id=unit.id if unit else None,
             unit_name=unit_name,
             owner_id=entrant.id if mine else None,
-            status=status,
+            status=A if decided and status in (S, R) else status,
             rejection_reason=REJECTION if status == J else "",
             source=EntrySource.WEB.value if mine else EntrySource.IMPORT.value,
             created_at=now - timedelta(days=14),
@@ -279,6 +286,7 @@ def seed_entries(now: datetime | None = None) -> list[Entry]:
     for slug, rows, offset in ((YOUTH_SLUG, YOUTH, 0), (TECHNICAL_SLUG, TECHNICAL, 50)):
         edition = get_edition(slug)
         if edition is not None:
-            created += _seed_edition(edition, rows, entrant, now, offset)
+            decided = judging_started(edition, now)
+            created += _seed_edition(edition, rows, entrant, now, offset, decided)
     db.session.flush()
     return created

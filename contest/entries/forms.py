@@ -239,6 +239,10 @@ class WithdrawForm(VersionedForm):
 # --- Organizers -----------------------------------------------------------------------------
 
 
+# Once judging has started, rejecting or reclassifying an entry needs this box ticked.
+JUDGING_CONFIRM = _l("Tôi đã biết việc này ảnh hưởng đến phiếu chấm và vẫn muốn thực hiện")
+
+
 class RejectForm(VersionedForm):
     """Reject an entry: the reason is required (the entrant reads it)."""
 
@@ -249,6 +253,7 @@ class RejectForm(VersionedForm):
         filters=[_strip],
         render_kw={"rows": 3, "required": True},
     )
+    confirm = BooleanField(JUDGING_CONFIRM)
 
 
 class ReclassifyForm(VersionedForm):
@@ -256,6 +261,7 @@ class ReclassifyForm(VersionedForm):
 
     field_id = choice(_l("Lĩnh vực mới"), validators=[required()])
     board_id = choice(_l("Bảng"))
+    confirm = BooleanField(JUDGING_CONFIRM)
 
     def setup(self, edition) -> None:
         """Fill the selects with the edition's fields and boards."""
@@ -289,6 +295,7 @@ class BulkForm(FlaskForm):
         filters=[_strip],
         render_kw={"rows": 2},
     )
+    confirm = BooleanField(JUDGING_CONFIRM)
     next = HiddenField()
 
 

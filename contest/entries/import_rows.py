@@ -224,8 +224,9 @@ class _RowParser:
         return authors
 
 
-def validate(edition: Edition, table: Table) -> list[ParsedRow]:
-    """Every row resolved; raise :class:`ImportFailed` with every problem of the file."""
+def validate(edition: Edition, table: Table, tick=None) -> list[ParsedRow]:
+    """Every row resolved; raise :class:`ImportFailed` with every problem of the file.
+    ``tick()``, when given, is called after each row (progress)."""
     problems = table.column_problems(REQUIRED, OPTIONAL)
     if edition.boards and "board" not in table:
         problems.append(RowProblem(1, "board", _("lần thi có chia bảng: thiếu cột bắt buộc")))
@@ -249,6 +250,8 @@ def validate(edition: Edition, table: Table) -> list[ParsedRow]:
             )
         first_row_of.setdefault(key, row.number)
         parsed.append(item)
+        if tick is not None:
+            tick()
     if problems:
         raise ImportFailed(problems)
     return parsed

@@ -21,6 +21,7 @@ as text. Imported entries have ``source = import`` and no owner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO
@@ -30,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit.operations import record
+from ..contests.gates import ResultsPublished, results_published
 from ..contests.models import Edition
 from ..extensions import db
 from ..tabular import RowProblem, TableError, read_table
@@ -44,6 +46,7 @@ from .import_rows import (  # noqa: F401 - part of this module's interface
     validate,
 )
 from .models import Author, Entry, EntrySource, EntryStatus
+from .operations import CONFLICT_KEYS
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -119,8 +122,11 @@ def _update(entry: Entry, item: ParsedRow, now: datetime) -> dict:
     return changes
 
 
-def write_rows(edition: Edition, parsed: list[ParsedRow], actor, now: datetime) -> ImportResult:
-    """Create or update one entry per row (the rows were validated); audited."""
+def write_rows(
+    edition: Edition, parsed: list[ParsedRow], actor, now: datetime, tick=None
+) -> ImportResult:
+    """Create or update one entry per row (the rows were validated); audited. ``tick()``,
+    when given, is called after each row (progress)."""
     existing = {
         e.code.casefold(): e
         for e in db.session.execute(
@@ -128,7 +134,10 @@ def write_rows(edition: Edition, parsed: list[ParsedRow], actor, now: datetime) 
         ).scalars()
     }
     result = ImportResult()
+    touched = []  # updated entries whose authors, unit, area or mentor changed
     for item in parsed:
+        if tick is not None:
+            tick()
         code = item.values["code"]
         entry = existing.get(code.casefold())
         if entry is None:
@@ -142,20 +151,36 @@ def write_rows(edition: Edition, parsed: list[ParsedRow], actor, now: datetime) 
             db.session.flush()
             record(actor, "entry.import_update", "entry", entry.id, code=entry.code, **changes)
             result.updated.append(entry.code)
+            if changes.keys() & {"authors", *CONFLICT_KEYS}:
+                touched.append(entry)
         else:
             result.unchanged.append(entry.code)
+    if touched:  # a judge now in conflict with an entry loses the assignment at once
+        from ..judging.recusal import after_entries_changed
+
+        after_entries_changed(touched, actor)
     return result
 
 
 def import_entries(
-    edition: Edition, stream: IO[bytes], filename: str, actor, *, now: datetime | None = None
+    edition: Edition,
+    stream: IO[bytes],
+    filename: str,
+    actor,
+    *,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import an entries file (CSV or XLSX) into ``edition``: all or nothing (raises
-    :class:`ImportFailed` listing every problem, having written nothing). ``actor`` is the
-    organizer (None from the command line). Flushes, never commits."""
+    :class:`ImportFailed` listing every problem, having written nothing); refused once the
+    edition's results are published (:mod:`contest.contests.gates`). ``actor`` is the
+    organizer (None from the command line). ``progress(done, total)``, when given, follows
+    the rows (each is checked, then written). Flushes, never commits."""
     now = now or utcnow()
     if actor is not None:
         access.ensure_organizer(actor)
+    if results_published(edition, now):
+        raise ImportFailed([RowProblem(None, "", ResultsPublished().message)])
     head = stream.read(4)
     if head == OLE2_MAGIC:
         raise ImportFailed(
@@ -174,10 +199,11 @@ def import_entries(
         table = read_table(_Prefixed(head, stream))
     except TableError as exc:
         raise ImportFailed(exc.problems) from None
-    parsed = validate(edition, table)
+    tick = _counter(progress, 2 * len(table.rows))
+    parsed = validate(edition, table, tick)
     try:
         with db.session.begin_nested():
-            result = write_rows(edition, parsed, actor, now)
+            result = write_rows(edition, parsed, actor, now, tick)
     except IntegrityError as exc:
         raise ImportFailed(
             [RowProblem(None, "", _("Không ghi được dữ liệu: %(e)s", e=str(exc.orig)))]
@@ -193,6 +219,20 @@ def import_entries(
         unchanged=len(result.unchanged),
     )
     return result
+
+
+def _counter(progress: Callable[[int, int], None] | None, total: int):
+    """A no-argument callable counting steps towards ``total`` for ``progress``, or None."""
+    if progress is None:
+        return None
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        progress(done, total)
+
+    return tick
 
 
 class _Prefixed:

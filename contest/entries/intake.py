@@ -16,7 +16,7 @@ from ..audit.operations import record
 from ..contests.models import Board, EditionField
 from ..extensions import db
 from ..timeutil import utcnow
-from . import access
+from . import access, judging_gate
 from .emails import send_rejection
 from .models import Entry, EntryStatus
 from .operations import flush_entry, withdraw
@@ -44,9 +44,11 @@ def _move(
     *,
     now: datetime | None,
     expected_version: int | None,
+    confirm: bool | None = None,
     **values,
 ) -> str:
-    """Check, move and audit; returns the previous status."""
+    """Check, move and audit; returns the previous status. ``confirm`` not None: the change
+    needs a confirmation once judging has started (:mod:`.judging_gate`)."""
     now = now or utcnow()
     access.ensure_organizer(actor)
     check_version(entry, expected_version)
@@ -60,8 +62,9 @@ def _move(
                 b=status_label(to),
             )
         )
+    confirmed = judging_gate.check(entry, now, confirm) if confirm is not None else {}
     previous = transition(entry, to, allowed, now=now, **values)
-    details = {"code": entry.code, "before": previous, "after": str(to)}
+    details = {"code": entry.code, "before": previous, "after": str(to), **confirmed}
     if "rejection_reason" in values and values["rejection_reason"]:
         details["reason"] = values["rejection_reason"]
     record(actor, action, "entry", entry.id, **details)
@@ -97,8 +100,11 @@ def accept(entry: Entry, actor, *, now=None, expected_version=None) -> Entry:
     return entry
 
 
-def reject(entry: Entry, actor, reason: str, *, now=None, expected_version=None) -> Entry:
-    """Reject an entry with a reason the entrant sees; e-mails the owner."""
+def reject(
+    entry: Entry, actor, reason: str, *, now=None, expected_version=None, confirm: bool = False
+) -> Entry:
+    """Reject an entry with a reason the entrant sees; e-mails the owner. Once judging has
+    started it needs ``confirm`` (:mod:`.judging_gate`)."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidEntry([("reason", _("Vui lòng ghi lý do để thí sinh được biết."))])
@@ -112,6 +118,7 @@ def reject(entry: Entry, actor, reason: str, *, now=None, expected_version=None)
         "entry.reject",
         now=now,
         expected_version=expected_version,
+        confirm=confirm,
         rejection_reason=reason,
     )
     send_rejection(entry, reason)
@@ -132,8 +139,10 @@ def reclassify(
     *,
     now: datetime | None = None,
     expected_version: int | None = None,
+    confirm: bool = False,
 ) -> Entry:
-    """Move ``entry`` to another field (and board); its code does not change."""
+    """Move ``entry`` to another field (and board); its code does not change. Once judging
+    has started it needs ``confirm`` (:mod:`.judging_gate`)."""
     now = now or utcnow()
     access.ensure_organizer(actor)
     check_version(entry, expected_version)
@@ -157,12 +166,20 @@ def reclassify(
     after = {"field": field.code, "board": board.code if board else None}
     if before == after:
         return entry
+    confirmed = judging_gate.check(entry, now, confirm)
     entry.field = field
     entry.board = board
     entry.updated_at = now
     flush_entry()
     record(
-        actor, "entry.reclassify", "entry", entry.id, code=entry.code, before=before, after=after
+        actor,
+        "entry.reclassify",
+        "entry",
+        entry.id,
+        code=entry.code,
+        before=before,
+        after=after,
+        **confirmed,
     )
     return entry
 
@@ -192,8 +209,10 @@ def bulk(
     action: str, entries: Iterable[Entry], actor, *, now: datetime | None = None, **options
 ) -> list[Outcome]:
     """Apply ``action`` (``receive``, ``accept``, ``reject`` with ``reason=…``, ``withdraw``,
-    ``reclassify`` with ``field=…, board=…``) to each entry, each in its own savepoint: one
-    refusal does not undo the others. Returns one :class:`Outcome` per entry, in order."""
+    ``reclassify`` with ``field=…, board=…``; ``confirm=True`` for the changes that need it
+    once judging has started) to each entry, each in its own savepoint: one refusal does not
+    undo the others. Returns one :class:`Outcome` per entry, in order."""
+    confirm = bool(options.get("confirm"))
     access.ensure_organizer(actor)
     now = now or utcnow()
     if action == "reject" and not (options.get("reason") or "").strip():
@@ -201,12 +220,14 @@ def bulk(
     if action == "reclassify":
 
         def run(entry):
-            reclassify(entry, actor, options["field"], options.get("board"), now=now)
+            reclassify(
+                entry, actor, options["field"], options.get("board"), now=now, confirm=confirm
+            )
 
     elif action == "reject":
 
         def run(entry):
-            reject(entry, actor, options.get("reason", ""), now=now)
+            reject(entry, actor, options.get("reason", ""), now=now, confirm=confirm)
 
     elif action in BULK_ACTIONS:
 

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "entry.attachment_add": _l("Thêm tệp đính kèm"),
     "entry.attachment_delete": _l("Xoá tệp đính kèm"),
     "entry.delete_draft": _l("Xoá bản nháp"),
+    "judging.judge_text": _l("Sửa tên và tóm tắt giám khảo đọc"),
 }
 
 

@@ -126,6 +126,10 @@ class Entry(db.Model):
     applied_at: Mapped[date | None] = mapped_column(Date)
     applied_where: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(10), default=EntrySource.WEB.value)
+    # What judges read instead of the title and summary, written by an organizer (None: the
+    # entrant's own text); judges get it masked all the same (contest.judging.masking).
+    judge_title: Mapped[str | None] = mapped_column(String(300))
+    judge_summary: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

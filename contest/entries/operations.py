@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..areas.models import Area
 from ..audit.operations import record
 from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
+from ..contests.gates import ResultsPublished, results_published
 from ..contests.models import Edition
 from ..extensions import db
 from ..timeutil import LOCAL_TZ, utcnow
@@ -73,7 +74,8 @@ def _audit_value(value: Any) -> Any:
 def create_draft(
     edition: Edition, actor, values: Mapping[str, Any], *, now: datetime | None = None
 ) -> Entry:
-    """A new draft of ``actor`` in ``edition`` (title and field required)."""
+    """A new draft of ``actor`` in ``edition`` (title and field required). Organizers may
+    create one outside the submission window, but not once the results are published."""
     now = now or utcnow()
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise NotAllowed()
@@ -91,6 +93,8 @@ def create_draft(
     area = db.session.get(Area, clean["area_id"]) if clean.get("area_id") else None
     if not access.is_organizer(actor):
         ensure_submissions_open(edition, area, now)
+    elif results_published(edition, now):
+        raise EntryError(ResultsPublished().message)
     entry = Entry(
         edition_id=edition.id,
         owner_id=actor.id,
@@ -140,7 +144,21 @@ def update_entry(
     entry.updated_at = now
     flush_entry()
     record(actor, "entry.update", "entry", entry.id, **changes)
+    if CONFLICT_KEYS & changes.keys():
+        _drop_conflicted(entry, actor)
     return changes
+
+
+# What judges' conflicts of interest are inferred from (besides the authors).
+CONFLICT_KEYS = frozenset({"unit_id", "unit_name", "area_id", "mentor_name", "mentor_email"})
+
+
+def _drop_conflicted(entry: Entry, actor) -> None:
+    """The entry's authors, unit, area or mentor changed: a judge now in conflict with it
+    loses the assignment at once (:mod:`contest.judging.recusal`)."""
+    from ..judging.recusal import after_entries_changed
+
+    after_entries_changed([entry], actor)
 
 
 def _keep_submitted_valid(entry: Entry, actor, now: datetime) -> None:
@@ -215,6 +233,7 @@ def set_authors(
         before=before,
         after=[v["full_name"] for v in cleaned],
     )
+    _drop_conflicted(entry, actor)
     return list(entry.authors)
 
 

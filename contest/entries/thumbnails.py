@@ -5,8 +5,9 @@ cannot decode (truncated, garbage after a valid header) is refused, so is an ima
 pixel count passes ``ATTACHMENT_MAX_IMAGE_PIXELS`` (a decompression bomb: a few kilobytes of
 PNG can describe gigabytes of pixels) — checked from the header, before any pixel is decoded.
 The thumbnail is a JPEG of at most :data:`THUMBNAIL_SIZE` pixels a side, turned upright
-(EXIF orientation of phone photos), transparency flattened on white. JPEGs are decoded at a
-reduced scale (``draft``), which keeps memory low for large photos.
+(EXIF orientation of phone photos), transparency flattened on white, and carries no metadata
+of the original (EXIF, XMP, comments: they may name the author; judges see thumbnails). JPEGs
+are decoded at a reduced scale (``draft``), which keeps memory low for large photos.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def _thumbnail(image: Image.Image) -> bytes:
         upright = flat
     elif upright.mode != "RGB":
         upright = upright.convert("RGB")
+    upright.info = {}  # Pillow would write the original's comment (COM) into the JPEG
     out = io.BytesIO()
     upright.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
     return out.getvalue()

@@ -10,17 +10,21 @@ entry's status at the write, audits, and queues e-mails); the view commits once 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
-from ..accounts.views import safe_next
 from ..areas.models import Area
 from ..areas.tree import path_of
+from ..contests.gates import ResultsPublished, results_published
 from ..contests.models import Board, EditionField
 from ..extensions import db, login_manager
 from ..jobs.operations import commit
-from . import access, completeness, dashboard, intake
+from ..redirects import safe_next
+from ..storage import StorageError
+from ..timeutil import utcnow
+from . import access, completeness, dashboard, intake, judging_gate
 from .forms import (
     BulkForm,
     ImportForm,
@@ -30,7 +34,7 @@ from .forms import (
     WithdrawForm,
     options,
 )
-from .imports import ImportFailed, import_entries
+from .import_job import create_import_job, store_upload
 from .journey import REFUSED, message_of, problems_of, today_local
 from .listing import all_editions, build_list, default_edition, entries_by_ids, export_response
 from .listing import history as entry_history
@@ -82,7 +86,13 @@ def bulk():
         flash(_("Chưa chọn hồ sơ nào."), "warning")
         return redirect(back)
     try:
-        outcomes = intake.bulk(form.action.data, entries, current_user, reason=form.reason.data)
+        outcomes = intake.bulk(
+            form.action.data,
+            entries,
+            current_user,
+            reason=form.reason.data,
+            confirm=form.confirm.data,
+        )
         commit()
     except InvalidEntry as exc:
         db.session.rollback()
@@ -119,6 +129,11 @@ def detail_context(entry) -> dict:
     }
 
 
+def _judging_consequence(entry) -> str | None:
+    """What rejecting or reclassifying the entry now does to its judging (None: nothing)."""
+    return judging_gate.consequence(entry, utcnow())
+
+
 @bp.get("/<int:entry_id>")
 def detail(entry_id: int):
     """Everything about one entry, and the intake actions."""
@@ -134,6 +149,7 @@ def detail(entry_id: int):
         reject_form=RejectForm(data=version),
         withdraw_form=WithdrawForm(data=version),
         reclassify_form=reclassify_form,
+        judging_consequence=_judging_consequence(entry),
         **detail_context(entry),
     )
 
@@ -185,7 +201,13 @@ def reject(entry_id: int):
     return _act(
         entry_id,
         form,
-        lambda e, v: intake.reject(e, current_user, form.reason.data or "", expected_version=v),
+        lambda e, v: intake.reject(
+            e,
+            current_user,
+            form.reason.data or "",
+            expected_version=v,
+            confirm=form.confirm.data,
+        ),
         lambda e: _("Hồ sơ %(code)s không được đưa vào chấm; đã báo cho thí sinh.", code=e.code),
     )
 
@@ -215,7 +237,9 @@ def reclassify(entry_id: int):
         """Reclassify to the chosen field and board."""
         field = db.session.get(EditionField, form.field_id.data or 0)
         board = db.session.get(Board, form.board_id.data) if form.board_id.data else None
-        intake.reclassify(e, current_user, field, board, expected_version=version)
+        intake.reclassify(
+            e, current_user, field, board, expected_version=version, confirm=form.confirm.data
+        )
 
     return _act(
         entry_id,
@@ -232,8 +256,9 @@ def reclassify(entry_id: int):
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_file():
-    """Upload an entries file (CSV or XLSX, FORMATS.md): all or nothing, every problem
-    listed by row and column."""
+    """Upload an entries file (CSV or XLSX, FORMATS.md). The file is stored and imported by
+    a background job (all or nothing, every problem listed by row and column); the job's page
+    shows the progress, then the counts or the problems."""
     editions = all_editions()
     form = ImportForm()
     form.edition.choices = options(
@@ -242,34 +267,26 @@ def import_file():
     if request.method == "GET" and form.edition.data is None:
         chosen = default_edition(editions)
         form.edition.data = chosen.id if chosen else None
-    problems: list[str] = []
     if form.validate_on_submit():
         upload = form.file.data
         edition = next(e for e in editions if e.id == form.edition.data)
-        if not upload or not upload.filename:
+        if results_published(edition, utcnow()):
+            form.edition.errors = [*form.edition.errors, ResultsPublished().message]
+        elif not upload or not upload.filename:
             form.file.errors = [*form.file.errors, _("Vui lòng chọn tệp CSV hoặc XLSX.")]
         else:
             try:
-                result = import_entries(edition, upload.stream, upload.filename, current_user)
-                commit()
-            except ImportFailed as exc:
-                db.session.rollback()
-                problems = [str(p) for p in exc.problems]
+                key = store_upload(upload.stream)
+            except StorageError as exc:
+                form.file.errors = [*form.file.errors, str(exc.message)]
             else:
-                flash(
-                    _(
-                        "Đã nhập tệp “%(name)s”: %(created)d hồ sơ mới, %(updated)d hồ sơ "
-                        "cập nhật, %(unchanged)d hồ sơ không đổi.",
-                        name=upload.filename,
-                        created=len(result.created),
-                        updated=len(result.updated),
-                        unchanged=len(result.unchanged),
-                    ),
-                    "success",
+                job = create_import_job(
+                    edition, key, upload.filename, current_user, str(get_locale() or "vi")
                 )
-                return redirect(url_for("intake.index", edition=edition.id))
-    status = 400 if problems or form.errors else 200
-    return render_template("intake/import.html", form=form, problems=problems), status
+                commit()
+                return redirect(url_for("jobs.show", job_id=job.id))
+    status = 400 if form.errors else 200
+    return render_template("intake/import.html", form=form), status
 
 
 # --- Dashboard -------------------------------------------------------------------------------

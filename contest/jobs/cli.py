@@ -26,7 +26,8 @@ jobs_cli = AppGroup("jobs", help="Tác vụ nền — background jobs.")
     help="Enqueue jobs pending for longer than this many seconds (default JOB_REQUEUE_AFTER).",
 )
 def sweep_command(older_than: float | None) -> None:
-    """Enqueue again the jobs the broker never took; print how many were enqueued."""
+    """Enqueue again the jobs the broker never took and the running jobs whose heartbeat
+    stopped (JOB_STALE_AFTER); print how many were enqueued."""
     count = operations.sweep(after=older_than)
     click.echo(_("Đã đưa %(count)d công việc vào hàng đợi.", count=count))
 

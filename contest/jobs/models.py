@@ -41,6 +41,7 @@ class Job(db.Model):
         ),
         CheckConstraint("progress >= 0 AND progress <= total", name="progress_range"),
         Index("ix_jobs_status_created_at", "status", "created_at"),
+        Index("ix_jobs_status_heartbeat_at", "status", "heartbeat_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +53,7 @@ class Job(db.Model):
     message: Mapped[str] = mapped_column(String(300), default="")
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
+    # Runs started (each claim adds one); a message carries the count at its sending.
     attempts: Mapped[int] = mapped_column(default=0)
     enqueue_count: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -59,6 +61,10 @@ class Job(db.Model):
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Written while the job runs; a running job whose heartbeat is too old has stalled.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Times the sweeper re-enqueued the job after it stalled (reset by a manual re-run).
+    auto_reruns: Mapped[int] = mapped_column(default=0, server_default="0")
 
     created_by: Mapped[User | None] = relationship("User", foreign_keys=[created_by_id])
 
@@ -76,9 +82,13 @@ class Job(db.Model):
 
     @property
     def error_summary(self) -> str:
-        """The last line of the stored error (the exception), without the traceback."""
-        lines = [line for line in (self.error or "").strip().splitlines() if line.strip()]
-        return lines[-1].strip() if lines else ""
+        """The last line of the stored error (the exception), without the traceback and
+        without the statement and link SQLAlchemy adds."""
+        lines = [line.strip() for line in (self.error or "").strip().splitlines()]
+        # SQLAlchemy appends the statement and a link after the exception's line.
+        noise = ("(Background on this error", "[SQL:", "[parameters:")
+        lines = [line for line in lines if line and not line.startswith(noise)]
+        return lines[-1] if lines else ""
 
     def visible_to(self, user) -> bool:
         """Whether ``user`` may see this job: its creator and the organizers (and admins)."""

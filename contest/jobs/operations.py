@@ -2,12 +2,16 @@
 
 The rule: a user's action never depends on the broker. The job row is added to the same
 transaction as the action; :func:`commit` commits it and only then hands the job to Celery.
-If the broker is down the row stays ``pending`` and :func:`sweep` (beat every 30 s, and once
-at worker start) enqueues it again once the broker is back.
+If the broker is down the row stays ``pending`` and :func:`sweep` (beat every
+``JOB_SWEEP_EVERY`` seconds, and once at worker start) enqueues it again once the broker is
+back.
 
-Delivery is at least once (``acks_late``), so :func:`run` claims a job atomically before it
-runs it: a duplicate message for a job that is queued elsewhere, running or finished is a
-no-op, while a message redelivered after its worker died takes the job over.
+Delivery is at least once (``acks_late``), so :func:`run` claims a job with one conditional
+UPDATE before it runs it. Each message carries the job's ``attempts`` at its sending (its
+token): it may start the job only while no run has started since, so a duplicate or a late
+message is a no-op; a message redelivered after its worker died may take over the run it had
+started. A running job writes a heartbeat (:mod:`.heartbeat`); the sweeper re-enqueues a job
+whose heartbeat stopped (:mod:`.recovery`), so recovery never waits for the broker.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..timeutil import utcnow
+from .heartbeat import Heartbeat, is_transient_db_error
 from .models import FINISHED, Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -35,21 +40,30 @@ Handler = Callable[[Job, "Progress"], dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
 # Human labels of job kinds (lazy strings), shown in the UI; see :func:`job_handler`.
 KIND_LABELS: dict[str, Any] = {}
+# Kinds whose handler retries database errors itself (see :func:`job_handler`).
+OWN_DB_RETRIES: set[str] = set()
 
 
-def job_handler(kind: str, label: Any = None) -> Callable[[Handler], Handler]:
+def job_handler(
+    kind: str, label: Any = None, db_retries: bool = True
+) -> Callable[[Handler], Handler]:
     """Register ``func(job, progress)`` as the handler of jobs of ``kind``.
 
     ``label`` (a lazy Vietnamese string) names the kind in the UI. Handlers must be
     idempotent: a job may run again after a worker dies mid-way. They flush their work and
     return a JSON-able result (or None); :func:`run` commits the work together with the
-    ``succeeded`` status, or rolls it back and records the error.
+    ``succeeded`` status, or rolls it back and records the error. A handler that retries
+    database errors itself passes ``db_retries=False``: :func:`run` then fails it at once.
     """
 
     def decorator(func: Handler) -> Handler:
         HANDLERS[kind] = func
         if label is not None:
             KIND_LABELS[kind] = label
+        if db_retries:
+            OWN_DB_RETRIES.discard(kind)
+        else:
+            OWN_DB_RETRIES.add(kind)
         return func
 
     return decorator
@@ -63,20 +77,26 @@ class Progress:
     lock; then the update goes through the handler's session and shows at the commit.
     """
 
-    def __init__(self, job_id: int, total: int):
+    def __init__(self, job_id: int, total: int, attempt: int | None = None):
         self.job_id = job_id
         self.total = total
+        self.attempt = attempt  # when given, a run that was replaced reports nothing
 
     def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
         """Record ``done`` of ``total`` steps (``total`` unchanged if None) and a message."""
         if total is not None:
             self.total = max(0, int(total))
-        values: dict[str, Any] = {"progress": max(0, min(int(done), self.total))}
+        values: dict[str, Any] = {
+            "progress": max(0, min(int(done), self.total)),
+            "heartbeat_at": utcnow(),
+        }
         if total is not None:
             values["total"] = self.total
         if message is not None:
             values["message"] = str(message)[:300]
         stmt = update(Job).where(Job.id == self.job_id).values(**values)
+        if self.attempt is not None:
+            stmt = stmt.where(Job.attempts == self.attempt)
         if _session_holds_sqlite_write_lock():
             db.session.execute(stmt)
             return
@@ -155,12 +175,13 @@ def _dispatch(job_id: int) -> str:
                 enqueue_count=Job.enqueue_count + 1,
             )
         ).rowcount
+        token = conn.scalar(select(Job.attempts).where(Job.id == job_id)) if claimed else None
     if not claimed:
         return _NOT_PENDING
     celery = current_app.extensions["celery"]
     try:
         # The task registered in *this* app's Celery (its FlaskTask pushes this app).
-        celery.tasks["jobs.run"].apply_async(args=[job_id])
+        celery.tasks["jobs.run"].apply_async(args=[job_id], kwargs={"token": token})
     except Exception as exc:  # broker down: keep the job, the sweeper re-enqueues it
         if celery.conf.task_always_eager:  # no broker: the in-process run itself failed
             log.exception("job %s failed to run in-process", job_id)
@@ -177,12 +198,19 @@ def _dispatch(job_id: int) -> str:
 
 
 def sweep(now: datetime | None = None, after: float | None = None) -> int:
-    """Enqueue jobs that were never picked up: pending for longer than ``after`` seconds
-    (default ``JOB_REQUEUE_AFTER``), or queued ten times that long ago and never started (a
-    broker restart lost the message). Returns how many were enqueued."""
+    """Enqueue jobs that were never picked up or whose run stopped; returns how many.
+
+    * pending for longer than ``after`` seconds (default ``JOB_REQUEUE_AFTER``);
+    * queued ten times that long ago and never started (a broker restart lost the message);
+    * running with a heartbeat older than ``JOB_STALE_AFTER`` (its worker died):
+      see :func:`.recovery.release_stalled`.
+    """
+    from .recovery import release_stalled
+
     now = now or utcnow()
     if after is None:
         after = current_app.config["JOB_REQUEUE_AFTER"]
+    released = release_stalled(now)
     pending_before = now - timedelta(seconds=after)
     lost_before = now - timedelta(seconds=10 * after)
     stale = (
@@ -192,6 +220,7 @@ def sweep(now: datetime | None = None, after: float | None = None) -> int:
                 or_(
                     (Job.status == JobStatus.PENDING.value) & (Job.created_at <= pending_before),
                     (Job.status == JobStatus.QUEUED.value) & (Job.enqueued_at <= lost_before),
+                    Job.id.in_(released),
                 )
             )
             .order_by(Job.id)
@@ -213,61 +242,133 @@ def sweep(now: datetime | None = None, after: float | None = None) -> int:
     return len(enqueued)
 
 
-def _claim(job_id: int, redelivered: bool) -> bool:
-    """Atomically mark the job running; False if it is finished or another worker has it."""
-    runnable = [JobStatus.PENDING.value, JobStatus.QUEUED.value]
-    if redelivered:  # its worker died mid-way (acks_late): take it over
-        runnable.append(JobStatus.RUNNING.value)
+def _claim(job_id: int, token: int | None, redelivered: bool) -> int | None:
+    """Atomically mark the job running; returns the run's number (the new ``attempts``), or
+    None if the job is finished, running elsewhere, or started since the message was sent.
+
+    Without a token (a message sent before tokens existed) any pending or queued job is
+    taken, and a running one only by a redelivered message."""
+    waiting = Job.status.in_([JobStatus.PENDING.value, JobStatus.QUEUED.value])
+    running = Job.status == JobStatus.RUNNING.value
+    if token is None:
+        condition = or_(waiting, running) if redelivered else waiting
+    else:
+        condition = waiting & (Job.attempts == token)
+        if redelivered:  # its worker died mid-run (acks_late): take over the run it started
+            condition = condition | (running & (Job.attempts == token + 1))
+    now = utcnow()
     with db.engine.begin() as conn:
-        return (
-            conn.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status.in_(runnable))
-                .values(
-                    status=JobStatus.RUNNING.value,
-                    started_at=utcnow(),
-                    attempts=Job.attempts + 1,
-                    progress=0,
-                    error=None,
-                )
-            ).rowcount
-            == 1
-        )
+        claimed = conn.execute(
+            update(Job)
+            .where(Job.id == job_id, condition)
+            .values(
+                status=JobStatus.RUNNING.value,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=Job.attempts + 1,
+                progress=0,
+                error=None,
+            )
+        ).rowcount
+        if claimed != 1:
+            return None
+        return conn.scalar(select(Job.attempts).where(Job.id == job_id))
 
 
-def run(job_id: int, redelivered: bool = False) -> Job | None:
+def _finish(job_id: int, attempt: int, **values: Any) -> bool:
+    """Record the outcome in the session's transaction if run ``attempt`` still owns the job
+    (a run replaced by the sweeper must not overwrite its successor); commit or roll back."""
+    done = db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.RUNNING.value, Job.attempts == attempt)
+        .values(finished_at=utcnow(), heartbeat_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done != 1:
+        db.session.rollback()
+        log.warning("job %s: run %s was replaced; its outcome is dropped", job_id, attempt)
+        return False
+    db.session.commit()
+    return True
+
+
+# Progress message of a job failed by database errors (a Vietnamese msgid, shown translated).
+DB_GAVE_UP = (
+    "Lỗi cơ sở dữ liệu kéo dài: công việc đã được thử lại nhiều lần nhưng không thành công."
+)
+
+
+def run(job_id: int, redelivered: bool = False, token: int | None = None) -> Job | None:
     """Run job ``job_id`` (called by the Celery task) and commit its outcome.
 
     A finished job, or one another worker is running, is left alone, so a duplicate message
-    is harmless. A handler's exception marks the job ``failed`` with the traceback.
+    is harmless. A transient database error (:func:`.heartbeat.is_transient_db_error`) runs
+    the handler again after ``JOB_DB_RETRY_DELAY`` seconds, doubled each time, up to
+    ``JOB_DB_RETRIES`` times; then, or for any other exception, the job is ``failed`` with the
+    traceback. A heartbeat is written while the handler runs.
     """
-    if not _claim(job_id, redelivered):
+    attempt = _claim(job_id, token, redelivered)
+    if attempt is None:
         db.session.rollback()
         return db.session.get(Job, job_id, populate_existing=True)
-    job = db.session.get(Job, job_id, populate_existing=True)
-    handler = HANDLERS.get(job.kind)
+    config = current_app.config
+    every = float(config.get("JOB_STALE_AFTER", 60)) / 4
+    with Heartbeat(db.engine, job_id, attempt, every):
+        _run_with_retries(job_id, attempt, config)
+    return db.session.get(Job, job_id, populate_existing=True)
+
+
+def _run_with_retries(job_id: int, attempt: int, config) -> None:
+    """Run the handler, retrying it on transient database errors; record the outcome."""
+    retries = max(0, int(config.get("JOB_DB_RETRIES", 4)))
+    delay = max(0.0, float(config.get("JOB_DB_RETRY_DELAY", 1.0)))
+    kind = None
+    for retry in range(retries + 1):
+        try:
+            job = db.session.get(Job, job_id, populate_existing=True)
+            kind = job.kind
+            handler = HANDLERS.get(job.kind)
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            result = handler(job, Progress(job.id, job.total, attempt))
+            db.session.flush()
+            _finish(
+                job_id,
+                attempt,
+                status=JobStatus.SUCCEEDED.value,
+                result=result,
+                progress=Job.total,  # the total as last reported (maybe by another connection)
+            )
+            return
+        except Exception as exc:
+            error = traceback.format_exc(limit=20)[-4000:]
+            db.session.rollback()
+            transient = is_transient_db_error(exc)
+            if transient and retry < retries and kind not in OWN_DB_RETRIES:
+                wait = min(delay * 2**retry, 60.0)
+                log.warning(
+                    "job %s: database error, retry %d in %.1f s: %s", job_id, retry + 1, wait, exc
+                )
+                time.sleep(wait)
+                continue
+            log.exception("job %s failed", job_id)
+            _record_failure(job_id, attempt, error, DB_GAVE_UP if transient else None, retry + 1)
+            return
+
+
+def _record_failure(job_id: int, attempt: int, error: str, message: str | None, tries: int) -> None:
+    """Mark the run failed; if even that fails (the database is away), the job stays running
+    and the sweeper takes it up once its heartbeat is stale."""
+    if message is not None:
+        error = f"Database error; the handler ran {tries} time(s):\n{error}"
+    values: dict[str, Any] = {"status": JobStatus.FAILED.value, "error": error}
+    if message is not None:
+        values["message"] = message
     try:
-        if handler is None:
-            raise LookupError(f"no handler for job kind {job.kind!r}")
-        result = handler(job, Progress(job.id, job.total))
-        db.session.flush()
+        _finish(job_id, attempt, **values)
     except Exception:
-        error = traceback.format_exc(limit=20)[-4000:]
         db.session.rollback()
-        log.exception("job %s (%s) failed", job_id, job.kind)
-        job = db.session.get(Job, job_id, populate_existing=True)
-        job.status = JobStatus.FAILED.value
-        job.error = error
-        job.finished_at = utcnow()
-        db.session.commit()
-        return job
-    db.session.refresh(job)  # progress was written through another connection
-    job.status = JobStatus.SUCCEEDED.value
-    job.result = result
-    job.progress = job.total
-    job.finished_at = utcnow()
-    db.session.commit()
-    return job
+        log.exception("job %s: the failure could not be recorded", job_id)
 
 
 def wait_for(job_id: int, timeout: float = 60.0, poll: float = 0.5) -> Job | None:

@@ -23,7 +23,7 @@ from ..audit.operations import record
 from ..extensions import db
 from ..forms import EmptyForm
 from ..permissions import role_required
-from . import operations, selfcheck
+from . import operations, recovery, selfcheck
 from .labels import STATUS_COLOURS, STATUS_LABELS, kind_label, status_label
 from .models import Job, JobStatus
 
@@ -88,7 +88,33 @@ def index():
 def show(job_id: int):
     """One job: progress bar, status, and its result or error."""
     job = load_job(job_id)
-    return render_template("jobs/show.html", job=job)
+    is_organizer = current_user.has_role(Role.ORGANIZER)
+    return render_template(
+        "jobs/show.html",
+        job=job,
+        stalled=recovery.is_stalled(job),
+        can_rerun=is_organizer and recovery.can_rerun(job),
+        history=recovery.rerun_history(job) if is_organizer else [],
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/<int:job_id>/rerun")
+@role_required(Role.ORGANIZER)
+def rerun(job_id: int):
+    """Run a failed or stalled job again (audited); anything else is left alone."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    job = load_job(job_id)
+    if recovery.rerun(job, current_user):
+        flash(_("Đã cho chạy lại công việc."), "success")
+    else:
+        flash(
+            _("Chỉ có thể chạy lại công việc đã thất bại hoặc bị gián đoạn."),
+            "warning",
+        )
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.get("/<int:job_id>.json")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from ..accounts.expertise import field_topic_keys, topic_keys
 from ..accounts.models import User
 from ..audit.operations import record
 from ..contests.models import Edition, Round
@@ -21,6 +22,7 @@ from .conflicts import ConflictIndex
 from .errors import JudgingError
 from .models import Assignment, Panel, PanelMember, ScoreSheet, SheetStatus
 from .panels import ensure_judge, panels_of_round, round_entry_ids
+from .recusal import drop_conflicted_assignments_for
 
 
 @dataclass
@@ -52,22 +54,33 @@ def existing_pairs(round_: Round) -> set[tuple[int, int]]:
 
 def auto_assign(edition: Edition, round_: Round, actor) -> AssignResult:
     """Give every accepted entry of ``round_`` ``judges_per_entry`` judges of its field's
-    panel (RULES.md §4; see :mod:`.assignment`); keep existing assignments; audited. Returns
-    the new pairs and the entries still lacking judges."""
+    panel (RULES.md §4; see :mod:`.assignment`); keep existing assignments, except conflicted
+    ones, which go first (:mod:`.recusal`: a conflict removes the assignment, so only usable
+    assignments count); audited. Returns the new pairs and the entries still lacking
+    judges."""
     entry_rows = db.session.execute(
         select(Entry.id, Entry.field_id, Entry.code).where(
             Entry.id.in_(round_entry_ids(edition, round_))
         )
     ).all()
     panels = panels_of_round(edition, round_)
+    topics = _field_topics(edition)
     judge_ids = {j for judges in panels.values() for j in judges}
-    conflicts = ConflictIndex(edition.id, judge_ids, [r.id for r in entry_rows]).pairs()
+    judge_ids |= set(
+        db.session.scalars(
+            select(Assignment.judge_id).where(Assignment.round_id == round_.id).distinct()
+        )
+    )
+    index = ConflictIndex(edition.id, judge_ids, [r.id for r in entry_rows])
+    drop_conflicted_assignments_for(edition.id, actor, round_id=round_.id, index=index)
+    conflicts = index.pairs()
     new, shortfalls = assign(
-        [EntrySlot(r.id, r.field_id) for r in entry_rows],
+        [EntrySlot(r.id, r.field_id, topics.get(r.field_id, frozenset())) for r in entry_rows],
         panels,
         existing_pairs(round_),
         conflicts,
         edition.judges_per_entry,
+        _expertise(judge_ids),
     )
     for entry_id, judge_id in new:
         db.session.add(_assignment(edition, round_, entry_id, judge_id, actor))
@@ -84,6 +97,46 @@ def auto_assign(edition: Edition, round_: Round, actor) -> AssignResult:
         shortfalls=[r.entry_code for r in result.shortfalls],
     )
     return result
+
+
+def _field_topics(edition: Edition) -> dict[int, frozenset[str]]:
+    """``{field id: normalised code and name}``: what a judge's expertise is matched with."""
+    return {f.id: field_topic_keys(f.code, f.name) for f in edition.fields}
+
+
+def _expertise(judge_ids) -> dict[int, frozenset[str]]:
+    """``{judge id: normalised fields of expertise}`` of ``judge_ids``."""
+    if not judge_ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.expertise).where(User.id.in_(judge_ids)))
+    return {judge_id: topic_keys(topics or ()) for judge_id, topics in rows}
+
+
+def propose_replacement(edition: Edition, round_: Round, entry: Entry) -> User | None:
+    """The panel judge to add to ``entry`` in ``round_`` when it is short of judges: the one
+    :func:`.assignment.assign` would choose (no conflict, not already on it, the lowest load
+    in the round, an expert of the field first, then the smaller id); None when the entry
+    is not in the round, has its judges, or no panel judge is free."""
+    if entry.id not in round_entry_ids(edition, round_):
+        return None
+    panels = panels_of_round(edition, round_)
+    judge_ids = set(panels.get(entry.field_id, ()))
+    if not judge_ids:
+        return None
+    existing = existing_pairs(round_)
+    has = sum(1 for e, _j in existing if e == entry.id)
+    if has >= edition.judges_per_entry:
+        return None
+    index = ConflictIndex(edition.id, judge_ids, [entry.id])
+    new, _shortfalls = assign(  # one judge more: the first the algorithm would choose
+        [EntrySlot(entry.id, entry.field_id, _field_topics(edition)[entry.field_id])],
+        {entry.field_id: sorted(judge_ids)},
+        existing,
+        index.pairs(),
+        has + 1,
+        _expertise(judge_ids),
+    )
+    return db.session.get(User, new[0][1]) if new else None
 
 
 def _assignment(edition, round_, entry_id: int, judge_id: int, actor) -> Assignment:
@@ -343,29 +396,3 @@ def remove_judge(panel: Panel, judge: User, actor, void_submitted: bool = False)
         voided=voided,
     )
     return RemovalResult(removed, drafts, len(kept), len(voided))
-
-
-def drop_conflicted_assignments(edition: Edition, judge: User, actor) -> int:
-    """Remove ``judge``'s assignments in ``edition`` that now conflict and have no submitted
-    sheet (drafts deleted); audited. Returns how many went."""
-    rows = db.session.execute(
-        select(Assignment.round_id, Assignment.entry_id).where(
-            Assignment.edition_id == edition.id, Assignment.judge_id == judge.id
-        )
-    ).all()
-    if not rows:
-        return 0
-    index = ConflictIndex(edition.id, [judge.id], {entry_id for _r, entry_id in rows})
-    removed = 0
-    for round_id, entry_id in rows:
-        if not index.of(judge.id, entry_id):
-            continue
-        round_ = db.session.get(Round, round_id)
-        sheets = _sheets(round_, {(entry_id, judge.id)})
-        if any(s.status == SheetStatus.SUBMITTED.value for s in sheets):
-            continue
-        for sheet in sheets:
-            db.session.delete(sheet)
-        removed += _delete_assignments(round_, {(entry_id, judge.id)})
-        record(actor, "judging.unassign_conflict", "entry", entry_id, judge=judge.email)
-    return removed

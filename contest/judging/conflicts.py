@@ -265,11 +265,13 @@ def declare_conflict(
     entry=None,
     name: str = "",
     note: str = "",
+    void_submitted: bool = False,
 ) -> Conflict:
     """Record a conflict of ``judge`` in ``edition`` (declared by the judge when ``actor`` is
-    the judge, else recorded by an organizer). The judge's assignments that now conflict and
-    have no submitted sheet are removed with their drafts (audited). Flushes."""
-    from .assigning import drop_conflicted_assignments
+    the judge, else recorded by an organizer). The judge's assignments that now conflict go
+    in the same transaction (:mod:`.recusal`: drafts deleted, submitted sheets kept unless
+    ``void_submitted``; audited); what went is ``conflict.dropped``. Flushes."""
+    from .recusal import drop_conflicted_assignments_for
 
     kind = ConflictKind(kind)
     name = " ".join((name or "").split())
@@ -305,5 +307,7 @@ def declare_conflict(
     record(
         actor, "judging.conflict_declare", "user", judge.id, kind=kind.value, conflict=conflict.id
     )
-    drop_conflicted_assignments(edition, judge, actor)
+    conflict.dropped = drop_conflicted_assignments_for(
+        edition.id, actor, judge_ids=[judge.id], void_submitted=void_submitted
+    )
     return conflict

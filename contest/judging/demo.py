@@ -1,9 +1,10 @@
-"""Demo judging for ``contest demo``: in the first round of each demo edition, a panel per
-field that has accepted entries, with the three demo judges (the first one chairs), the
-automatic assignment, and sheets: of every five assignments three submitted, one draft, one
-not started. Points are deterministic. The demo editions are still taking entries, so the
-sheets are written directly (the judging window binds judges' writes, not seed data).
-Idempotent (an edition that has panels is left alone); flushes, the caller commits."""
+"""Demo judging for ``contest demo``: in the first round of each demo edition whose judging
+has started (the technical one: it is inside its judging window, so every demo judge has real
+work), a panel per field that has accepted entries, with the three demo judges (the first one
+chairs), the automatic assignment, and sheets: of every five assignments two submitted, one
+draft, two not started. Points are deterministic. The sheets are written directly (seed
+data, not a judge's write). An edition still taking entries gets no judging. Idempotent (an
+edition that has panels is left alone); flushes, the caller commits."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from ..accounts.operations import find_user
 from ..contests.demo import TECHNICAL_SLUG, YOUTH_SLUG
 from ..contests.operations import get_edition
+from ..contests.timeline import judging_started
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..timeutil import utcnow
@@ -43,7 +45,7 @@ def seed_judging() -> int:
     written = 0
     for slug in (YOUTH_SLUG, TECHNICAL_SLUG):
         edition = get_edition(slug)
-        if edition is None or not edition.rounds:
+        if edition is None or not edition.rounds or not judging_started(edition, utcnow()):
             continue
         if db.session.scalar(select(Panel.id).where(Panel.edition_id == edition.id).limit(1)):
             continue
@@ -78,9 +80,9 @@ def _sheets(edition, round_) -> int:
     written = 0
     for index, (entry_id, judge_id) in enumerate(pairs):
         kind = index % 5
-        if kind == 4:
+        if kind >= 3:
             continue
-        submitted = kind < 3
+        submitted = kind < 2
         chosen = criteria if submitted else criteria[: max(1, len(criteria) // 2)]
         sheet = ScoreSheet(
             edition_id=edition.id,

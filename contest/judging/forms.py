@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from ..forms import length
@@ -87,3 +87,17 @@ def plain_points(value) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f").replace(".", ",")
+
+
+class DeclareConflictForm(FlaskForm):
+    """A judge declares a conflict of interest with an assigned entry: a reason from the list
+    (:data:`.self_declared.JUDGE_REASONS`) and optional text (required for "other")."""
+
+    reason = RadioField(_l("Lý do"), choices=[], validate_choice=False)
+    text = TextAreaField(_l("Ghi thêm (không bắt buộc, trừ khi chọn “Lý do khác”)"))
+
+    def __init__(self, *args, **kwargs):
+        from .self_declared import JUDGE_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [(code, label) for code, (label, _kind) in JUDGE_REASONS.items()]

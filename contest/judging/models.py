@@ -28,10 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import Role
 from ..contests.apply import register_delete_guard
-from ..entries.access import register_scope
-from ..entries.models import Entry
+from ..entries.models import Entry  # noqa: F401 - the mapping the relationships name
 from ..extensions import db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
@@ -162,6 +160,8 @@ class Conflict(db.Model):
     )
     name: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The reason a judge chose when declaring it themself (:mod:`.self_declared`), else "".
+    judge_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -326,12 +326,3 @@ def _round_has_sheets(round_) -> str | None:
     if n:
         return str(_l("đã có %(n)d phiếu chấm", n=n))
     return None
-
-
-@register_scope
-def _judge_scope(user):
-    """Judges see the entries assigned to them (never the ones they are conflicted with:
-    assignments refuse conflicts, and a new conflict removes the assignment)."""
-    if not user.has_role(Role.JUDGE):
-        return None
-    return Entry.id.in_(select(Assignment.entry_id).where(Assignment.judge_id == user.id))

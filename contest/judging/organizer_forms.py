@@ -46,7 +46,8 @@ CONFLICT_KINDS = [
 
 
 class ConflictForm(FlaskForm):
-    """Record a declared conflict of a judge on the judge's behalf."""
+    """Record a declared conflict of a judge on the judge's behalf (``void_submitted``: void
+    the judge's submitted sheets of the entries concerned; unticked, they are kept)."""
 
     judge_id = HiddenField()
     kind = SelectField(_l("Loại xung đột"), choices=CONFLICT_KINDS, validate_choice=False)
@@ -54,6 +55,9 @@ class ConflictForm(FlaskForm):
         _l("Mã hồ sơ / họ tên / tên đơn vị / tên địa bàn"), validators=[required()]
     )
     note = StringField(_l("Ghi chú"), validators=[length(max=500)])
+    void_submitted = BooleanField(
+        _l("Huỷ cả các phiếu giám khảo này đã nộp cho các hồ sơ bị xung đột (mặc định: giữ)")
+    )
 
 
 class AssignForm(FlaskForm):

@@ -5,9 +5,13 @@
 * ``GET|POST /judge/entries/<entry>/sheet/<round>`` — the score sheet: "Lưu nháp" saves a
   draft, "Nộp phiếu" saves and submits (works without JavaScript);
 * ``POST /judge/entries/<entry>/sheet/<round>/autosave`` — the draft from
-  ``static/js/score-sheet.js`` (JSON answer; 409 with the newer values when stale).
+  ``static/js/score-sheet.js`` (JSON answer; 409 with the newer values when stale);
+* ``POST /judge/entries/<entry>/conflict`` — the judge declares a conflict of interest with
+  the entry (:mod:`.self_declared`): the assignment goes, back to the judge's list;
+* the entry's files: :mod:`.views_files` (``/judge/attachments/<id>``).
 
-An entry the judge is not assigned, or is conflicted with, does not exist for them (404).
+An entry the judge is not assigned, or is conflicted with, does not exist for them (404;
+:mod:`.judge_files` decides).
 Nothing here reads an :class:`~contest.entries.models.Entry` into a template.
 """
 
@@ -31,9 +35,10 @@ from ..permissions import role_required
 from ..timeutil import utcnow
 from . import sheets
 from .blind import judge_view
-from .conflicts import conflicted
+from .conflicts import ConflictRefused, conflicted
 from .errors import InvalidPoints, NotAssigned, SheetLocked, StaleSheet, WindowClosed
-from .forms import field_name, plain_points, sheet_form
+from .forms import DeclareConflictForm, field_name, plain_points, sheet_form
+from .judge_files import judge_entry_or_404, judged_rounds
 from .models import Assignment, ScoreSheet, SheetStatus
 
 bp = Blueprint("judge", __name__, url_prefix="/judge")
@@ -140,33 +145,25 @@ def assigned_groups(judge) -> list[RoundGroup]:
     return list(groups.values())
 
 
+def next_to_score(judge, entry_id: int, round_id: int) -> AssignedRow | None:
+    """The judge's next assignment still to score after ``(entry_id, round_id)`` in the order
+    of their list (wrapping round to the start; windows open only); None when none is left."""
+    rows = [
+        row
+        for group in assigned_groups(judge)
+        if group.window_open
+        for row in group.rows
+        if row.status != SheetStatus.SUBMITTED.value
+        or (row.entry_id, row.round_id) == (entry_id, round_id)
+    ]
+    here = next(
+        (i for i, r in enumerate(rows) if (r.entry_id, r.round_id) == (entry_id, round_id)), -1
+    )
+    ordered = rows[here + 1 :] + rows[: max(here, 0)]
+    return next((r for r in ordered if r.status != SheetStatus.SUBMITTED.value), None)
+
+
 # --- Access -----------------------------------------------------------------------------------
-
-
-def _entry_or_404(entry_id: int) -> Entry:
-    """The entry if the judge has at least one usable assignment to it; 404 otherwise."""
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not _rounds_of(entry):
-        abort(404)
-    return entry
-
-
-def _rounds_of(entry: Entry) -> list[Round]:
-    """The rounds in which the current judge may judge ``entry``."""
-    rounds = db.session.scalars(
-        select(Round)
-        .join(Assignment, Assignment.round_id == Round.id)
-        .where(Assignment.entry_id == entry.id, Assignment.judge_id == current_user.id)
-        .order_by(Round.position, Round.id)
-    ).all()
-    usable = []
-    for round_ in rounds:
-        try:
-            sheets.ensure_may_judge(current_user, entry, round_)
-        except NotAssigned:
-            continue
-        usable.append(round_)
-    return usable
 
 
 def _entry_and_round(entry_id: int, round_id: int) -> tuple[Entry, Round]:
@@ -200,18 +197,57 @@ def _thumbnailed(entry: Entry) -> set[int]:
 @role_required(Role.JUDGE)
 def entry(entry_id: int):
     """An assigned entry as the judge sees it (blind), with its sheets per round."""
-    entry = _entry_or_404(entry_id)
+    entry = judge_entry_or_404(current_user, entry_id)
+    return _render_entry(entry, DeclareConflictForm())
+
+
+def _render_entry(entry: Entry, conflict_form, status: int = 200):
+    """The judge's entry page (``conflict_form``: the declaration form, with its errors)."""
     sheets_by_round = []
-    for round_ in _rounds_of(entry):
+    for round_ in judged_rounds(current_user, entry):
         sheet = sheets.find_sheet(current_user, entry, round_)
-        status = sheet.status if sheet is not None else STATUS_NOT_STARTED
-        sheets_by_round.append((round_, status_label(status), status))
-    return render_template(
+        status_ = sheet.status if sheet is not None else STATUS_NOT_STARTED
+        sheets_by_round.append((round_, status_label(status_), status_))
+    page = render_template(
         "judging/judge_entry.html",
         view=judge_view(entry),
         thumbnails=_thumbnailed(entry),
         rounds=sheets_by_round,
+        conflict_form=conflict_form,
     )
+    return page, status
+
+
+@bp.post("/entries/<int:entry_id>/conflict")
+@role_required(Role.JUDGE)
+def declare_conflict(entry_id: int):
+    """The judge declares a conflict of interest with an assigned entry: their assignment
+    goes (drafts deleted), organizers see it, and the judge is back on their list."""
+    from .self_declared import declare_on_entry
+
+    entry = judge_entry_or_404(current_user, entry_id)
+    form = DeclareConflictForm()
+    if form.validate_on_submit():
+        code = entry.code or ""
+        try:
+            declare_on_entry(
+                current_user._get_current_object(), entry, form.reason.data, form.text.data
+            )
+        except ConflictRefused as exc:
+            db.session.rollback()
+            form.reason.errors = [*form.reason.errors, str(exc.message)]
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Đã ghi xung đột lợi ích với hồ sơ %(code)s. Hồ sơ đã được gỡ khỏi danh sách "
+                    "chấm của bạn; Ban Tổ chức sẽ phân công giám khảo khác.",
+                    code=code,
+                ),
+                "success",
+            )
+            return redirect(url_for("main.judge_home"))
+    return _render_entry(entry, form, 422)
 
 
 @bp.route("/entries/<int:entry_id>/sheet/<int:round_id>", methods=["GET", "POST"])
@@ -266,8 +302,27 @@ def sheet(entry_id: int, round_id: int):
         flash(exc.message, "danger")
         return redirect(url_for("judge.sheet", entry_id=entry.id, round_id=round_.id))
     if submitting:
-        flash(_("Đã nộp phiếu chấm hồ sơ %(code)s.", code=entry.code or ""), "success")
-        return redirect(url_for("main.judge_home"))
+        following = next_to_score(current_user, entry.id, round_.id)
+        if following is None:
+            flash(
+                _(
+                    "Đã nộp phiếu chấm hồ sơ %(code)s. Bạn đã chấm xong mọi hồ sơ được phân công.",
+                    code=entry.code or "",
+                ),
+                "success",
+            )
+            return redirect(url_for("main.judge_home"))
+        flash(
+            _(
+                "Đã nộp phiếu chấm hồ sơ %(code)s. Tiếp theo: hồ sơ %(next)s.",
+                code=entry.code or "",
+                next=following.code,
+            ),
+            "success",
+        )
+        return redirect(
+            url_for("judge.sheet", entry_id=following.entry_id, round_id=following.round_id)
+        )
     flash(_("Đã lưu bản nháp."), "success")
     return redirect(url_for("judge.sheet", entry_id=entry.id, round_id=round_.id))
 
@@ -341,6 +396,8 @@ def _render_sheet(entry, round_, sheet, form, status: int = 200, problem: str | 
     page = render_template(
         "judging/judge_sheet.html",
         view=judge_view(entry),
+        thumbnails=_thumbnailed(entry),
+        conflict_form=DeclareConflictForm(formdata=None),
         round=round_,
         sheet=sheet,
         form=form,
@@ -356,3 +413,7 @@ def _render_sheet(entry, round_, sheet, form, status: int = 200, problem: str | 
         problem=problem,
     )
     return page, status
+
+
+# The judge's file routes (same blueprint).
+from . import views_files  # noqa: E402, F401

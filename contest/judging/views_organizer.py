@@ -355,7 +355,8 @@ def assign(slug: str):
     db.session.commit()
     flash(_("Đã phân công %(name)s chấm %(code)s.", name=judge.display_name, code=entry.code),
           "success")  # fmt: skip
-    return _back("judging.assignment", edition, round_)
+    back = {"conflicts": "judging.conflicts", "progress": "judging.progress_page"}
+    return _back(back.get(request.form.get("back"), "judging.assignment"), edition, round_)
 
 
 @bp.post("/<slug>/assignment/bulk")
@@ -406,3 +407,7 @@ def unassign(slug: str):
 
 # The review, import, export and paper pages (same blueprint).
 from . import views_organizer_review  # noqa: E402, F401
+# The panel's discussion (this blueprint and the judge's).
+from . import views_discussion  # noqa: E402, F401
+from . import views_judge_text  # noqa: E402, F401
+from . import views_organizer_scan  # noqa: E402, F401 - the document scan page

@@ -24,6 +24,7 @@ from .models import Conflict, PanelScore, ScoreSheet
 from .name_leaks import attachment_name_leaks
 from .organizer_forms import ConflictForm, PanelScoreForm, ReopenForm, ScoresImportForm
 from .panels import panels_of_round, round_entry_ids, set_panel_score
+from .self_declared import self_declared_rows
 from .sheets import reopen
 from .views_organizer import (
     REFUSALS,
@@ -82,6 +83,7 @@ def conflicts(slug: str):
         declared=declared,
         judges=sorted(people.values(), key=lambda u: u.display_name),
         form=ConflictForm(),
+        self_declared=self_declared_rows(edition, round_),
     )
 
 
@@ -143,12 +145,32 @@ def add_conflict(slug: str):
     else:
         abort(400)
     try:
-        declare_conflict(edition, judge, kind, _actor(), note=form.note.data or "", **values)
+        conflict = declare_conflict(
+            edition,
+            judge,
+            kind,
+            _actor(),
+            note=form.note.data or "",
+            void_submitted=bool(form.void_submitted.data),
+            **values,
+        )
     except REFUSALS as exc:
         _refused(exc)
         return _back("judging.conflicts", edition, round_)
     db.session.commit()
-    flash(_("Đã ghi xung đột lợi ích của %(name)s.", name=judge.display_name), "success")
+    dropped = conflict.dropped
+    flash(
+        _(
+            "Đã ghi xung đột lợi ích của %(name)s: gỡ %(a)d phân công, xoá %(d)d bản nháp, "
+            "giữ %(k)d phiếu đã nộp, huỷ %(v)d phiếu đã nộp.",
+            name=judge.display_name,
+            a=len(dropped.pairs),
+            d=dropped.drafts_deleted,
+            k=dropped.submitted_kept,
+            v=dropped.submitted_voided,
+        ),
+        "success",
+    )
     return _back("judging.conflicts", edition, round_)
 
 
@@ -166,6 +188,7 @@ def progress_page(slug: str):
         "progress",
         panels=progress.progress_by_panel(edition, round_),
         discrepancies=progress.discrepancies(edition, round_),
+        self_declared=self_declared_rows(edition, round_),
     )
 
 

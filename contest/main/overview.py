@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from ..accounts.models import ROLE_VALUES, User, UserRole
 from ..areas.models import Area, AreaLevel, Unit
+from ..contests.models import Edition
 from ..extensions import db
 
 
@@ -30,3 +33,35 @@ def area_counts() -> dict[str, int]:
     counts = {level.value: rows.get(level.value, 0) for level in AreaLevel}
     counts["units"] = db.session.execute(select(func.count(Unit.id))).scalar() or 0
     return counts
+
+
+def current_editions(limit: int = 6) -> list[Edition]:
+    """The editions not archived, latest deadline first (the home page's seasons)."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where(Edition.archived_at.is_(None))
+            .order_by(Edition.submission_deadline.desc(), Edition.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def judge_sections(groups, now) -> dict[str, list]:
+    """The judge's rounds (``RoundGroup``) as ``{"current", "upcoming", "past"}``: rounds
+    whose window is open (those with sheets left to submit first, the nearest deadline
+    first), rounds whose window opens later (soonest first), and the others (newest first)."""
+    current, upcoming, past = [], [], []
+    for group in groups:
+        starts = group.edition.judging_starts_at
+        if group.window_open:
+            current.append(group)
+        elif starts is not None and starts > now:
+            upcoming.append(group)
+        else:
+            past.append(group)
+    far = datetime.max.replace(tzinfo=UTC)
+    current.sort(key=lambda g: (g.submitted >= len(g.rows), g.deadline or far))
+    upcoming.sort(key=lambda g: g.edition.judging_starts_at)
+    past.sort(key=lambda g: g.deadline or far, reverse=True)
+    return {"current": current, "upcoming": upcoming, "past": past}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +9,8 @@ from ..accounts.models import Role
 from ..extensions import db
 from ..forms import EmptyForm
 from ..permissions import role_required
+from ..redirects import back_to
+from ..timeutil import utcnow
 
 bp = Blueprint("main", __name__)
 
@@ -48,12 +48,15 @@ def home():
 @bp.get("/organizer/")
 @role_required(Role.ORGANIZER)
 def organizer_home():
-    """Organizer's home page: shortcuts and how many users, areas and units there are."""
+    """Organizer's home page: each current edition's stage and next action, shortcuts, and
+    how many users, areas and units there are."""
     from ..accounts.operations import ROLE_LABELS
-    from .overview import area_counts, users_per_role
+    from ..season.cockpit import cockpit
+    from .overview import area_counts, current_editions, users_per_role
 
     return render_template(
         "main/organizer_home.html",
+        seasons=[cockpit(edition) for edition in current_editions()],
         role_counts=users_per_role(),
         role_labels=ROLE_LABELS,
         area_counts=area_counts(),
@@ -63,9 +66,12 @@ def organizer_home():
 @bp.get("/coordinator/")
 @role_required(Role.COORDINATOR)
 def coordinator_home():
-    """District coordinator's home page: their area, its sub-areas and its units."""
+    """Coordinator's home page: per edition taking or checking entries, the area's counts by
+    stage with its deadline, drafts to follow up (with contacts) and entries missing files;
+    then the area, its sub-areas and its units."""
     from ..areas import operations as area_ops
     from ..areas.models import Area
+    from ..entries.follow_up import follow_up
 
     area = db.session.get(Area, current_user.coordinator_area_id())
     children = area_ops.children_with_counts(area) if area else []
@@ -73,6 +79,7 @@ def coordinator_home():
     return render_template(
         "main/coordinator_home.html",
         area=area,
+        editions=follow_up(current_user, area, utcnow()) if area else [],
         path=area_ops.path_of(area) if area else [],
         children=children,
         units=units,
@@ -84,10 +91,15 @@ def coordinator_home():
 @bp.get("/judge/")
 @role_required(Role.JUDGE)
 def judge_home():
-    """Judge's home page: assigned entries per round with status, progress and deadline."""
+    """Judge's home page: current work first (open windows, sheets not yet submitted), then
+    rounds whose judging has not opened yet (with when it opens), then past rounds, folded."""
     from ..judging.views_judge import assigned_groups
+    from .overview import judge_sections
 
-    return render_template("main/judge_home.html", groups=assigned_groups(current_user))
+    groups = assigned_groups(current_user)
+    return render_template(
+        "main/judge_home.html", groups=groups, sections=judge_sections(groups, utcnow())
+    )
 
 
 @bp.get("/my/")
@@ -108,8 +120,6 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next") or request.referrer or url_for("main.index")
-    parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        target = url_for("main.index")
-    return redirect(parts._replace(scheme="", netloc="").geturl() or url_for("main.index"))
+    return redirect(
+        back_to(request.form.get("next"), request.referrer, default=url_for("main.index"))
+    )

@@ -107,8 +107,26 @@ def seed_publications(now: datetime | None = None) -> list[Edition]:
         if kind == "youth":
             _certificates(edition, publication, organizer, published_at)
             _national(edition, organizer)
+        _continue_with_current(edition)
         created.append(edition)
     return created
+
+
+def _continue_with_current(past: Edition) -> None:
+    """Make ``past`` the predecessor of this year's demo edition of the same contest (the
+    statistics compare them), when that edition has none."""
+    current = db.session.scalars(
+        select(Edition)
+        .where(
+            Edition.kind == past.kind,
+            Edition.id != past.id,
+            Edition.predecessor_id.is_(None),
+            Edition.submission_deadline > past.submission_deadline,
+        )
+        .order_by(Edition.submission_deadline.desc())
+    ).first()
+    if current is not None:
+        current.predecessor_id = past.id
 
 
 def _certificates(edition: Edition, publication, organizer: User, published_at: datetime) -> None:

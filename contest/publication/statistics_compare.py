@@ -1,5 +1,5 @@
-"""Participation compared with the previous edition (issue 7 point 7): which edition is the
-previous one, and entries submitted with their authors per area and per field (fields
+"""Participation compared with the previous edition: which edition is the previous one (the
+predecessor), and entries submitted with their authors per area and per field (fields
 matched by code), with the difference and the % change. See :mod:`.statistics`."""
 
 from __future__ import annotations
@@ -56,35 +56,13 @@ class Comparison:
     by_field: list[ComparisonRow]
 
 
-def _opening(column_opens, column_deadline):
-    return func.coalesce(column_opens, column_deadline)
-
-
 def previous_edition(edition: Edition) -> Edition | None:
-    """The previous edition of the same kind: number − 1 when the edition has a number (the
-    latest of them if several), else the highest number below it, else the one that opened
-    last before this one opened (opening: ``opens_at``, else the submission deadline)."""
-    same_kind = select(Edition).where(Edition.kind == edition.kind, Edition.id != edition.id)
-    if edition.number is not None:
-        found = db.session.scalars(
-            same_kind.where(Edition.number == edition.number - 1).order_by(
-                Edition.submission_deadline.desc(), Edition.id.desc()
-            )
-        ).first()
-        if found is None:
-            found = db.session.scalars(
-                same_kind.where(Edition.number < edition.number).order_by(
-                    Edition.number.desc(), Edition.submission_deadline.desc(), Edition.id.desc()
-                )
-            ).first()
-        if found is not None:
-            return found
-    opened = edition.opens_at or edition.submission_deadline
-    return db.session.scalars(
-        same_kind.where(_opening(Edition.opens_at, Edition.submission_deadline) < opened).order_by(
-            _opening(Edition.opens_at, Edition.submission_deadline).desc(), Edition.id.desc()
-        )
-    ).first()
+    """The edition ``edition`` is compared with: its predecessor — the edition it was cloned
+    from, or the one an organizer chose — and never just any earlier edition of the same
+    kind (an unrelated test edition would make the comparison meaningless)."""
+    if edition.predecessor_id is None:
+        return None
+    return db.session.get(Edition, edition.predecessor_id)
 
 
 def _participation(edition: Edition, by: str) -> dict[object, tuple[int, int]]:

@@ -297,6 +297,11 @@ def pdf(cert_code: str):
     certificate = certificates.get_by_code(cert_code)
     if certificate is None:
         abort(404)
+    return certificate_pdf_response(certificate)
+
+
+def certificate_pdf_response(certificate):
+    """The PDF of ``certificate`` as an inline response (also the entrants' download)."""
     edition = certificate.publication.edition
     batches = _batches(edition)
     if batches:

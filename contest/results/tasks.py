@@ -38,7 +38,7 @@ def create_compile_job(edition: Edition, round_: Round, user=None) -> Job:
     return create_job(KIND, {"edition_id": edition.id, "round_id": round_.id}, user=user)
 
 
-@job_handler(KIND, label=_l("Tổng hợp kết quả"))
+@job_handler(KIND, label=_l("Tổng hợp kết quả"), db_retries=False)  # RETRY_DELAYS
 def compile_results(job: Job, progress: Progress) -> dict[str, Any]:
     """Compile the job's round, retrying database errors with backoff (module docstring)."""
     params = dict(job.params)

@@ -160,11 +160,32 @@ def test_reset_mail_is_written_in_the_users_language(client, users, monkeypatch)
     import contest.accounts.emails as emails
 
     seen = []
-    monkeypatch.setattr(
-        emails, "queue_email", lambda to, subject, template, **ctx: seen.append(str(get_locale()))
-    )
+    real = emails.render_template
+
+    def spy(template, **ctx):
+        seen.append(str(get_locale()))
+        return real(template, **ctx)
+
+    monkeypatch.setattr(emails, "render_template", spy)
     users["judge"].locale = "en"
     db.session.commit()
     _request_reset(client, users["judge"].email)
     _request_reset(client, users["entrant"].email)
     assert seen == ["en", "vi"]
+
+
+def test_known_and_unknown_addresses_do_the_same_work_in_the_request(app, users, outbox):
+    """The page only adds the same job for any address (the lookup, the token and the mail
+    happen in the worker), so its timing cannot tell whether the address has an account."""
+    from contest.accounts.reset_job import KIND
+    from contest.jobs.models import Job
+
+    known = _request_reset(app.test_client(), users["judge"].email)
+    unknown = _request_reset(app.test_client(), "khong-ton-tai@example.vn")
+    assert known.get_data() == unknown.get_data()
+    jobs = db.session.execute(select(Job).order_by(Job.id)).scalars().all()
+    assert [job.kind for job in jobs] == [KIND, KIND]
+    assert [sorted(job.params) for job in jobs] == [["base_url", "email"]] * 2
+    assert [job.params["email"] for job in jobs] == ["judge@example.vn", "khong-ton-tai@example.vn"]
+    assert jobs[0].result == jobs[1].result  # nothing on the job page tells them apart either
+    assert [m["To"] for m in outbox] == ["judge@example.vn"]

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from contest.entries import access, attachments
+from contest.entries import attachments
 from contest.entries.attachments import FileChanges
 from contest.entries.models import Attachment, Entry
 from contest.extensions import db
@@ -133,23 +133,16 @@ def test_blind_name_hides_the_author(entry, files):
     db.session.rollback()
 
 
-def test_judges_seeing_an_entry_get_blind_names(as_, entry, files, people):
-    """A judge who sees the entry through an extra scope (judging) never gets its name."""
+def test_judges_get_blind_names_and_never_the_entrant_route(as_, entry, files, people):
+    """Judges download through the judging routes, under blind names; the entrant route
+    ``/attachments/<id>`` does not exist for them."""
     judge = people["judge"]
     db.session.execute(db.update(Entry).where(Entry.id == entry.id).values(code="TTN26-HT-001"))
     db.session.commit()
-
-    def judge_scope(user):
-        return Entry.id == entry.id if user.id == judge.id else None
-
-    access.EXTRA_SCOPES.append(judge_scope)
-    try:
-        with as_("judge").get(f"/attachments/{files['pdf'].id}") as response:
-            assert response.status_code == 200
-            disposition = response.headers["Content-Disposition"]
-        assert "TTN26-HT-001-description-1.pdf" in disposition
-        assert "Nguy" not in disposition
-        with as_("owner").get(f"/attachments/{files['pdf'].id}") as response:
-            assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
-    finally:
-        access.EXTRA_SCOPES.remove(judge_scope)
+    db.session.expire_all()
+    pdf = db.session.get(Attachment, files["pdf"].id)
+    assert attachments.download_name(pdf, judge) == "TTN26-HT-001-description-1.pdf"
+    with as_("judge").get(f"/attachments/{pdf.id}") as response:
+        assert response.status_code == 404
+    with as_("owner").get(f"/attachments/{pdf.id}") as response:
+        assert "filename*=UTF-8''" in response.headers["Content-Disposition"]

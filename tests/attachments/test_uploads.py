@@ -300,13 +300,14 @@ def test_no_file_chosen_and_one_file_kinds(owner, entry, upload_root):
 @pytest.mark.parametrize(
     ("name", "shown"),
     [
-        ("../../etc/passwd", "passwd"),
+        # The display name's extension follows the content (a PDF here).
+        ("../../etc/passwd", "passwd.pdf"),
         ("..\\..\\x.pdf", "x.pdf"),
         ("/etc/cron.d/evil.pdf", "evil.pdf"),
         ("thuyet\x00minh.pdf", "thuyetminh.pdf"),
-        ("..", "description"),
-        ("\u202egpj.exe", "gpj.exe"),  # right-to-left override dropped
-        ("  .htaccess ", "htaccess"),
+        ("..", "description.pdf"),
+        ("\u202egpj.exe", "gpj.pdf"),  # right-to-left override dropped
+        ("  .htaccess ", "htaccess.pdf"),
     ],
 )
 def test_traversal_names_are_display_text_only(owner, entry, upload_root, tmp_path, name, shown):

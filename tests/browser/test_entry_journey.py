@@ -1,4 +1,5 @@
-"""Real Chromium on a phone-sized screen: an entrant registers through /register, creates an
+"""Real Chromium on a phone-sized screen: an entrant registers through /register (and
+confirms the address with the e-mailed link), creates an
 entry with two authors (the second added by the page's script), uploads a PDF and an image,
 submits and sees the receipt with the code; then an organizer, on a desktop, finds the entry
 in the intake list and accepts it for judging. Every page is screenshotted under
@@ -68,6 +69,15 @@ def test_entrant_submits_on_a_phone_and_an_organizer_accepts(
     form.locator('select[name="area"]').select_option(label="— Yên Sơn")
     shot(phone, "entries-01-register")
     form.locator('button[type="submit"]').click()
+    phone.wait_for_url(re.compile(r"/register/sent$"))
+    # -- confirms the address with the e-mailed link, then logs in
+    mail = live_server.app.extensions["mail_outbox"][-1].get_content()
+    phone.goto(re.search(r"https?://\S+/confirm/\S+", mail).group(0))
+    phone.wait_for_url(re.compile(r"/login$"))
+    login = phone.locator('[data-testid="login-form"]')
+    login.locator('input[name="email"]').fill("minhanh@example.vn")
+    login.locator('input[name="password"]').fill("mật khẩu của Anh 2026")
+    login.locator('[type="submit"]').click()
     phone.wait_for_url(re.compile(r"/my/$"))
     shot(phone, "entries-02-home")
 

@@ -49,10 +49,10 @@ def test_invalid_file_is_rejected_whole_with_key_paths(runner, tmp_path):
     data = json.loads(EXAMPLE_TEXT)
     data["prizes"][2]["quota"] = -1
     data["judges_per_entry"] = 0
-    del data["boards"]
+    del data["title"]  # required (``boards`` may be left out: FORMATS)
     result = runner.invoke(args=["edition", "create", "--file", write(tmp_path, json.dumps(data))])
     assert result.exit_code == 1
-    assert "Lỗi: boards: thiếu khóa bắt buộc" in result.output
+    assert "Lỗi: title: thiếu khóa bắt buộc" in result.output
     assert "Lỗi: prizes[2].quota: phải là số nguyên ≥ 0" in result.output
     assert "Lỗi: judges_per_entry: phải là số nguyên ≥ 1" in result.output
     assert "Không có gì được ghi." in result.output

@@ -3,7 +3,9 @@ worker (``celery -A worker worker``), each a subprocess stopped with terminate, 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -82,7 +84,15 @@ class RedisServer:
 
 class CeleryWorker:
     """``python -m celery -A worker worker --pool=solo`` on one queue, as a subprocess with
-    the environment of a deployment (development config, the test database, this Redis)."""
+    the environment of a deployment (development config, the test database, this Redis).
+
+    ``app_module``, ``pool`` and ``extra_args`` change the command line (e.g. a prefork pool
+    with an embedded beat); the worker runs in a session of its own, so that
+    :meth:`kill_all` can SIGKILL it with its pool processes, as a crash would."""
+
+    app_module = "worker"
+    pool = "solo"
+    extra_args: tuple[str, ...] = ()
 
     def __init__(self, folder: Path, redis_url: str, queue: str, database_url: str, env: dict):
         self.log_path = folder / f"worker-{queue}.log"
@@ -108,9 +118,9 @@ class CeleryWorker:
                 "-m",
                 "celery",
                 "-A",
+                self.app_module,
                 "worker",
-                "worker",
-                "--pool=solo",
+                f"--pool={self.pool}",
                 "-Q",
                 self.queue,
                 "-n",
@@ -119,13 +129,25 @@ class CeleryWorker:
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
+        self._group = self.process.pid
         log.close()
+
+    def kill_all(self) -> None:
+        """SIGKILL the worker and every process it started (pool processes, embedded beat)."""
+        group = getattr(self, "_group", None)
+        if group is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(timeout=10)
 
     @property
     def log(self) -> str:
@@ -144,6 +166,9 @@ class CeleryWorker:
         raise RuntimeError(f"the worker was not ready in {timeout} s:\n{self.log[-3000:]}")
 
     def stop(self) -> None:
-        """Warm shutdown (SIGTERM); kill after 10 s."""
+        """Warm shutdown (SIGTERM); kill after 10 s, with whatever it left behind."""
         _stop(self.process)
+        if getattr(self, "_group", None) is not None:
+            self.kill_all()
+            self._group = None
         self.process = None

@@ -121,3 +121,9 @@ def test_enqueue_on_a_hung_broker_gives_up_in_about_two_seconds(make_app, silent
         elapsed = time.monotonic() - started
         assert reload(job.id).status == JobStatus.PENDING
     assert elapsed < 3.5, f"publishing to a hung broker took {elapsed:.2f} s"
+
+
+def test_sweep_interval_comes_from_the_config(make_app):
+    app = make_app(JOB_SWEEP_EVERY=2)
+    schedule = app.extensions["celery"].conf.beat_schedule["jobs-sweep"]
+    assert schedule["schedule"] == 2.0 and 0 < schedule["options"]["expires"] <= 2.0

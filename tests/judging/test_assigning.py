@@ -16,6 +16,7 @@ from contest.judging import assigning, sheets
 from contest.judging.assignment import ShortfallReason
 from contest.judging.conflicts import declare_conflict
 from contest.judging.errors import JudgingError
+from contest.judging.judge_files import judged_rounds
 from contest.judging.models import Assignment, PanelScore, Score, ScoreSheet
 from contest.judging.panels import (
     add_judges,
@@ -167,15 +168,17 @@ def test_a_new_conflict_removes_the_unsubmitted_assignment(edition, final, judge
     assert db.session.scalar(select(func.count(ScoreSheet.id))) == 0
 
 
-def test_judges_see_only_their_assigned_entries(edition, final, judges):
+def test_judges_see_entries_only_through_the_judging_pages(edition, final, judges):
+    """The entries' visibility rule (entrant, coordinator, organizer and attachment routes)
+    never includes a judge's assigned entries: judges see them only in the judging pages."""
     an, binh, _ = judges
     mine = make_entry(edition, "CNTT-001")
     other = make_entry(edition, "CNTT-002")
     assigning.assign_judges_to_entry(edition, final, mine, [an], None)
     db.session.commit()
-    visible = db.session.scalars(visible_entries(an)).all()
-    assert visible == [mine]
-    assert can_view(an, mine) and not can_view(an, other) and not can_view(binh, mine)
+    assert db.session.scalars(visible_entries(an)).all() == []
+    assert not can_view(an, mine) and not can_view(an, other) and not can_view(binh, mine)
+    assert judged_rounds(an, mine) == [final] and judged_rounds(binh, mine) == []
 
 
 def test_rounds_current_round_and_membership(edition, final, judges, organizer):

@@ -34,7 +34,7 @@ SECRETS = (
 # Area names are global data: the judge's own profile offers every area to choose from, which
 # says nothing about any entry. They must not appear on the judging pages, files and e-mails.
 AREA_SECRETS = ("Huyện Kínđáo", "Xã Kínđáo", "Kínđáo")
-JUDGING_PATHS = ("/judge/", "/attachments/")
+JUDGING_PATHS = ("/judge/",)
 LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 MAX_PAGES = 300
 
@@ -168,8 +168,8 @@ def test_a_judge_can_reach_nothing_that_names_an_author(
     for entry in (judged, drafted, submitted):
         assert f"/judge/entries/{entry.id}" in visited
         assert f"/judge/entries/{entry.id}/sheet/{final.id}" in visited
-    downloads = [p for p in visited if re.fullmatch(r"/attachments/\d+", p)]
-    thumbnails = [p for p in visited if re.fullmatch(r"/attachments/\d+/thumbnail", p)]
+    downloads = [p for p in visited if re.fullmatch(r"/judge/attachments/\d+", p)]
+    thumbnails = [p for p in visited if re.fullmatch(r"/judge/attachments/\d+/thumbnail", p)]
     assert len(downloads) >= 3 * 2 and len(thumbnails) >= 3, visited
     assert all(pages[p].status == 200 for p in downloads + thumbnails)
     assert not any(f"/judge/entries/{hidden.id}" in p for p in visited)
@@ -193,5 +193,5 @@ def test_a_judge_can_reach_nothing_that_names_an_author(
     # keeps the original file name), so a silent checker cannot pass this test.
     client.post("/logout")
     login(factories.make_user("btc2@example.vn", ("organizer",)))
-    organizer_page, _ = _fetch(client, downloads[0])
+    organizer_page, _ = _fetch(client, downloads[0].removeprefix("/judge"))
     assert "Bímật" in _leaks(organizer_page.headers)

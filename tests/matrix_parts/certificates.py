@@ -22,6 +22,7 @@ def matrix() -> dict:
         "certificates.pdf": only(*ORGANIZERS),
         "verify.lookup": public(),
         "verify.certificate": public(),  # a valid code: anyone may check it
+        **entrant_matrix(),
     }
 
 
@@ -66,3 +67,12 @@ def extend_world(world: dict, users: dict) -> None:
     db.session.commit()
     world["cert_code"] = issued[0].display_code
     world["cert_batch_id"] = batch.id
+
+
+def entrant_matrix() -> dict:
+    """The entrants' own download: organizers and the entry's owner; 404 for anyone else."""
+    from tests.test_access_matrix import ORGANIZERS, only
+
+    return {
+        "my_certificates.pdf": only(*ORGANIZERS, coordinator=404, judge=404, entrant=404),
+    }

@@ -185,8 +185,9 @@ def build_edition(runner, tmp_path, *, publish_results: bool = True, organizer=N
 
 
 def build_previous(runner, tmp_path, a) -> None:
-    """Lần thứ 4: P1 HT accepted Yên Sơn (2 authors), P2 PM submitted Xã Tân Trào (1),
-    P3 MT rejected Sơn Dương (1), P4 HT withdrawn Hàm Yên (1, not counted)."""
+    """Lần thứ 4, the predecessor of the edition ``SLUG``: P1 HT accepted Yên Sơn (2 authors),
+    P2 PM submitted Xã Tân Trào (1), P3 MT rejected Sơn Dương (1), P4 HT withdrawn Hàm Yên (1,
+    not counted)."""
     fields = [
         {"code": "HT", "name": "Đồ dùng dành cho học tập"},
         {"code": "PM", "name": "Phần mềm tin học"},
@@ -207,4 +208,8 @@ def build_previous(runner, tmp_path, a) -> None:
     add_entry(edition, "P2", "PM", "submitted", a["tan_trao"], [kid])
     add_entry(edition, "P3", "MT", "rejected", a["son_duong"], [kid])
     add_entry(edition, "P4", "HT", "withdrawn", a["ham_yen"], [kid])
+    # This year's edition continues it (as when it is cloned): the statistics compare them.
+    current = get_edition(SLUG)
+    if current is not None:
+        current.predecessor_id = edition.id
     db.session.commit()

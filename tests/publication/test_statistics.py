@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import event
 
+from contest.contests import operations
 from contest.contests.models import Edition
 from contest.extensions import db
 from contest.publication import statistics as st
@@ -143,23 +144,31 @@ def _edition(slug, kind="youth", number=None, deadline=(2026, 3, 31), opens=None
     return edition
 
 
-def test_previous_edition_rules(app):
+def test_the_previous_edition_is_the_predecessor_never_any_edition(app, users):
     current = _edition("now", number=5, deadline=(2026, 3, 31))
-    assert st.previous_edition(current) is None  # none at all
-    _edition("tech-4", kind="technical", number=4, deadline=(2025, 3, 31))
-    assert st.previous_edition(current) is None  # another kind never counts
-    later_three = _edition("three", number=3, deadline=(2025, 12, 1))
-    assert st.previous_edition(current) == later_three  # the highest number below 5
-    four = _edition("four", number=4, deadline=(2024, 3, 31))
-    assert st.previous_edition(current) == four  # number − 1 preferred over a later date
-    unnumbered = _edition("plain", deadline=(2027, 3, 31))
-    # Without a number: the latest opening before this one (opens_at, else the deadline).
-    assert st.previous_edition(unnumbered) == current
-    opened_late = _edition("late", deadline=(2026, 6, 1), opens=(2026, 5, 1))
-    assert st.previous_edition(unnumbered) == opened_late
-    first = _edition("first", deadline=(2020, 1, 1))
-    assert st.previous_edition(first) is None
+    _edition("four", number=4, deadline=(2025, 3, 31))
+    _edition("test", number=None, deadline=(2025, 12, 1))
+    # Earlier editions of the same kind (even numbered 4) are not taken by themselves.
+    assert st.previous_edition(current) is None
+    chosen = _edition("chosen", number=2, deadline=(2023, 3, 31))
+    current.predecessor_id = chosen.id
+    db.session.flush()
+    assert st.previous_edition(current) == chosen
     db.session.commit()
+
+
+def test_a_cloned_edition_is_compared_with_its_source(runner, users):
+    created = runner.invoke(
+        args=[
+            "edition", "create", "--template", "youth", "--slug", "ttn-7",
+            "--title", "Lần thứ 7", "--deadline", "2026-03-31",
+        ]
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    source = operations.get_edition("ttn-7")
+    clone = operations.clone_edition(source, "ttn-8", "Lần thứ 8", users["organizer"], years=1)
+    db.session.commit()
+    assert clone.predecessor_id == source.id and st.previous_edition(clone) == source
 
 
 def test_technical_edition_has_no_school_level_and_unpublished_has_no_prizes(
