@@ -1,9 +1,9 @@
 """Shared fixtures.
 
 The schema is built by the migrations (never ``create_all``), once per test session, on
-SQLite by default or on PostgreSQL when ``TEST_DATABASE_URL`` is set. After each test every
-table is emptied, so tests may commit freely and other processes (a real Celery worker, a
-live server) see the same data.
+SQLite by default or on PostgreSQL when ``TEST_DATABASE_URL`` is set. After each test the
+tables it wrote to are emptied (and the sequences it used restarted), so tests may commit
+freely and other processes (a real Celery worker, a live server) see the same data.
 """
 
 from __future__ import annotations
@@ -71,13 +71,52 @@ def _reset_schema(app) -> None:
         db.engine.dispose()
 
 
+PG_EMPTY_USED_TABLES = """
+DO $$
+DECLARE
+    r record;
+    found boolean;
+    i integer;
+    used text[] := '{}';
+BEGIN
+    FOR r IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'alembic_version'
+    LOOP
+        EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I)', r.relname) INTO found;
+        IF found THEN
+            used := used || quote_ident(r.relname);
+        END IF;
+    END LOOP;
+    -- DELETE, not TRUNCATE: a few rows are gone in microseconds, while TRUNCATE makes new
+    -- files for every table it touches and waits for them on disk. With replication role
+    -- "replica" neither foreign keys nor triggers are checked, so the order does not matter.
+    SET LOCAL session_replication_role = replica;
+    FOR i IN 1 .. coalesce(array_length(used, 1), 0) LOOP
+        EXECUTE 'DELETE FROM ' || used[i];
+    END LOOP;
+    SET LOCAL session_replication_role = origin;
+    FOR r IN SELECT schemaname, sequencename FROM pg_sequences
+             WHERE schemaname = 'public' AND last_value IS NOT NULL
+    LOOP
+        EXECUTE format('ALTER SEQUENCE %I.%I RESTART', r.schemaname, r.sequencename);
+    END LOOP;
+END $$;
+"""
+
+
 def _empty_tables(app) -> None:
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
-                conn.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+                # Empty only the tables a test wrote to and restart only the sequences it
+                # used: one round trip, and far less work than truncating every table.
+                cursor = conn.connection.cursor()  # no parameters: '%I' stays as written
+                try:
+                    cursor.execute(PG_EMPTY_USED_TABLES)
+                finally:
+                    cursor.close()
             else:
                 # Self-references (areas.parent_id, ON DELETE RESTRICT) are checked row by
                 # row, whatever the order of tables: switch the checks off while emptying.
