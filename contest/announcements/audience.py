@@ -144,13 +144,10 @@ def _accepted_authors(builder: _Builder, edition, area, field_) -> None:
         .order_by(Entry.id)
     )
     for entry in entries:
-        usable = [a for a in entry.authors if normalized(a.email)]
-        if usable:
-            for author in usable:
-                builder.add(author.email, author.full_name)
-            continue
-        for author in entry.authors:  # counted as skipped
+        for author in entry.authors:  # those without a usable address are counted
             builder.add(author.email, author.full_name)
+        if any(normalized(a.email) for a in entry.authors):
+            continue
         owner = entry.owner
         if owner is not None and owner.is_active_account:
             builder.add(owner.email, owner.display_name, owner.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..forms import length, required
 from .models import AUDIENCE_LABELS, Audience
@@ -17,7 +17,7 @@ class AnnouncementForm(FlaskForm):
 
     audience = SelectField(
         _l("Gửi tới"),
-        choices=[(a.value, AUDIENCE_LABELS[a]) for a in Audience],
+        choices=[SelectChoice(a.value, AUDIENCE_LABELS[a]) for a in Audience],
         validators=[required()],
         validate_choice=False,
     )
@@ -35,11 +35,11 @@ class AnnouncementForm(FlaskForm):
 
     def setup(self, edition, area_choices) -> None:
         """Fill the area and field choices of ``edition``."""
-        self.area.choices = [("", str(_l("Mọi địa bàn")))] + [
-            (str(i), label) for i, label in area_choices
+        self.area.choices = [SelectChoice("", str(_l("Mọi địa bàn")))] + [
+            SelectChoice(str(i), label) for i, label in area_choices
         ]
-        self.field.choices = [("", str(_l("Mọi lĩnh vực")))] + [
-            (str(f.id), f.name) for f in edition.fields
+        self.field.choices = [SelectChoice("", str(_l("Mọi lĩnh vực")))] + [
+            SelectChoice(str(f.id), f.name) for f in edition.fields
         ]
 
     def validate_audience(self, field):
@@ -58,7 +58,7 @@ class AnnouncementForm(FlaskForm):
     def _check_choice(field, message) -> None:
         from wtforms.validators import ValidationError
 
-        if field.data and field.data not in {value for value, _label in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(str(message))
 
     def expected_count(self) -> int | None:

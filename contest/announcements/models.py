@@ -93,7 +93,7 @@ class Announcement(db.Model):
         back_populates="announcement",
         cascade="all, delete-orphan",
         order_by="AnnouncementRecipient.id",
-        lazy="raise_on_sql",
+        passive_deletes=True,
     )
 
     @property

@@ -181,7 +181,9 @@ def _spec_from_values(v: dict) -> EditionSpec:
         organizer_only_attachments=[k for k in ATTACHMENT_KINDS if k in hidden],
         boards=[BoardSpec(i.get("code"), i.get("name")) for i in _listed(v, "boards")],
         criteria=[
-            CriterionSpec(i.get("code"), i.get("name"), i.get("max_points"), i.get("guidance") or "")
+            CriterionSpec(
+                i.get("code"), i.get("name"), i.get("max_points"), i.get("guidance") or ""
+            )
             for i in _listed(v, "criteria")
         ],
         tiebreak=None if tiebreak is None else [c for c in tiebreak if c is not INVALID],

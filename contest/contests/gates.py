@@ -92,8 +92,8 @@ def date_change_gates(edition, new_dates, now: datetime) -> tuple[list[Problem],
                 "submission_deadline",
                 _(
                     "Đóng nhận hồ sơ ngay bây giờ: %(drafts)d hồ sơ nháp sẽ bị khoá (thí sinh "
-                    "không nộp được nữa) và %(submitted)d hồ sơ đã nộp nhưng chưa được tiếp "
-                    "nhận sẽ không được chấm nếu không được tiếp nhận và đưa vào chấm.",
+                    "không nộp được nữa); %(submitted)d hồ sơ đã nộp nhưng chưa được tiếp "
+                    "nhận (chỉ được chấm khi được tiếp nhận và đưa vào chấm).",
                     drafts=counts.drafts,
                     submitted=counts.submitted,
                 ),

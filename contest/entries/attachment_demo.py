@@ -107,7 +107,10 @@ def sample_zip(entry: Entry, kind: str) -> bytes:
 def sample_file(entry: Entry, kind: str) -> bytes:
     """The sample content of ``kind`` for ``entry``."""
     if kind in DOCUMENT_KINDS:
-        lines = [entry.title, entry.code or "", entry.unit_label, "Tai lieu mau cua ban demo."]
+        # Only the unit's confirmation names the unit (organizers only): the documents judges
+        # read must not say who made the entry (blind judging).
+        unit = [entry.unit_label] if kind == "unit_confirmation" else []
+        lines = [entry.title, entry.code or "", *unit, "Tai lieu mau cua ban demo."]
         return sample_pdf(TITLES[kind], lines)
     if kind == "photos":
         return sample_photo(entry.id or 0)

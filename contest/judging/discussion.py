@@ -27,6 +27,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role
 from ..audit.operations import record
@@ -221,6 +222,7 @@ def thread(reader, entry: Entry, round_: Round) -> Thread:
     rows = db.session.scalars(
         select(Comment)
         .where(Comment.round_id == round_.id, Comment.entry_id == entry.id)
+        .options(selectinload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     ).all()
     shown = []

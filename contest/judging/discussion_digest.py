@@ -35,6 +35,7 @@ from ..jobs.models import Job
 from ..jobs.operations import Progress, create_job, job_handler
 from ..publication.notifications import send_once
 from ..timeutil import to_local, utcnow
+from .blind import judge_view
 from .discussion import discussants, judge_masker
 from .models_discussion import Comment, DigestMark
 
@@ -129,7 +130,7 @@ def _digest(judge_id: int, comments: list[Comment]) -> Digest | None:
             round_ = db.session.get(Round, comment.round_id)
             threads[key] = DigestThread(
                 code=entry.code or "",
-                title=masked(entry.title),
+                title=judge_view(entry).title,
                 round_name=round_.name or round_.code,
                 link=url_for(
                     "judge.discussion", entry_id=entry.id, round_id=round_.id, _external=True

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from .. import file_types as ft
 from ..audit.operations import record
@@ -294,11 +295,15 @@ def report(edition: Edition) -> list[EntryReport]:
     """The entries of ``edition`` with findings or unread parts, by entry code; each file's
     findings in page and offset order. Files read in full with no finding are left out."""
     files = db.session.scalars(
-        select(ScannedFile).where(ScannedFile.edition_id == edition.id).order_by(ScannedFile.id)
+        select(ScannedFile)
+        .where(ScannedFile.edition_id == edition.id)
+        .options(selectinload(ScannedFile.attachment), selectinload(ScannedFile.entry))
+        .order_by(ScannedFile.id)
     ).all()
     findings = db.session.scalars(
         select(DocumentFinding)
         .where(DocumentFinding.edition_id == edition.id)
+        .options(selectinload(DocumentFinding.decided_by))
         .order_by(DocumentFinding.attachment_id, DocumentFinding.start)
     ).all()
     by_file: dict[int, list[DocumentFinding]] = {}

@@ -12,16 +12,17 @@ from markupsafe import Markup
 
 from ..audit.operations import record
 from ..entries.models import Entry
-from .masking import find, highlight, mask, names_for_entry
+from .masking import find, highlight, hints, mask, names_for_entry
 
 
 @dataclass(frozen=True)
 class JudgeTextPreview:
     """An entry's texts as the organizer checks them before judging."""
 
-    title_marked: Markup  # the entrant's title, names highlighted
-    summary_marked: Markup  # the entrant's summary, names highlighted
+    title_marked: Markup  # the entrant's title, names highlighted (given names alone hinted)
+    summary_marked: Markup  # the entrant's summary, likewise
     masked_count: int  # names found in the entrant's title and summary
+    hint_count: int  # given names written alone (left to judges)
     judge_title: str  # what judges read (masked)
     judge_summary: str
     own_version: bool  # an organizer wrote what judges read
@@ -31,9 +32,10 @@ def preview(entry: Entry) -> JudgeTextPreview:
     """What the organizer sees of ``entry``'s texts and what judges will read."""
     names = names_for_entry(entry)
     return JudgeTextPreview(
-        title_marked=highlight(entry.title, names),
-        summary_marked=highlight(entry.summary, names),
+        title_marked=highlight(entry.title, names, with_hints=True),
+        summary_marked=highlight(entry.summary, names, with_hints=True),
         masked_count=len(find(entry.title, names)) + len(find(entry.summary, names)),
+        hint_count=len(hints(entry.title, names)) + len(hints(entry.summary, names)),
         judge_title=mask(entry.judge_title or entry.title, names),
         judge_summary=mask(entry.judge_summary or entry.summary, names),
         own_version=bool(entry.judge_title or entry.judge_summary),

@@ -10,15 +10,19 @@ one starts a new word, so "NguyenThiKin" is three words) and never on part of a 
 
 * Case is ignored, and so are missing diacritics: a written word matches a name word when their
   letters are the same and every mark written is one the name has ("Nguyen", "Nguyên" and
-  "NGUYỄN" match "Nguyễn"; "tán thành" does not match "Tân Thành"). đ counts as d with a mark.
+  "NGUYỄN" match "Nguyễn"; "tán thành" does not match "Tân Thành"; the tone mark may sit on
+  either vowel: "Thuỷ" is "Thủy"). đ counts as d with a mark.
 * A person of several words is found as the full name, the family name followed by the given
   name with fewer middle names ("Nguyễn Kín", "Hoàng Tác Giả" for "Hoàng Thị Tác Giả"), the
   given name followed by the family name ("Kín Nguyễn"), the full name run together
   ("nguyenthikin", 6 letters or more), and with any of the words before the given name as
   initials ("N.T. Kín", "Nguyễn T. Kín", "N. T. Kín", "NT Kín"). An initial is followed by a
-  dot or written in upper case. The given name alone, or a middle and given name ("Văn Hóa"),
-  is never masked: those are ordinary words ("kín", "văn hóa") and masking them would destroy
-  normal text. A one-word name is masked as it is.
+  dot or written in upper case. A one-word name is masked as it is.
+* The given name alone, or a middle and given name ("Văn Hóa"), is not masked: those are
+  ordinary words ("kín", "văn hóa", "Bình" in "Bình Định") and masking them would destroy
+  normal text — except a capitalised given name right after a form of address ("em Kín",
+  "bạn Pằng", "thầy Tuệ"). Other capitalised given names alone are only shown to organizers
+  (:func:`hints`), who may write the version judges read.
 * A unit or area is found with, without or with other type prefixes ("Trường THPT Chiêm Hóa",
   "THPT Chiêm Hóa", "trường Chiêm Hóa", "Chiêm Hóa"; "xã Yên Phú", "Yên Phú"; "huyện Chiêm
   Hóa"). A core of one word ("Phường 1", "Công ty Viettel") is masked only after a prefix.
@@ -32,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -48,6 +53,11 @@ PERSON_TITLE_RE = re.compile(
     r"anh|chị|em)\.?\s+|(?:gs|pgs|ts|tskh|ths|ks|bs|cn|ds|ls|kts)\.\s*)+",
     re.IGNORECASE,
 )
+# Forms of address before a given name ("em Kín", "bạn Pằng", "thầy Tuệ"): a capitalised given
+# name right after one of them is masked although given names alone are not.
+_ADDRESS_TEXT = "em bạn anh chị cô thầy ông bà cháu con bác chú dì cậu mợ"
+
+
 # Type prefixes of units and areas. A unit or area name is its core after these; the core is
 # found with any number of them in front (compared like name words: "so" is "sở" or "số").
 _PREFIX_TEXT = """
@@ -106,7 +116,6 @@ def _tokens(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     start = None
     prev_lower = False
-    i = 0
 
     def close(end: int) -> None:
         word = text[start:end]
@@ -135,13 +144,19 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+def _marks(letters: tuple[tuple[str, frozenset[str]], ...]) -> Counter[str]:
+    return Counter(m for _b, marks in letters for m in marks)
+
+
 def _compatible(written: _Token, name: _Word) -> bool:
-    """Whether a written word is the name word, possibly without (some of) its marks."""
+    """Whether a written word is the name word, possibly without (some of) its marks. Marks
+    are compared per word, not per letter: the tone mark may sit on either vowel ("Thủy" and
+    "Thuỷ", "Hòa" and "Hoà" are the same name)."""
     if written.folded != name.folded:
         return False
     if not name.marked:
         return True
-    return all(w[1] <= n[1] for w, n in zip(written.letters, name.letters, strict=True))
+    return _marks(written.letters) <= _marks(name.letters)
 
 
 # -- forms ---------------------------------------------------------------------------------
@@ -180,8 +195,9 @@ def _words_of(text: str) -> list[str]:
 
 def _person_forms(kind: str, name: str) -> list[_Form]:
     clean = " ".join(unicodedata.normalize("NFC", name).split())
-    clean = PERSON_TITLE_RE.sub("", clean).strip(" .") or clean
-    words = _words_of(clean)
+    words = _words_of(PERSON_TITLE_RE.sub("", clean).strip(" ."))
+    if len(words) < 2:  # "Cô Lan": the given name alone would mask the word "lan"
+        words = _words_of(clean)
     if not words:
         return []
     if len(words) == 1:
@@ -204,6 +220,7 @@ def _prefix_words() -> list[tuple[_Word, ...]]:
 
 
 _PREFIXES = _prefix_words()
+ADDRESS_WORDS = {w.folded: w for w in map(_word, _ADDRESS_TEXT.split())}
 _PREFIXES_BY_START: dict[str, list[tuple[_Word, ...]]] = {}
 for _p in _PREFIXES:  # longest first, as in _PREFIXES
     _PREFIXES_BY_START.setdefault(_p[0].folded, []).append(_p)
@@ -235,6 +252,17 @@ def _strip_prefixes(tokens: list[_Token]) -> int:
     return i
 
 
+# What people type as an "organisation" that names no unit: never masked on its own.
+GENERIC_UNITS = frozenset(
+    fold(t)
+    for t in (
+        "học sinh", "sinh viên", "giáo viên", "tự do", "nông dân", "hưu trí", "cá nhân",
+        "không", "không có", "chưa có", "lao động tự do", "nội trợ", "kinh doanh", "công nhân",
+        "cán bộ", "nhân viên", "kỹ sư", "bộ đội", "thợ", "lớp", "khác",
+    )
+)  # fmt: skip
+
+
 def _place_forms(kind: str, name: str) -> list[_Form]:
     forms = []
     for part in re.split(r"[,;\n]|\s[-–]\s", unicodedata.normalize("NFC", name)):
@@ -242,6 +270,8 @@ def _place_forms(kind: str, name: str) -> list[_Form]:
         if not tokens:
             continue
         core = [part[t.start : t.end] for t in tokens[_strip_prefixes(tokens) :]]
+        if fold(" ".join(core)) in GENERIC_UNITS:
+            continue
         min_prefixes = 0 if len(core) >= 2 else 1
         forms.append(_Form(kind, name, tuple(_word(w) for w in core), min_prefixes=min_prefixes))
     return forms
@@ -280,6 +310,10 @@ class NameSet:
     names: tuple[Name, ...] = ()
     _forms: tuple[_Form, ...] = field(default=(), repr=False, compare=False)
     _index: dict[str, tuple[_Form, ...]] = field(default_factory=dict, repr=False, compare=False)
+    # given names of people of several words: not masked alone, hinted to organizers
+    _given: dict[str, tuple[tuple[Name, _Word], ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(cls, names: Iterable[tuple[str, str]]) -> NameSet:
@@ -303,7 +337,19 @@ class NameSet:
         for form in forms:
             for word in _first_words(form):
                 index.setdefault(word, []).append(form)
-        return cls(tuple(unique), tuple(forms), {k: tuple(v) for k, v in index.items()})
+        given: dict[str, list[tuple[Name, _Word]]] = {}
+        for form in forms:
+            if form.kind in ("author", "mentor") and form.words and form.words[0].initial_ok:
+                last = form.words[-1]
+                name = Name(form.kind, form.name)
+                if (name, last) not in given.get(last.folded, []):
+                    given.setdefault(last.folded, []).append((name, last))
+        return cls(
+            tuple(unique),
+            tuple(forms),
+            {k: tuple(v) for k, v in index.items()},
+            {k: tuple(v) for k, v in given.items()},
+        )
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -425,7 +471,23 @@ def _raw_matches(text: str, tokens: list[_Token], names: NameSet) -> list[Match]
                         break
             if end is not None and end > ti:
                 found.append(Match(tok.start, tokens[end - 1].end, form.kind, form.name))
+        found += _addressed_given_name(text, tokens, ti, names)
     return found
+
+
+def _addressed_given_name(text: str, tokens: list[_Token], ti: int, names: NameSet) -> list[Match]:
+    """A capitalised given name right after a form of address ("em Kín", "thầy Tuệ")."""
+    tok = tokens[ti]
+    if ti == 0 or not tok.upper or tok.folded not in names._given:
+        return []
+    before = tokens[ti - 1]
+    gap = text[before.end : tok.start]
+    if not gap or not gap.isspace() or before.folded not in ADDRESS_WORDS:
+        return []
+    for name, word in names._given[tok.folded]:
+        if _compatible(tok, word) and _compatible(before, ADDRESS_WORDS[before.folded]):
+            return [Match(tok.start, tok.end, name.kind, name.text)]
+    return []
 
 
 def find(text: str, names: NameSet) -> list[Match]:
@@ -457,16 +519,38 @@ def mask(text: str, names: NameSet, placeholder: str = PLACEHOLDER) -> str:
     return "".join(out)
 
 
-def highlight(text: str, names: NameSet) -> Markup:
-    """``text`` escaped, with every name judges will not see in ``<mark>`` (for organizers)."""
+def hints(text: str, names: NameSet) -> list[Match]:
+    """Given names written alone and capitalised ("em Kín"): left to judges (the word is
+    often an ordinary one), shown to organizers so that they can write the judge version."""
+    if not text or not names:
+        return []
+    masked = find(text, names)
+    out = []
+    for tok in _tokens(text):
+        for name, word in names._given.get(tok.folded, ()):
+            if (
+                tok.upper
+                and _compatible(tok, word)
+                and not any(m.start < tok.end and tok.start < m.end for m in masked)
+            ):
+                out.append(Match(tok.start, tok.end, name.kind, name.text))
+                break
+    return out
+
+
+def highlight(text: str, names: NameSet, with_hints: bool = False) -> Markup:
+    """``text`` escaped, every name judges will not see in ``<mark class="masked …">`` (for
+    organizers); with ``with_hints``, given names written alone in ``<mark class="hint">``."""
+    text = text or ""
+    marks = [(m, "masked masked-" + m.kind) for m in find(text, names)]
+    if with_hints:
+        marks += [(m, "hint") for m in hints(text, names)]
     out, pos = [], 0
-    for m in find(text or "", names):
+    for m, css in sorted(marks, key=lambda mc: mc[0].start):
         out += [
             escape(text[pos : m.start]),
-            Markup('<mark class="masked masked-{}">{}</mark>').format(
-                m.kind, text[m.start : m.end]
-            ),
+            Markup('<mark class="{}">{}</mark>').format(css, text[m.start : m.end]),
         ]
         pos = m.end
-    out.append(escape((text or "")[pos:]))
+    out.append(escape(text[pos:]))
     return Markup("").join(out)

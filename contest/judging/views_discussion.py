@@ -29,6 +29,7 @@ from ..entries.models import Entry
 from ..extensions import db, login_manager
 from ..forms import EmptyForm
 from . import discussion
+from .blind import judge_view
 from .judge_files import judged_rounds
 from .models_discussion import BODY_MAX, Comment
 from .views_judge import bp as judge_bp
@@ -55,9 +56,8 @@ def judge_threads(entry_id: int) -> list[discussion.Thread]:
     entry = db.session.get(Entry, entry_id)
     if entry is None or not current_user.is_authenticated:
         return []
-    return [discussion.thread(current_user, entry, r) for r in discussion.discussed_rounds(
-        current_user, entry
-    )]  # fmt: skip
+    rounds = discussion.discussed_rounds(current_user, entry)
+    return [discussion.thread(current_user, entry, r) for r in rounds]
 
 
 @bp.app_template_global("organizer_thread")
@@ -178,7 +178,7 @@ def _render(entry, round_, form, problem=None, status=200, edition=None):
     """The thread page (the form keeps what was written when it is refused)."""
     thread = discussion.thread(current_user, entry, round_)
     heading = entry.code or ""
-    title = discussion.judge_masker(entry)(entry.title) if thread.for_judge else entry.title
+    title = judge_view(entry).title if thread.for_judge else entry.title
     page = render_template(
         "judging/discussion.html",
         threads=[thread],

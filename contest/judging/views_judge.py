@@ -7,7 +7,7 @@
 * ``POST /judge/entries/<entry>/sheet/<round>/autosave`` — the draft from
   ``static/js/score-sheet.js`` (JSON answer; 409 with the newer values when stale);
 * ``POST /judge/entries/<entry>/conflict`` — the judge declares a conflict of interest with
-  the entry (:mod:`.self_declared`): the assignment goes, back to the judge's list;
+  the entry: :mod:`.views_judge_conflict`;
 * the entry's files: :mod:`.views_files` (``/judge/attachments/<id>``).
 
 An entry the judge is not assigned, or is conflicted with, does not exist for them (404;
@@ -35,7 +35,7 @@ from ..permissions import role_required
 from ..timeutil import utcnow
 from . import sheets
 from .blind import judge_view
-from .conflicts import ConflictRefused, conflicted
+from .conflicts import conflicted
 from .errors import InvalidPoints, NotAssigned, SheetLocked, StaleSheet, WindowClosed
 from .forms import DeclareConflictForm, field_name, plain_points, sheet_form
 from .judge_files import judge_entry_or_404, judged_rounds
@@ -198,10 +198,10 @@ def _thumbnailed(entry: Entry) -> set[int]:
 def entry(entry_id: int):
     """An assigned entry as the judge sees it (blind), with its sheets per round."""
     entry = judge_entry_or_404(current_user, entry_id)
-    return _render_entry(entry, DeclareConflictForm())
+    return render_entry(entry, DeclareConflictForm())
 
 
-def _render_entry(entry: Entry, conflict_form, status: int = 200):
+def render_entry(entry: Entry, conflict_form, status: int = 200):
     """The judge's entry page (``conflict_form``: the declaration form, with its errors)."""
     sheets_by_round = []
     for round_ in judged_rounds(current_user, entry):
@@ -216,38 +216,6 @@ def _render_entry(entry: Entry, conflict_form, status: int = 200):
         conflict_form=conflict_form,
     )
     return page, status
-
-
-@bp.post("/entries/<int:entry_id>/conflict")
-@role_required(Role.JUDGE)
-def declare_conflict(entry_id: int):
-    """The judge declares a conflict of interest with an assigned entry: their assignment
-    goes (drafts deleted), organizers see it, and the judge is back on their list."""
-    from .self_declared import declare_on_entry
-
-    entry = judge_entry_or_404(current_user, entry_id)
-    form = DeclareConflictForm()
-    if form.validate_on_submit():
-        code = entry.code or ""
-        try:
-            declare_on_entry(
-                current_user._get_current_object(), entry, form.reason.data, form.text.data
-            )
-        except ConflictRefused as exc:
-            db.session.rollback()
-            form.reason.errors = [*form.reason.errors, str(exc.message)]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Đã ghi xung đột lợi ích với hồ sơ %(code)s. Hồ sơ đã được gỡ khỏi danh sách "
-                    "chấm của bạn; Ban Tổ chức sẽ phân công giám khảo khác.",
-                    code=code,
-                ),
-                "success",
-            )
-            return redirect(url_for("main.judge_home"))
-    return _render_entry(entry, form, 422)
 
 
 @bp.route("/entries/<int:entry_id>/sheet/<int:round_id>", methods=["GET", "POST"])
@@ -415,5 +383,5 @@ def _render_sheet(entry, round_, sheet, form, status: int = 200, problem: str | 
     return page, status
 
 
-# The judge's file routes (same blueprint).
-from . import views_files  # noqa: E402, F401
+# The judge's file routes and conflict declaration (same blueprint).
+from . import views_files, views_judge_conflict  # noqa: E402, F401

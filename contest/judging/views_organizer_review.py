@@ -22,9 +22,15 @@ from .conflicts import ConflictIndex, declare_conflict, normalise
 from .imports import import_scores as run_import
 from .models import Conflict, PanelScore, ScoreSheet
 from .name_leaks import attachment_name_leaks
-from .organizer_forms import ConflictForm, PanelScoreForm, ReopenForm, ScoresImportForm
+from .organizer_forms import (
+    CONFLICT_KINDS,
+    ConflictForm,
+    PanelScoreForm,
+    ReopenForm,
+    ScoresImportForm,
+)
 from .panels import panels_of_round, round_entry_ids, set_panel_score
-from .self_declared import self_declared_rows
+from .self_declared import reason_label, self_declared_rows
 from .sheets import reopen
 from .views_organizer import (
     REFUSALS,
@@ -84,6 +90,8 @@ def conflicts(slug: str):
         judges=sorted(people.values(), key=lambda u: u.display_name),
         form=ConflictForm(),
         self_declared=self_declared_rows(edition, round_),
+        kind_labels={c.value: c.label for c in CONFLICT_KINDS},
+        reason_label=reason_label,
     )
 
 

@@ -50,15 +50,41 @@ def upgrade():
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(f"audience IN {AUDIENCES}", name=op.f("ck_announcements_audience_valid")),
-        sa.CheckConstraint("recipient_count >= 0", name=op.f("ck_announcements_recipient_count_range")),
-        sa.ForeignKeyConstraint(["area_id"], ["areas.id"], name=op.f("fk_announcements_area_id_areas"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_announcements_created_by_id_users"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["edition_id"], ["editions.id"], name=op.f("fk_announcements_edition_id_editions"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["field_id"], ["edition_fields.id"], name=op.f("fk_announcements_field_id_edition_fields"), ondelete="SET NULL"),
-        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], name=op.f("fk_announcements_job_id_jobs"), ondelete="SET NULL"),
+        sa.CheckConstraint(
+            f"audience IN {AUDIENCES}", name=op.f("ck_announcements_audience_valid")
+        ),
+        sa.CheckConstraint(
+            "recipient_count >= 0", name=op.f("ck_announcements_recipient_count_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["area_id"],
+            ["areas.id"],
+            name=op.f("fk_announcements_area_id_areas"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+            name=op.f("fk_announcements_created_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["edition_id"],
+            ["editions.id"],
+            name=op.f("fk_announcements_edition_id_editions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["field_id"],
+            ["edition_fields.id"],
+            name=op.f("fk_announcements_field_id_edition_fields"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["jobs.id"], name=op.f("fk_announcements_job_id_jobs"), ondelete="SET NULL"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcements")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("announcements") as batch:
         batch.create_index("ix_announcements_edition_id", ["edition_id"], unique=False)
     op.create_table(
@@ -71,12 +97,29 @@ def upgrade():
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("error", sa.String(length=300), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name=op.f("ck_announcement_recipients_status_valid")),
-        sa.ForeignKeyConstraint(["announcement_id"], ["announcements.id"], name=op.f("fk_announcement_recipients_announcement_id_announcements"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_announcement_recipients_user_id_users"), ondelete="SET NULL"),
+        sa.CheckConstraint(
+            "status IN ('pending', 'sent', 'failed')",
+            name=op.f("ck_announcement_recipients_status_valid"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["announcement_id"],
+            ["announcements.id"],
+            name=op.f("fk_announcement_recipients_announcement_id_announcements"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_announcement_recipients_user_id_users"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_announcement_recipients")),
-        sa.UniqueConstraint("announcement_id", "email", name=op.f("uq_announcement_recipients_announcement_id_email")),
-    )  # fmt: skip
+        sa.UniqueConstraint(
+            "announcement_id",
+            "email",
+            name=op.f("uq_announcement_recipients_announcement_id_email"),
+        ),
+    )
     with op.batch_alter_table("announcement_recipients") as batch:
         batch.create_index(
             "ix_announcement_recipients_status", ["announcement_id", "status"], unique=False

@@ -1,4 +1,5 @@
-"""Demo editions: one of each contest, open now, idempotent."""
+"""Demo editions: one of each contest, the youth one open now, the technical one inside its
+judging window now; idempotent."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from contest.contests.timeline import Phase
 from contest.extensions import db
 
 
-def test_seed_editions_is_idempotent_and_open(app):
+def test_seed_editions_is_idempotent_one_open_one_being_judged(app):
     now = datetime(2025, 11, 20, 3, 0, tzinfo=UTC)
     first = seed_editions(now=now)
     db.session.commit()
@@ -27,6 +28,8 @@ def test_seed_editions_is_idempotent_and_open(app):
     assert youth.number == 8 and youth.kind == "youth"
     assert technical.title.startswith("Hội thi Sáng tạo Kỹ thuật tỉnh Tuyên Quang lần thứ X")
     assert technical.kind == "technical" and technical.applied_since is not None
-    for edition in (youth, technical):
-        assert operations.edition_phase(edition, now) == Phase.OPEN
-        assert (edition.submission_deadline - now).days >= 21
+    assert operations.edition_phase(youth, now) == Phase.OPEN
+    assert (youth.submission_deadline - now).days >= 21
+    assert operations.edition_phase(technical, now) == Phase.JUDGING
+    assert technical.submission_deadline < technical.judging_starts_at < now
+    assert (technical.judging_ends_at - now).days >= 14

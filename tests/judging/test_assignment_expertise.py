@@ -27,7 +27,10 @@ def test_an_expert_is_chosen_over_a_non_expert_of_equal_load():
 
 
 def test_experts_take_the_extra_entries_but_balance_holds():
-    expertise = {4: topic_keys(["Công nghệ thông tin"]), 5: topic_keys(split_topics("Tin học, CNTT"))}
+    expertise = {
+        4: topic_keys(["Công nghệ thông tin"]),
+        5: topic_keys(split_topics("Tin học, CNTT")),
+    }
     new, shortfalls = assign(_slots(7), {"A": [1, 2, 3, 4, 5]}, [], [], 1, expertise)
     counts = loads(new)
     assert shortfalls == []

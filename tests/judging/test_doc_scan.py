@@ -159,17 +159,18 @@ def test_rescan_does_not_duplicate_and_keeps_decisions(edition, organizer, entry
     first = _findings()
     doc_findings.decide(first[0], "accepted", organizer)
     db.session.commit()
+    decided = [(first[0].id, "accepted"), (first[1].id, "open")]
 
     again = _scan(edition, organizer)
     assert again.result["scanned_now"] == 0 and again.result["unchanged"] == 1
-    assert [(f.id, f.status) for f in _findings()] == [(first[0].id, "accepted"), (first[1].id, "open")]
+    assert [(f.id, f.status) for f in _findings()] == decided
 
     # The entry's names change: the file is read again, known findings keep their decision.
     entry.mentor_name = "Lê Thị Mới"
     db.session.commit()
     third = _scan(edition, organizer)
     assert third.result["scanned_now"] == 1
-    assert [(f.id, f.status) for f in _findings()] == [(first[0].id, "accepted"), (first[1].id, "open")]
+    assert [(f.id, f.status) for f in _findings()] == decided
     assert db.session.scalar(select(db.func.count()).select_from(ScannedFile)) == 1
 
     # A name no longer known is no longer a finding.
@@ -239,7 +240,9 @@ def test_decisions_are_recorded_and_audited(edition, organizer, entry):
         doc_findings.decide(finding, "deleted", organizer)
     db.session.rollback()
     audits = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "judging.scan_finding").order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(AuditEntry.action == "judging.scan_finding")
+        .order_by(AuditEntry.id)
     ).all()
     assert [(a.details["old"], a.details["new"]) for a in audits] == [
         ("open", "fixed"),

@@ -56,11 +56,18 @@ def test_starting_a_scan_lists_findings_by_entry_with_page_and_snippet(
     assert "Ảnh và trang scan không được đọc." in html and 'data-testid="scan-job"' not in html
 
     response = _start(client, edition)
-    assert response.status_code == 302 and response.headers["Location"].endswith(_url(edition) + "?round=final")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        _url(edition) + "?round=final"
+    )
     job = db.session.scalars(select(Job).where(Job.kind == KIND)).one()
     assert job.status == "succeeded", job.error
     audit = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "job.start")).one()
     assert audit.details == {"kind": KIND, "edition": edition.slug}
+
+    job_page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Quét tên trong tài liệu đính kèm" in job_page  # the kind's label, not its key
+    assert 'data-testid="scan-result"' in job_page and "unread_pages" not in job_page
+    assert f'href="{_url(edition)}"' in job_page
 
     html = client.get(_url(edition)).get_data(as_text=True)
     assert f'href="/jobs/{job.id}"' in html and 'data-testid="job-progress"' in html
@@ -108,7 +115,9 @@ def test_a_finding_is_marked_accepted_or_fixed_and_audited(
     db.session.expire_all()
     assert school.status == "fixed"
     audits = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "judging.scan_finding").order_by(AuditEntry.id)
+        select(AuditEntry)
+        .where(AuditEntry.action == "judging.scan_finding")
+        .order_by(AuditEntry.id)
     ).all()
     assert [(a.details["finding_id"], a.details["new"]) for a in audits] == [
         (author.id, "accepted"),

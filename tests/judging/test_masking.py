@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from contest.areas.models import Area, AreaLevel, Unit
 from contest.extensions import db
-from contest.judging.masking import NameSet, find, highlight, mask, names_for_entry
+from contest.judging.masking import NameSet, find, highlight, hints, mask, names_for_entry
 from tests.judging.conftest import make_entry
 
 P = "[đã ẩn]"
@@ -20,6 +20,7 @@ NAMES = NameSet.of(
         ("author", "Nguyễn Thị Kín"),
         ("author", "Lò Văn Pằng"),
         ("author", "Hoàng Thị Tác Giả"),
+        ("author", "Đặng Thu Thuỷ"),
         ("mentor", "ThS. Trần Văn Hóa"),
         ("unit", "Trường THPT Chiêm Hóa"),
         ("unit", "Công ty TNHH Viettel"),
@@ -28,6 +29,7 @@ NAMES = NameSet.of(
         ("area", "Huyện Chiêm Hóa"),
         ("area", "Phường 1"),
         ("area", "Thị trấn Vĩnh Lộc"),
+        ("area", "Xã Tân Thành"),
     ]
 )
 
@@ -50,6 +52,7 @@ CASES = [
     ("nguyenthikin", P),
     ("Lo Van Pang, L.V. Pằng", f"{P}, {P}"),
     ("Hoàng Tác Giả", P),
+    ("Đặng Thu Thủy, DANG THU THUY", f"{P}, {P}"),  # the tone mark on either vowel
     # --- mentor: titles stay, the name goes
     ("Thầy Trần Văn Hóa hướng dẫn", f"Thầy {P} hướng dẫn"),
     ("ThS. Tran Van Hoa", f"ThS. {P}"),
@@ -59,6 +62,7 @@ CASES = [
     ("THPT Chiêm Hóa", P),
     ("trường Chiêm Hóa", P),
     ("THPT Chiem Hoa", P),
+    ("THPT Chiêm Hoá", P),  # old-style tone placement
     ("học sinh Chiêm Hóa", f"học sinh {P}"),
     ("Công ty Viettel", P),
     ("cty TNHH viettel", P),
@@ -71,6 +75,11 @@ CASES = [
     ("Phường 1", P),
     ("thị trấn Vĩnh Lộc", P),
     ("Vinh Loc", P),
+    ("xã Tân Thành, Tan Thanh", f"{P}, {P}"),
+    # --- a given name after a form of address
+    ("em Kín làm mô hình", f"em {P} làm mô hình"),
+    ("Bạn Pằng, thầy Hóa", f"Bạn {P}, thầy {P}"),
+    ("EM KÍN", f"EM {P}"),
     # --- must NOT be masked
     ("Kín", "Kín"),  # a lone given name is an ordinary word
     ("hộp kín, kín đáo", "hộp kín, kín đáo"),
@@ -86,6 +95,9 @@ CASES = [
     ("Nguyễn Thị Kính", "Nguyễn Thị Kính"),
     ("chiếm hóa đơn", "chiếm hóa đơn"),  # other marks: other words
     ("n t kín", "n t kín"),  # lower-case letters without dots are not initials
+    ("em kín đáo", "em kín đáo"),  # not capitalised: the ordinary word
+    ("có Kín", "có Kín"),  # "có" is no form of address
+    ("Môn Hóa học", "Môn Hóa học"),  # a capitalised given name without a form of address
     ("", ""),
 ]
 
@@ -112,6 +124,11 @@ def test_offsets_are_those_of_the_original_text_whatever_its_composition():
         unicodedata.normalize("NFD", "xã Yên Nguyên"),
     ]
     assert mask(text, NAMES) == unicodedata.normalize("NFD", "Em ") + P + ", " + P + "."
+    # a name ending in combining marks takes them along
+    ending = unicodedata.normalize("NFD", "Cảm ơn thầy Tuệ")
+    assert mask(ending, NameSet.of([("mentor", "Hoàng Minh Tuệ")])) == (
+        unicodedata.normalize("NFD", "Cảm ơn thầy ") + P
+    )
 
 
 def test_placeholder_and_overlaps():
@@ -167,3 +184,21 @@ def test_names_for_entry(edition):
     assert ("area", "Tỉnh Tuyên Quang") not in names  # shared by every entry of the contest
     text = "Em Hoàng Minh Tuệ, trường Hòa Phú, tỉnh Tuyên Quang"
     assert mask(text, names_for_entry(entry)) == f"Em {P}, {P}, tỉnh Tuyên Quang"
+
+
+def test_given_names_alone_are_hinted_not_masked():
+    text = "Do Kín làm máy; Nguyễn Thị Kín là trưởng nhóm; hộp kín."
+    assert mask(text, NAMES) == f"Do Kín làm máy; {P} là trưởng nhóm; hộp kín."
+    found = [(text[h.start : h.end], h.name) for h in hints(text, NAMES)]
+    assert found == [("Kín", "Nguyễn Thị Kín")]  # "hộp kín" is the ordinary word
+    marked = str(highlight(text, NAMES, with_hints=True))
+    assert '<mark class="hint">Kín</mark> làm' in marked
+    assert hints("em Kín", NAMES) == []  # masked
+    assert '<mark class="masked masked-author">Nguyễn Thị Kín</mark>' in marked
+    assert "hint" not in str(highlight(text, NAMES))
+    assert hints("Nguyễn là họ", NAMES) == []  # a family name alone is no hint
+
+
+def test_generic_organisations_are_no_unit_names():
+    names = NameSet.of([("unit", "Học sinh"), ("unit", "Lớp 10A1, Trường THCS Hòa Phú")])
+    assert mask("Học sinh lớp 10A1 trường Hòa Phú", names) == f"Học sinh {P} {P}"

@@ -19,7 +19,8 @@ from contest.areas.models import Area, AreaLevel, Unit
 from contest.audit.models import AuditEntry
 from contest.entries.attachment_demo import add_sample_files
 from contest.extensions import db
-from contest.judging import assigning
+from contest.jobs.operations import commit
+from contest.judging import assigning, reminders
 from tests import factories
 from tests.judging.conftest import make_entry
 from tests.judging_ui import judge_fixtures
@@ -36,7 +37,8 @@ TITLE = "Máy sấy của Nguyễn Thị Kín (THPT Chiêm Hóa) – N.T. Kín, 
 SUMMARY = (
     "Nhóm NGUYEN THI KIN và Lo Van Pang, học sinh trường Chiêm Hóa, dưới sự hướng dẫn của "
     "thầy Hoàng Minh Tuệ (Hoang Minh Tue), làm cho bà con xã Yên Nguyên và Yen Nguyen. "
-    "Nguyễn T. Kín, N. T. Kín, Pằng Lò và Trường THPT Chiêm Hóa cảm ơn huyện Chiêm Hóa."
+    "Nguyễn T. Kín, N. T. Kín, Pằng Lò và Trường THPT Chiêm Hóa cảm ơn huyện Chiêm Hóa. "
+    "Em Kín đo nhiệt độ, bạn Pằng vẽ, thầy Tuệ góp ý."
 )
 FILE_NAME = "Nguyen_Thi_Kin - LoVanPang - THPT Chiem Hoa - xa Yen Nguyen.bin"
 
@@ -45,7 +47,7 @@ PERSON_NEEDLES = (
     "nguyen thi kin", "n t kin", "nguyen t kin", "nguyen kin", "kin nguyen", "nguyenthikin",
     "lo van pang", "l v pang", "lo pang", "pang lo", "pang",
     "hoang minh tue", "h m tue", "hoang tue", "minh tue",
-    "thpt chiem hoa", "truong chiem hoa",
+    "thpt chiem hoa", "truong chiem hoa", "em kin", "thay tue",
 )  # fmt: skip
 # Area names are offered to every user on profile forms: looked for on judging pages, files
 # and e-mails only.
@@ -58,8 +60,10 @@ def _fold(text: str) -> str:
 
 
 def _found(text: str, needles) -> list[str]:
-    """The needles in ``text`` (raw, HTML-unescaped and URL-decoded; folded; whole words)."""
-    forms = {_fold(f) for f in (text, html.unescape(text), unquote(text))}
+    """The needles in ``text`` (raw, HTML-unescaped, without tags and URL-decoded; folded;
+    whole words)."""
+    untagged = html.unescape(re.sub(r"<[^>]*>", "", text))
+    forms = {_fold(f) for f in (text, html.unescape(text), unquote(text), untagged)}
     found = []
     for needle in needles:
         words = r"[\W_]*".join(map(re.escape, needle.split()))
@@ -120,6 +124,8 @@ def test_a_judge_finds_no_name_the_entrants_wrote(
     for entry in entries:
         assigning.assign_judges_to_entry(open_edition, final, entry, [an], None)
     db.session.commit()
+    reminders.send_reminders()  # the e-mails a judge gets are crawled too
+    commit()
 
     login(an)
     pages = _crawl(client, "/judge/")
@@ -135,9 +141,10 @@ def test_a_judge_finds_no_name_the_entrants_wrote(
         leaks += [f"{path}: {n}" for n in _found(page.headers + "\n" + page.text, needles)]
     for path in downloads:
         leaks += [f"{path}: {n}" for n in _found(_download_text(client, path), PERSON_NEEDLES)]
-    for message in outbox:
-        if an.email in str(getattr(message, "to", message)):
-            leaks += [f"e-mail: {n}" for n in _found(str(message), PERSON_NEEDLES + AREA_NEEDLES)]
+    mails = [m for m in outbox if an.email in str(getattr(m, "to", m))]
+    assert mails, "the judge should have been reminded"
+    for message in mails:
+        leaks += [f"e-mail: {n}" for n in _found(str(message), PERSON_NEEDLES + AREA_NEEDLES)]
     assert not leaks, "\n".join(leaks)
     # The judge still reads the rest of what the entrants wrote.
     entry_page = pages[f"/judge/entries/{entries[0].id}"].text
@@ -152,6 +159,7 @@ def test_a_judge_finds_no_name_the_entrants_wrote(
     assert set(_found(original, PERSON_NEEDLES + AREA_NEEDLES)) >= {
         "nguyen thi kin", "n t kin", "nguyen t kin", "lo van pang", "l v pang", "pang lo",
         "hoang minh tue", "thpt chiem hoa", "truong chiem hoa", "chiem hoa", "yen nguyen",
+        "em kin", "thay tue",
     }  # fmt: skip
 
 
@@ -160,6 +168,7 @@ def test_organizers_see_the_names_highlighted_and_write_what_judges_read(
 ):
     commune, unit = _places()
     entry = _named_entry(open_edition, "STKT-CNTT-030", commune, unit)
+    entry.summary += " Sơ đồ do Pằng vẽ."  # a given name alone: hinted, not masked
     an = judges[0]
     assigning.assign_judges_to_entry(open_edition, final, entry, [an], None)
     db.session.commit()
@@ -175,6 +184,7 @@ def test_organizers_see_the_names_highlighted_and_write_what_judges_read(
     assert '<mark class="masked masked-author">Nguyễn Thị Kín</mark>' in body
     assert '<mark class="masked masked-unit">THPT Chiêm Hóa</mark>' in body
     assert '<mark class="masked masked-area">xã Yên Nguyên</mark>' in body
+    assert '<mark class="hint">Pằng</mark> vẽ' in body and 'data-testid="hint-note"' in body
 
     written = {
         "round": final.code,

@@ -56,6 +56,8 @@ def _mails(outbox) -> dict[str, str]:
 def test_each_judge_gets_the_comments_of_others_masked_with_links(
     app, open_edition, final, assigned, cast, outbox, morning
 ):
+    assigned.title = f"Mô hình tưới cây của {AUTHOR}"
+    db.session.commit()
     evening = morning - timedelta(hours=10)
     _post(cast, "assigned", assigned, final, f"Tác giả {AUTHOR} có xin thêm thời gian.", evening)
     _post(cast, "panel", assigned, final, "Tôi đề nghị họp tiểu ban.", evening)
@@ -74,6 +76,7 @@ def test_each_judge_gets_the_comments_of_others_masked_with_links(
         assert f"/judge/entries/{assigned.id}/discussion/{final.id}" in body
         assert assigned.code in body
     assert "Tác giả [đã ẩn] có xin thêm thời gian." in binh
+    assert "Mô hình tưới cây của [đã ẩn]" in binh
     subject = next(m["Subject"] for m in outbox if m["To"] == "gk2@example.vn")
     assert subject == "Thảo luận của tiểu ban: 3 bình luận mới"
 

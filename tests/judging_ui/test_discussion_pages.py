@@ -151,7 +151,7 @@ def test_the_longest_comment_is_accepted(app, open_edition, final, assigned, cas
 def test_posting_needs_the_csrf_token(make_app, open_edition, final, assigned, cast):
     from tests.accounts.helpers import csrf_token_from
 
-    client = make_app(WTF_CSRF_ENABLED=True).testclient_for()
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     login = {"email": "gk3@example.vn", "password": factories.PASSWORD, "csrf_token": token}
     assert client.post("/login", data=login).status_code == 302
@@ -169,6 +169,8 @@ def test_judges_read_comments_with_the_entrys_names_masked(
 ):
     """A judge quoting the author (in any written form) is masked for the other judges and in
     their own view; the organizer reads the original with the masked part highlighted."""
+    assigned.title = f"Mô hình tưới cây của {AUTHOR}"  # the thread page shows the title
+    db.session.commit()
     quote = "Em nguyen thi kin đã làm mô hình này ở nhà, N.T. Kín có kể."
     client = client_for(app, cast["assigned"])
     assert client.post(judge_url(assigned, final), data={"body": quote}).status_code == 302

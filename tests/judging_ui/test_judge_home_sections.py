@@ -46,3 +46,18 @@ def test_past_rounds_are_folded(client, login, judges, assigned, open_edition):
     html = _home(client)
     assert '<details class="mb-4" data-testid="past-rounds">' in html
     assert "Các vòng chấm đã kết thúc (1)" in html and 'data-kind="past"' in html
+
+
+def test_the_sheet_before_judging_opens_says_when(
+    client, login, judges, assigned, open_edition, final
+):
+    starts = utcnow() + timedelta(days=3)
+    open_edition.judging_starts_at = starts
+    open_edition.judging_ends_at = starts + timedelta(days=7)
+    db.session.commit()
+    login(judges[0])
+    html = unescape(
+        client.get(f"/judge/entries/{assigned.id}/sheet/{final.id}").get_data(as_text=True)
+    )
+    assert 'data-testid="window-closed"' in html
+    assert f"Thời gian chấm từ {format_local(starts)} đến " in html

@@ -44,9 +44,7 @@ def _post_sheet(client, edition, entry, round_, **points):
 # --- The domain -------------------------------------------------------------------------------
 
 
-def test_same_unit_covers_every_entry_of_the_unit_and_keeps_the_reason(
-    open_edition, final, judges
-):
+def test_same_unit_covers_every_entry_of_the_unit_and_keeps_the_reason(open_edition, final, judges):
     an = judges[0]
     first = make_entry(open_edition, "GK-1", unit_name="Trường THPT Chiêm Hóa")
     second = make_entry(open_edition, "GK-2", unit_name="Trường THPT Chiêm Hóa")
@@ -59,7 +57,11 @@ def test_same_unit_covers_every_entry_of_the_unit_and_keeps_the_reason(
     conflict = declare_on_entry(an, first, "same_unit", "Tôi dạy ở trường này")
     db.session.commit()
 
-    assert (conflict.kind, conflict.origin, conflict.judge_reason) == ("unit", "declared", "same_unit")
+    assert (conflict.kind, conflict.origin, conflict.judge_reason) == (
+        "unit",
+        "declared",
+        "same_unit",
+    )
     assert conflict.entry_id == first.id and conflict.note == "Tôi dạy ở trường này"
     assert an.id not in _judges_of(first) and an.id not in _judges_of(second)
     assert an.id in _judges_of(other)
@@ -115,15 +117,22 @@ def test_a_judge_declares_a_conflict_from_the_entry_page(
     assert "Đã ghi xung đột lợi ích với hồ sơ STKT-CNTT-001" in home
     assert _judges_of(assigned) == {judges[1].id}
     conflict = db.session.scalars(select(Conflict)).one()
-    assert (conflict.kind, conflict.origin, conflict.judge_reason) == ("entry", "declared", "relative")
+    assert (conflict.kind, conflict.origin, conflict.judge_reason) == (
+        "entry",
+        "declared",
+        "relative",
+    )
     assert conflict.created_by_id == an.id
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"judging.conflict_declare", "judging.unassign_conflict"} <= actions
     # The entry no longer exists for the judge.
     assert client.get(f"/judge/entries/{assigned.id}").status_code == 404
-    assert client.post(
-        f"/judge/entries/{assigned.id}/conflict", data={"reason": "other", "text": "x"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/judge/entries/{assigned.id}/conflict", data={"reason": "other", "text": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_other_without_text_is_refused_and_the_text_kept(
@@ -170,6 +179,8 @@ def test_organizers_see_the_declaration_and_assign_the_proposed_judge_in_one_cli
         assert "Giám khảo tự khai xung đột" in html
         assert "Người thân của tác giả hoặc người hướng dẫn — Cháu ruột" in html
         assert "thiếu 1" in html and "Phân công Đỗ Minh Chi" in html
+    # The declared list names the kind and the judge's reason in words.
+    assert "Hồ sơ (theo mã) (giám khảo tự khai: Người thân của tác giả" in html
 
     response = client.post(
         f"/organizer/judging/{open_edition.slug}/assignment/assign",
@@ -268,7 +279,9 @@ def test_automatic_assignment_never_gives_a_conflicted_expert(
 # --- The sheet: guidance, next entry ------------------------------------------------------------
 
 
-def test_the_sheet_shows_guidance_beside_the_entry(client, login, open_edition, final, judges, assigned):
+def test_the_sheet_shows_guidance_beside_the_entry(
+    client, login, open_edition, final, judges, assigned
+):
     criterion = open_edition.active_criteria[0]
     criterion.guidance = "Điểm cao: chưa từng có; điểm thấp: cải tiến nhỏ."
     db.session.commit()
