@@ -11,7 +11,9 @@ import logging
 import smtplib
 import ssl
 import uuid
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,51 @@ from .jobs.operations import create_job, job_handler
 
 log = logging.getLogger(__name__)
 
+_ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
+
+
+def _encoded_words(text: str, name: str, policy: EmailPolicy) -> str:
+    """``text`` as RFC 2047 encoded words folded onto continuation lines; every space stays
+    inside an encoded word, so a reader joining the lines loses none."""
+    header = Header(text, "utf-8", maxlinelen=policy.max_line_length, header_name=name)
+    return header.encode(linesep=policy.linesep)
+
+
+class MailPolicy(EmailPolicy):
+    """The SMTP policy, except that non-ASCII subjects and display names are encoded by
+    :class:`email.header.Header` (the standard folder can drop the space between two encoded
+    words of a long Vietnamese subject: "Cuộc thiSáng tạo")."""
+
+    def fold(self, name, value):
+        return self._fold_unicode(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        folded = self._fold_unicode(name, value)
+        if folded is None:
+            return super().fold_binary(name, value)
+        return folded.encode("ascii")
+
+    def _fold_unicode(self, name: str, value) -> str | None:
+        text = str(value)
+        if text.isascii():
+            return None
+        lower = name.lower()
+        if lower in _ADDRESS_HEADERS and getattr(value, "addresses", None):
+            parts = [
+                (_encoded_words(a.display_name, name, self) + " " if a.display_name else "")
+                + f"<{a.addr_spec}>"
+                for a in value.addresses
+            ]
+            body = ("," + self.linesep + " ").join(parts)
+        elif lower in _ADDRESS_HEADERS:
+            return None
+        else:
+            body = _encoded_words(text, name, self)
+        return f"{name}: {body}{self.linesep}"
+
+
+MAIL_POLICY = MailPolicy(linesep="\r\n")
+
 
 def queue_email(to: str, subject: str, template: str, **context: Any) -> Job:
     """Render ``templates/emails/<template>.txt`` now and add a job that sends it after the
@@ -32,8 +79,8 @@ def queue_email(to: str, subject: str, template: str, **context: Any) -> Job:
 
 
 def build_message(to: str, subject: str, body: str) -> EmailMessage:
-    """Build a UTF-8 plain-text message."""
-    msg = EmailMessage()
+    """Build a UTF-8 plain-text message (headers folded per RFC 2047, see :class:`MailPolicy`)."""
+    msg = EmailMessage(policy=MAIL_POLICY)
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = to
     msg["Subject"] = subject

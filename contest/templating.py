@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_decimal, get_locale
+from flask_babel import format_date, get_locale
 
+from . import display
 from .timeutil import format_local, to_local
 
 # The languages offered in the switch, each named in its own language.
@@ -20,13 +21,14 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def format_number(value) -> str:
-    """A number with the locale's separators; empty for None."""
-    return "" if value is None else format_decimal(value)
+    """A number with the locale's separators, never in scientific notation; empty for None
+    (see :func:`contest.display.points`)."""
+    return display.points(value)
 
 
 def format_vnd(value) -> str:
     """An amount of Vietnamese đồng in the locale's currency format; empty for None."""
-    return "" if value is None else format_currency(value, "VND")
+    return display.vnd(value)
 
 
 def format_long_date(value: date | datetime | None) -> str:
@@ -57,6 +59,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["longdate"] = format_long_date
+    display.register(app)
 
     @app.context_processor
     def _globals():

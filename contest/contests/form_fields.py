@@ -2,8 +2,9 @@
 and date fields answer in English), plus the checkboxes of a dossier checklist.
 
 Numbers accept the Vietnamese decimal comma (``72,5``); amounts of money accept dots or
-spaces between thousands (``30.000.000``). Date-times are typed in Vietnam time and come back
-as aware datetimes.
+spaces between thousands (``30.000.000``). Dates are typed ``dd/mm/yyyy`` and date-times
+``dd/mm/yyyy hh:mm`` in Vietnam time (coming back as aware datetimes), whatever the browser's
+language.
 """
 
 from __future__ import annotations
@@ -14,9 +15,18 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectMultipleField
 from wtforms.validators import StopValidation
-from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..timeutil import LOCAL_TZ, to_local
+from .. import display
+from ..timeutil import (
+    DATE_FORMAT,
+    DATE_PATTERN,
+    MOMENT_FORMAT,
+    MOMENT_PATTERN,
+    parse_date,
+    parse_moment,
+    to_local,
+)
 
 
 class _TextParsed(Field):
@@ -77,7 +87,7 @@ class DecimalInput(_TextParsed):
         value = Decimal(value)
         if value == value.to_integral_value():
             return str(int(value))
-        return format(value.normalize(), "f").replace(".", ",")
+        return display.input_number(value)
 
     def parse(self, text: str) -> Decimal:
         value = Decimal(text.replace(" ", "").replace(",", "."))
@@ -108,40 +118,48 @@ class AmountInput(_TextParsed):
 
 
 class LocalDateTimeInput(_TextParsed):
-    """A date and time in Vietnam time (the browser's date-time picker)."""
+    """A date and time in Vietnam time, typed ``dd/mm/yyyy hh:mm`` whatever the browser's
+    language (a plain text input: browsers' pickers show the month first in English)."""
 
-    widget = DateTimeLocalInput()
-    error_message = _l("Ngày giờ không hợp lệ; hãy chọn ngày và giờ (ví dụ 31/07/2025 17:00).")
-    FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+    error_message = _l(
+        "Ngày giờ không hợp lệ; hãy nhập ngày/tháng/năm giờ:phút (ví dụ 31/07/2025 17:00)."
+    )
+
+    def __init__(self, *args, **kwargs):
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.setdefault("pattern", MOMENT_PATTERN)
+        render_kw.setdefault("placeholder", "dd/mm/yyyy hh:mm")
+        render_kw.setdefault("inputmode", "text")
+        render_kw.setdefault("autocomplete", "off")
+        render_kw.setdefault("title", str(_l("Ngày/tháng/năm giờ:phút, ví dụ 31/07/2025 17:00")))
+        super().__init__(*args, **kwargs)
 
     def format(self, value: datetime) -> str:
-        return to_local(value).strftime("%Y-%m-%dT%H:%M")
+        return to_local(value).strftime(MOMENT_FORMAT)
 
     def parse(self, text: str) -> datetime:
-        for fmt in self.FORMATS:
-            try:
-                return datetime.strptime(text, fmt).replace(tzinfo=LOCAL_TZ)
-            except ValueError:
-                continue
-        raise ValueError(text)
+        return parse_moment(text)
 
 
 class LocalDateInput(_TextParsed):
-    """A calendar date (the browser's date picker; ``dd/mm/yyyy`` is accepted too)."""
+    """A calendar date typed ``dd/mm/yyyy`` (ISO ``yyyy-mm-dd`` is accepted too)."""
 
-    widget = DateInput()
-    error_message = _l("Ngày không hợp lệ; hãy chọn một ngày (ví dụ 31/07/2025).")
+    error_message = _l("Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm (ví dụ 31/07/2025).")
+
+    def __init__(self, *args, **kwargs):
+        render_kw = kwargs.setdefault("render_kw", {})
+        render_kw.setdefault("pattern", DATE_PATTERN)
+        render_kw.setdefault("placeholder", "dd/mm/yyyy")
+        render_kw.setdefault("inputmode", "numeric")
+        render_kw.setdefault("autocomplete", "off")
+        render_kw.setdefault("title", str(_l("Ngày/tháng/năm, ví dụ 31/07/2025")))
+        super().__init__(*args, **kwargs)
 
     def format(self, value: date) -> str:
-        return value.isoformat()
+        return value.strftime(DATE_FORMAT)
 
     def parse(self, text: str) -> date:
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(text)
+        return parse_date(text)
 
 
 class CheckboxesField(SelectMultipleField):

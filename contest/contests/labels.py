@@ -12,9 +12,9 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import display
 from ..audit.models import AuditEntry
 from ..timeutil import format_local
-from .pages_support import ACTION_LABELS
 
 KEY_LABELS = {
     "slug": _l("Mã lần thi"),
@@ -153,7 +153,7 @@ def _source_label(source: str) -> str:
 def audit_view(entry: AuditEntry) -> AuditView:
     """What ``entry`` (an edition's audit entry) changed, as rows and notes."""
     details = entry.details or {}
-    view = AuditView(entry, str(ACTION_LABELS.get(entry.action, entry.action)))
+    view = AuditView(entry, display.audit_sentence(entry))
     for path, change in (details.get("changes") or {}).items():
         before, after = change.get("before"), change.get("after")
         if path == "rules_document":

@@ -255,18 +255,6 @@ def remove_rules_document(edition: Edition, actor) -> str | None:
 
 # --- The audit trail --------------------------------------------------------------------------
 
-ACTION_LABELS = {
-    "edition.create": _l("Tạo lần thi"),
-    "edition.update": _l("Sửa cấu hình"),
-    "edition.extend_deadline": _l("Gia hạn nộp hồ sơ"),
-    "edition.retire_criterion": _l("Ngừng dùng tiêu chí"),
-    "edition.rules_document": _l("Thay đổi tệp thể lệ"),
-    "edition.reminder_days": _l("Đổi số ngày nhắc hồ sơ nháp"),
-    "announcement.send": _l("Gửi thông báo"),
-    "announcement.resume": _l("Gửi tiếp thông báo"),
-}
-
-
 def edition_audit(edition: Edition, page: int, per_page: int):
     """The audit entries about ``edition``, newest first, paginated (actors loaded)."""
     stmt = (

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from .. import display
 from .spec import EditionSpec
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -170,9 +171,7 @@ def _decimals(value: Decimal) -> int:
 
 def _number(value: Decimal) -> str:
     """A number as organizers write it (no trailing zeros, comma as decimal mark)."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f").replace(".", ",")
+    return display.input_number(value)
 
 
 def _check_codes(key: str, items, required: bool = False, names: bool = True) -> list[Problem]:

@@ -381,14 +381,17 @@ def shows_original_name(user, entry: Entry) -> bool:
 
 
 def blind_name(attachment: Attachment) -> str:
-    """A download name that says nothing about the authors: ``<code>-<kind>-<n>.<ext>``
+    """A download name that says nothing about the authors: ``<code>-<kind>-<n>.<ext>``, the
+    kind in Vietnamese without diacritics (``ban-thuyet-minh``, ``anh``)
     (``HS<id>`` while the entry has no code), ``n`` counting the kind's files from 1."""
     entry = attachment.entry
     prefix = entry.code or f"HS{entry.id}"
     same_kind = [a.id for a in entry.attachments if a.kind == attachment.kind]
     number = same_kind.index(attachment.id) + 1 if attachment.id in same_kind else 1
     extension = download_extension(attachment.content_type)
-    return f"{prefix}-{attachment.kind}-{number}.{extension}"
+    from ..display import attachment_file_word
+
+    return f"{prefix}-{attachment_file_word(attachment.kind)}-{number}.{extension}"
 
 
 def download_name(attachment: Attachment, user) -> str:

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import display
 from ..areas.tree import area_choices, descendant_ids
 from ..audit.models import AuditEntry
 from ..contests.deadlines import deadline_for, edition_phase
@@ -40,23 +40,7 @@ NOT_DRAFT = tuple(s.value for s in EntryStatus if s != EntryStatus.DRAFT)
 ALL = "all"
 PER_PAGE = 25
 
-ACTION_LABELS = {
-    "entry.create": _l("Tạo bản nháp"),
-    "entry.update": _l("Sửa thông tin"),
-    "entry.authors": _l("Cập nhật tác giả"),
-    "entry.submit": _l("Nộp hồ sơ"),
-    "entry.withdraw": _l("Rút hồ sơ"),
-    "entry.receive": _l("Tiếp nhận"),
-    "entry.accept": _l("Đưa vào chấm"),
-    "entry.reject": _l("Không đưa vào chấm"),
-    "entry.reclassify": _l("Chuyển lĩnh vực"),
-    "entry.import_create": _l("Nhập từ tệp"),
-    "entry.import_update": _l("Cập nhật từ tệp"),
-    "entry.attachment_add": _l("Thêm tệp đính kèm"),
-    "entry.attachment_delete": _l("Xoá tệp đính kèm"),
-    "entry.delete_draft": _l("Xoá bản nháp"),
-    "judging.judge_text": _l("Sửa tên và tóm tắt giám khảo đọc"),
-}
+# What each action on an entry did: contest.display.AUDIT_PHRASES (one place for audit words).
 
 
 def status_colour(status: str) -> str:
@@ -280,7 +264,7 @@ def history(entry: Entry) -> list[HistoryItem]:
             HistoryItem(
                 at=row.at,
                 actor=row.actor_label,
-                label=str(ACTION_LABELS.get(row.action, row.action)),
+                label=display.capitalized(display.audit_phrase(row.action, details)),
                 before=status_label(before) if is_status and before else None,
                 after=status_label(after) if is_status else None,
                 reason=str(details.get("reason") or ""),

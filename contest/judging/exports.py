@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import display
 from ..contests.models import Edition, Round
 from ..entries.models import Entry
 from ..extensions import db
@@ -42,7 +43,8 @@ def header(edition: Edition) -> list[str]:
         _("Nguồn"),
     ]
     for criterion in edition.criteria:
-        head.append(f"{criterion.name} ({criterion.code}, ≤ {criterion.max_points.normalize()})")
+        maximum = display.points(criterion.max_points)
+        head.append(f"{criterion.name} ({criterion.code}, ≤ {maximum})")
     head += [_("Tổng điểm"), _("Nhận xét"), _("Nộp lúc")]
     return head
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from .. import display
 from ..forms import length
 from .errors import InvalidPoints
 from .sheets import parse_points, points_problem
@@ -84,9 +85,7 @@ def sheet_form(criteria, sheet=None, *, fresh: bool = False) -> SheetForm:
 
 def plain_points(value) -> str:
     """Points the Vietnamese way (``7,5``; ``8`` without decimals)."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
+    return display.input_number(value)
 
 
 class DeclareConflictForm(FlaskForm):

@@ -19,6 +19,11 @@ from sqlalchemy import select
 
 from ..contests.models import Round
 from ..entries.attachments import blind_name
+from ..entries.judge_copies import (  # noqa: F401 - JudgeCopyUnavailable: for the routes
+    JudgeCopyUnavailable,
+    judge_copy,
+    judges_may_see,
+)
 from ..entries.models import Attachment, Entry
 from ..extensions import db
 from . import sheets
@@ -60,7 +65,11 @@ def judge_attachment_or_404(judge, attachment_id: int) -> Attachment:
     judges may see at all (per-kind visibility) is decided here as well: a kind hidden from
     judges is a 404 like any other."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or not judged_rounds(judge, attachment.entry):
+    if (
+        attachment is None
+        or not judges_may_see(attachment.entry.edition, attachment.kind)
+        or not judged_rounds(judge, attachment.entry)
+    ):
         abort(404)
     return attachment
 
@@ -77,8 +86,10 @@ class JudgeFile:
 def judge_file(attachment: Attachment) -> JudgeFile:
     """The file a judge downloads for ``attachment``, under its blind name. The copy judges
     receive without the file's metadata (author, EXIF …) is chosen here: the original stays
-    for organizers, owners and coordinators."""
-    return JudgeFile(attachment.storage_key, attachment.content_type, blind_name(attachment))
+    for organizers, owners and coordinators. Raises :class:`JudgeCopyUnavailable` when no
+    such copy can be made (the original is never sent instead)."""
+    copy = judge_copy(attachment)
+    return JudgeFile(copy.storage_key, copy.content_type, blind_name(attachment))
 
 
 def judge_thumbnail_key(attachment: Attachment) -> str | None:

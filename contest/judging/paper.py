@@ -16,6 +16,7 @@ from pathlib import Path
 from flask import render_template
 from sqlalchemy import select
 
+from .. import display
 from ..accounts.models import User
 from ..contests.models import Edition, EditionField, Round
 from ..entries.models import Entry
@@ -74,15 +75,15 @@ def packets(edition: Edition, round_: Round, judge_id: int | None = None) -> lis
 def render_html(edition: Edition, round_: Round, judge_id: int | None = None) -> str:
     """The printable HTML of the blank sheets."""
     criteria = [
-        (nfc(c.code), nfc(c.name), c.max_points.normalize()) for c in edition.active_criteria
+        (nfc(c.code), nfc(c.name), display.points(c.max_points)) for c in edition.active_criteria
     ]
     return render_template(
         "judging/org_paper_pdf.html",
         edition_title=nfc(edition.title),
-        round_label=nfc(round_.name or round_.code),
+        round_label=nfc(display.round_title(round_)),
         packets=packets(edition, round_, judge_id),
         criteria=criteria,
-        total_max=sum((m for _c, _n, m in criteria), 0),
+        total_max=display.points(sum((c.max_points for c in edition.active_criteria), 0)),
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import display
 from ..audit.operations import record
 from ..contests import timeline
 from ..contests.models import Criterion, Edition, Round
@@ -73,7 +74,7 @@ def points_problem(value: Decimal, criterion: Criterion) -> str | None:
 
 def _plain(value: Decimal) -> str:
     """A number the Vietnamese way (``7,5``), without trailing zeros."""
-    return format(value.normalize(), "f").replace(".", ",")
+    return display.input_number(value)
 
 
 # --- Access and window ------------------------------------------------------------------------

@@ -9,13 +9,19 @@ Who gets what is :func:`.judge_files.judge_attachment_or_404`; anything else is 
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Role
 from ..entries.attachment_views import _send as send_stored  # the one place for file headers
 from ..permissions import role_required
-from .judge_files import judge_attachment_or_404, judge_file, judge_thumbnail_key
+from .judge_files import (
+    JudgeCopyUnavailable,
+    judge_attachment_or_404,
+    judge_file,
+    judge_thumbnail_key,
+)
 from .views_judge import bp
 
 
@@ -24,7 +30,11 @@ from .views_judge import bp
 def attachment(attachment_id: int):
     """The file, as a download under its blind name."""
     found = judge_attachment_or_404(current_user, attachment_id)
-    file = judge_file(found)
+    try:
+        file = judge_file(found)
+    except JudgeCopyUnavailable as exc:
+        title = _("Không tải được tệp")
+        return render_template("errors/error.html", code=422, title=title, message=exc.message), 422
     return send_stored(file.storage_key, file.content_type, file.name, as_attachment=True)
 
 

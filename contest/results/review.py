@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Integer, cast, func, select
 
+from .. import display
 from ..accounts.models import User
 from ..contests.models import Edition, Round
 from ..entries.models import Entry
@@ -42,11 +43,7 @@ def number(value: Any) -> str:
 
 def band_text(value: Any) -> str:
     """A band or cutoff without useless zeros ("75.00" → "75", "64.50" → "64,5")."""
-    if value is None:
-        return "—"
-    d = Decimal(str(value))
-    d = d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
-    return number(d)
+    return display.points(value, empty="—")
 
 
 @dataclass

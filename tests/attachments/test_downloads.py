@@ -116,9 +116,9 @@ def test_a_missing_file_is_404(as_, files, upload_root):
 
 def test_blind_name_hides_the_author(entry, files):
     pdf, photo = files["pdf"], files["photo"]
-    assert attachments.blind_name(pdf) == f"HS{entry.id}-description-1.pdf"
+    assert attachments.blind_name(pdf) == f"HS{entry.id}-ban-thuyet-minh-1.pdf"
     entry.code = "TTN26-HT-007"
-    assert attachments.blind_name(photo) == "TTN26-HT-007-photos-1.jpg"
+    assert attachments.blind_name(photo) == "TTN26-HT-007-anh-1.jpg"
     second = Attachment(
         kind="photos",
         original_name="Nguyễn Văn An.jpg",
@@ -129,7 +129,7 @@ def test_blind_name_hides_the_author(entry, files):
     )
     entry.attachments.append(second)
     db.session.flush()
-    assert attachments.blind_name(second) == "TTN26-HT-007-photos-2.png"
+    assert attachments.blind_name(second) == "TTN26-HT-007-anh-2.png"
     db.session.rollback()
 
 
@@ -141,7 +141,7 @@ def test_judges_get_blind_names_and_never_the_entrant_route(as_, entry, files, p
     db.session.commit()
     db.session.expire_all()
     pdf = db.session.get(Attachment, files["pdf"].id)
-    assert attachments.download_name(pdf, judge) == "TTN26-HT-001-description-1.pdf"
+    assert attachments.download_name(pdf, judge) == "TTN26-HT-001-ban-thuyet-minh-1.pdf"
     with as_("judge").get(f"/attachments/{pdf.id}") as response:
         assert response.status_code == 404
     with as_("owner").get(f"/attachments/{pdf.id}") as response:

@@ -154,7 +154,13 @@ def test_a_judge_on_a_tablet_declares_a_conflict_scores_with_the_split_view_and_
                           ("points-effect", "20")):  # fmt: skip
         page.get_by_test_id(testid).fill(value)
     page.get_by_test_id("submit-sheet").click()
-    page.wait_for_url(f"{base}/judge/")
+    try:
+        page.wait_for_url(f"{base}/judge/", timeout=8000)
+    except Exception:
+        print("URL", page.url)
+        print("ALERTS", page.locator(".alert").all_inner_texts())
+        print("STATUS", page.get_by_test_id("autosave-status").all_inner_texts())
+        raise
     expect(page.locator(".alert-success")).to_contain_text("Bạn đã chấm xong")
     screenshot(page, "tablet-done")
     db.session.expire_all()

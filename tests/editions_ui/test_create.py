@@ -164,5 +164,5 @@ def test_a_non_utf8_upload_is_refused(client, organizer):
 def test_new_page_offers_both_ways(client, organizer):
     html = client.get("/organizer/editions/new").get_data(as_text=True)
     assert 'data-testid="template-form"' in html and 'data-testid="definition-form"' in html
-    assert 'type="datetime-local"' in html
+    assert 'type="datetime-local"' not in html and 'placeholder="dd/mm/yyyy hh:mm"' in html
     assert form_moment(local(2026, 1, 1, 8, 0)) == "2026-01-01T08:00"

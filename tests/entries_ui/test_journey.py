@@ -165,7 +165,7 @@ def test_authors_validation_errors_are_vietnamese_and_keep_the_draft(
     page = text_of(response)
     assert response.status_code == 200
     assert "Số điện thoại không hợp lệ." in page
-    assert "Ngày không hợp lệ; hãy chọn một ngày" in page
+    assert "Ngày không hợp lệ; hãy nhập theo dạng ngày/tháng/năm" in page
     assert 'value="Ông Già"' in page  # what was typed is shown again
     entry = the_entry(people["entrant"])
     assert [(a.full_name, a.date_of_birth) for a in entry.authors] == before

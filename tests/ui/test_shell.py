@@ -27,7 +27,7 @@ ROLE_LINKS = {
 def nav_testids(html: str) -> set[str]:
     """The data-testid values inside the navigation link list."""
     start = html.index(">", html.index('data-testid="nav-links"'))
-    block = html[start : html.index("</ul>", start)]
+    block = html[start : html.index('data-testid="nav-aux"', start)]
     return set(re.findall(r'data-testid="([\w-]+)"', block))
 
 
@@ -67,7 +67,9 @@ def test_active_link_is_the_deepest_match(client, login, users):
     html = client.get("/organizer/areas/").get_data(as_text=True)
     links = {
         m.group("href"): m.group(0)
-        for m in re.finditer(r'<a class="nav-link[^"]*"[^>]*href="(?P<href>[^"]+)"[^>]*>', html)
+        for m in re.finditer(
+            r'<a class="(?:nav-link|dropdown-item)[^"]*"[^>]*href="(?P<href>[^"]+)"[^>]*>', html
+        )
     }
     assert 'aria-current="page"' in links["/organizer/areas/"]
     assert " active" in links["/organizer/areas/"]

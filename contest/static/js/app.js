@@ -9,4 +9,30 @@
       event.preventDefault();
     }
   });
+
+  // After a failed save the error summary takes the focus (and scrolls into view), so a
+  // phone user lands on the list of problems, not on the top of a long page.
+  function focusSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusSummary);
+  } else {
+    focusSummary();
+  }
+
+  // A link of the summary moves the focus into its field (a bare #id only scrolls).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-link]");
+    if (!link) return;
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
 })();

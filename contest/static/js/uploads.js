@@ -4,6 +4,7 @@
 // page to show the files. Without this script the form still works as a plain POST.
 // The server decides what a file is and how big it may be; the size check here only spares a
 // long upload that would be refused. Loaded once per partial; the guard makes that harmless.
+// A file chosen and left there is uploaded when the entrant continues (or they are asked).
 (function () {
   "use strict";
   if (window.contestUploads) {
@@ -43,6 +44,76 @@
       xhr.send(file);
     });
   }
+
+  // A file chosen but not uploaded is never silently dropped: the "continue" link
+  // (data-upload-then-go) uploads it first; any other link asks (data-pending-question).
+  function pendingForms() {
+    return Array.prototype.slice
+      .call(document.querySelectorAll("form.attachment-upload[data-stream-url]"))
+      .filter(function (form) {
+        var input = form.querySelector("input[type=file]");
+        return input && input.files && input.files.length;
+      });
+  }
+
+  function uploadAll(forms) {
+    return forms.reduce(function (chain, form) {
+      var input = form.querySelector("input[type=file]");
+      var progress = form.querySelector("[data-upload-progress]");
+      var error = form.querySelector("[data-upload-error]");
+      var limit = parseInt(form.dataset.maxBytes, 10);
+      return chain.then(function () {
+        error.textContent = "";
+        progress.hidden = false;
+        return Array.prototype.slice.call(input.files).reduce(function (inner, file) {
+          return inner.then(function () {
+            if (limit && file.size > limit) {
+              throw { form: form, message: form.dataset.tooLarge.replace("{name}", file.name) };
+            }
+            progress.value = 0;
+            return sendOne(form, file, progress).catch(function (problem) {
+              throw { form: form, message: problem.message };
+            });
+          });
+        }, Promise.resolve());
+      });
+    }, Promise.resolve());
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!link || event.defaultPrevented || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    var forms = pendingForms();
+    if (!forms.length) {
+      return;
+    }
+    var marker = document.querySelector("[data-pending-question]");
+    if (!link.hasAttribute("data-upload-then-go")) {
+      if (marker && !window.confirm(marker.dataset.pendingQuestion)) {
+        event.preventDefault();
+      }
+      return;
+    }
+    event.preventDefault();
+    link.setAttribute("aria-disabled", "true");
+    link.classList.add("disabled");
+    uploadAll(forms)
+      .then(function () {
+        window.location.assign(link.href);
+      })
+      .catch(function (problem) {
+        link.removeAttribute("aria-disabled");
+        link.classList.remove("disabled");
+        var form = problem.form || forms[0];
+        form.querySelector("[data-upload-progress]").hidden = true;
+        form.querySelector("[data-upload-error]").textContent = problem.message || form.dataset.failed;
+        form.scrollIntoView({ block: "center" });
+        var input = form.querySelector("input[type=file]");
+        if (input) input.focus();
+      });
+  });
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,297 @@
+"""The display layer: the code's values in the user's language.
+
+* Numbers: :func:`points` (points, scores, thresholds, maxima), :func:`count` and :func:`vnd`
+  follow the chosen locale (``1.234,5`` in Vietnamese, ``1,234.5`` in English), drop useless
+  zeros and never use scientific notation (``Decimal("2E+1")`` prints ``20``). Pages, PDFs,
+  XLSX and e-mails all go through them; outside a request the locale is Vietnamese.
+  :func:`input_number` is the form-field form (no grouping, comma decimal mark).
+* Codes: :func:`label` names a result flag, an entry, sheet or job status, a job kind or an
+  attachment kind, reusing the label dictionaries of the modules that own the codes.
+* Audit: :func:`audit_phrase` / :func:`audit_sentence` tell what an audit entry did, with its
+  details ("Nguyễn Văn A nhập 120 phiếu chấm từ tệp diem.xlsx").
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from flask import has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+DEFAULT_LOCALE = "vi"
+_DECIMAL_PATTERN = "#,##0.##########"
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+
+def _locale(locale: str | None) -> str:
+    """The locale to format in: the one given, the request's choice, else Vietnamese."""
+    if locale:
+        return locale
+    if has_request_context():
+        from flask_babel import get_locale
+
+        chosen = get_locale()
+        if chosen is not None:
+            return str(chosen)
+    return DEFAULT_LOCALE
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """``value`` as a finite Decimal (None for None, empty or not a number)."""
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def points(value: Any, locale: str | None = None, empty: str = "") -> str:
+    """Points, a score, a threshold or a maximum: ``7,5``, ``20``, ``1.234,25`` (Vietnamese),
+    ``7.5`` (English); no trailing zeros, never ``2E+1``; ``empty`` for None."""
+    number = _decimal(value)
+    if number is None:
+        return empty if value is None or value == "" else str(value)
+    return format_decimal(number, _DECIMAL_PATTERN, locale=_locale(locale))
+
+
+def count(value: Any, locale: str | None = None) -> str:
+    """A whole number with the locale's grouping: ``1.234`` / ``1,234``; empty for None."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    return format_decimal(number, "#,##0", locale=_locale(locale))
+
+
+def vnd(value: Any, locale: str | None = None) -> str:
+    """An amount of Vietnamese đồng in the locale's currency format; empty for None."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    return format_currency(number, "VND", locale=_locale(locale))
+
+
+def input_number(value: Any) -> str:
+    """A number as a form field shows it: no grouping, comma decimal mark, no trailing
+    zeros (``7,5``, ``20``); empty for None."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+# --- Codes ------------------------------------------------------------------------------------
+
+FLAG_LABELS = {
+    "DISCREPANCY": _l("Chênh lệch điểm giữa giám khảo"),
+    "INCOMPLETE": _l("Chưa đủ phiếu chấm"),
+    "TIE_AT_QUOTA": _l("Đồng hạng ở giới hạn số giải"),
+    "PANEL_SCORE": _l("Điểm do tiểu ban quyết định"),
+    "ADVANCED": _l("Vào vòng sau"),
+    "JUDGING_OPEN": _l("Đợt chấm còn mở"),
+    "DRAFT_SHEETS": _l("Còn phiếu chấm nháp"),
+}
+
+
+def _code_labels() -> list[dict]:
+    """Every label dictionary, most specific first (imported late: they live in the
+    modules that own the codes)."""
+    from .contests.pages_support import ATTACHMENT_LABELS
+    from .entries.models import STATUS_LABELS as ENTRY_LABELS
+    from .jobs.labels import STATUS_LABELS as JOB_LABELS
+    from .judging.models import SHEET_STATUS_LABELS
+
+    return [
+        FLAG_LABELS,
+        {str(k.value): v for k, v in ENTRY_LABELS.items()},
+        {str(k.value): v for k, v in SHEET_STATUS_LABELS.items()},
+        JOB_LABELS,
+        ATTACHMENT_LABELS,
+    ]
+
+
+#: Attachment kinds in file names: Vietnamese words without diacritics (judges' downloads).
+ATTACHMENT_FILE_WORDS = {
+    "description": "ban-thuyet-minh",
+    "full_text": "toan-van",
+    "photos": "anh",
+    "video": "video",
+    "source_code": "ma-nguon",
+    "installer": "bo-cai-dat",
+    "instructions": "huong-dan-su-dung",
+    "unit_confirmation": "xac-nhan-don-vi",
+}
+
+
+def attachment_file_word(kind: str) -> str:
+    """An attachment kind as it appears in a file name (``photos`` → ``anh``)."""
+    return ATTACHMENT_FILE_WORDS.get(kind) or kind.replace("_", "-")
+
+
+def flag_label(flag: str) -> str:
+    """A result flag in words."""
+    found = FLAG_LABELS.get(str(flag))
+    return str(found) if found is not None else str(flag)
+
+
+def flags_label(flags: Any) -> str:
+    """Several flags (a list, or text separated by ``;`` or ``,``) in words, comma-separated;
+    empty for none."""
+    if not flags:
+        return ""
+    if isinstance(flags, str):
+        flags = flags.replace(",", ";").split(";")
+    return ", ".join(flag_label(f.strip()) for f in flags if f and f.strip())
+
+
+def label(code: Any, kind: str | None = None) -> str:
+    """The words for ``code``: a result flag, an entry or sheet status, a job status, a job
+    kind (``kind="job"``) or an attachment kind; the code itself when nothing names it."""
+    if code is None:
+        return ""
+    text = str(getattr(code, "value", code))
+    if kind == "job":
+        from .jobs.labels import kind_label
+
+        return kind_label(text)
+    for labels in _code_labels():
+        if text in labels:
+            return str(labels[text])
+    if kind is None and "." in text:
+        from .jobs.labels import kind_label
+
+        return kind_label(text)
+    return text
+
+
+def round_title(round_) -> str:
+    """A round's name as people read it: its name (names begin with "Vòng"), else "Vòng"
+    and its code."""
+    if round_ is None:
+        return ""
+    name = (getattr(round_, "name", "") or "").strip()
+    return name or _("Vòng %(code)s", code=round_.code)
+
+
+def compile_summary(job) -> dict[str, Any]:
+    """A ``results.compile`` job's result in words: the run's number, the round's name, the
+    counts, prizes by name and flags by label (no ids, fingerprints or codes)."""
+    from .contests.models import PrizeLevel, Round
+    from .extensions import db
+
+    result = job.result or {}
+    round_ = db.session.get(Round, (job.params or {}).get("round_id") or 0)
+    names: dict[str, str] = {}
+    if round_ is not None:
+        levels = db.session.query(PrizeLevel).filter_by(edition_id=round_.edition_id)
+        names = {p.code: p.name for p in levels}
+    return {
+        "number": result.get("number"),
+        "round_name": round_title(round_),
+        "entries": result.get("entries"),
+        "ranked": result.get("ranked"),
+        "prizes": [(names.get(c, c), n) for c, n in (result.get("prizes") or {}).items()],
+        "flags": [(flag_label(f), n) for f, n in (result.get("flags") or {}).items()],
+    }
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+#: What each audited action did, as a phrase after the actor's name (details as placeholders).
+AUDIT_PHRASES = {
+    "edition.create": _l("tạo lần thi"),
+    "edition.update": _l("sửa cấu hình lần thi"),
+    "edition.extend_deadline": _l("gia hạn nộp hồ sơ"),
+    "edition.retire_criterion": _l("ngừng dùng tiêu chí %(criterion)s"),
+    "edition.rules_document": _l("thay đổi tệp thể lệ"),
+    "edition.reminder_days": _l("đổi số ngày nhắc hồ sơ nháp"),
+    "announcement.send": _l("gửi thông báo “%(subject)s” tới %(recipients)s người"),
+    "announcement.resume": _l("gửi tiếp thông báo"),
+    "entry.import": _l("nhập %(n)s hồ sơ từ tệp %(filename)s"),
+    "judging.scores_import": _l("nhập %(n)s phiếu chấm từ tệp %(filename)s"),
+    "judging.assign": _l("phân công %(n)s lượt chấm"),
+    "judging.auto_assign": _l("phân công tự động %(n)s lượt chấm"),
+    "publication.publish": _l("công bố phiên bản %(version)s"),
+    "entry.create": _l("tạo bản nháp"),
+    "entry.update": _l("sửa thông tin"),
+    "entry.authors": _l("cập nhật tác giả"),
+    "entry.submit": _l("nộp hồ sơ"),
+    "entry.withdraw": _l("rút hồ sơ"),
+    "entry.receive": _l("tiếp nhận"),
+    "entry.accept": _l("đưa vào chấm"),
+    "entry.reject": _l("không đưa vào chấm"),
+    "entry.reclassify": _l("chuyển lĩnh vực"),
+    "entry.import_create": _l("nhập từ tệp"),
+    "entry.import_update": _l("cập nhật từ tệp"),
+    "entry.attachment_add": _l("thêm tệp đính kèm"),
+    "entry.attachment_delete": _l("xoá tệp đính kèm"),
+    "entry.delete_draft": _l("xoá bản nháp"),
+    "judging.judge_text": _l("sửa tên và tóm tắt giám khảo đọc"),
+    "judging.unassign_conflict": _l("bỏ phân công vì xung đột lợi ích"),
+}
+_OTHER = _l("thay đổi khác")
+
+
+def _audit_values(details: dict) -> dict[str, Any]:
+    """The placeholders of a phrase, from an entry's details."""
+    n = details.get("created", 0) or 0
+    if isinstance(n, int):
+        n += details.get("updated", 0) or 0
+    if "pairs" in details:
+        n = len(details.get("pairs") or ())
+    return {
+        "n": count(n),
+        "filename": details.get("filename") or "—",
+        "version": details.get("version", ""),
+        "criterion": details.get("criterion", ""),
+        "subject": details.get("subject", ""),
+        "recipients": count(details.get("recipients") or 0),
+    }
+
+
+def audit_phrase(action: str, details: dict | None = None) -> str:
+    """What ``action`` did, with its details, as a phrase ("nhập 120 phiếu chấm từ tệp
+    diem.xlsx"); an action not named here is "thay đổi khác", never the dotted key."""
+    phrase = AUDIT_PHRASES.get(action)
+    if phrase is None:
+        return str(_OTHER)
+    try:
+        return str(phrase) % _audit_values(details or {})
+    except (KeyError, TypeError, ValueError):
+        return str(phrase)
+
+
+def audit_sentence(entry) -> str:
+    """The whole sentence of an audit entry: who did what ("Nguyễn Văn A công bố phiên bản
+    2")."""
+    return _(
+        "%(actor)s %(what)s",
+        actor=entry.actor_label,
+        what=audit_phrase(entry.action, entry.details),
+    )
+
+
+def capitalized(text: str) -> str:
+    """``text`` with its first letter upper-case (a phrase used as a heading)."""
+    return text[:1].upper() + text[1:]
+
+
+def register(app) -> None:
+    """Register the filters and globals of this module on ``app``'s Jinja environment."""
+    env = app.jinja_env
+    env.filters["points"] = points
+    env.filters["count"] = count
+    env.filters["label"] = label
+    env.filters["flag_label"] = flag_label
+    env.filters["flags_label"] = flags_label
+    env.filters["round_title"] = round_title
+    env.globals["audit_sentence"] = audit_sentence
+    env.globals["compile_summary"] = compile_summary
+    env.globals["audit_phrase"] = audit_phrase
