@@ -235,6 +235,9 @@ AUDIT_PHRASES = {
     "entry.delete_draft": _l("xoá bản nháp"),
     "judging.judge_text": _l("sửa tên và tóm tắt giám khảo đọc"),
     "judging.unassign_conflict": _l("bỏ phân công vì xung đột lợi ích"),
+    "judging.comment_hide": _l("ẩn một ý kiến thảo luận"),
+    "judging.comment_show": _l("hiện lại một ý kiến thảo luận"),
+    "judging.scan_finding": _l("xử lý một phát hiện khi quét tài liệu"),
 }
 _OTHER = _l("thay đổi khác")
 

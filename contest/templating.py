@@ -60,6 +60,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["vnd"] = format_vnd
     app.jinja_env.filters["longdate"] = format_long_date
     display.register(app)
+    app.jinja_env.globals["edition_sections"] = _edition_sections
 
     @app.context_processor
     def _globals():
@@ -70,3 +71,11 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             "language_names": LANGUAGE_NAMES,
         }
+
+
+def _edition_sections(edition, current=None):
+    """The sub-navigation of an edition's organizer pages (a global: macros imported
+    without context use it)."""
+    from .navigation import edition_sections
+
+    return edition_sections(edition, current)

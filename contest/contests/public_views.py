@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from ..timeutil import utcnow
+from . import open_calls, timeline
 from . import pages_support as support
-from . import timeline
 from .timeline import Phase
 
 bp = Blueprint("public", __name__, url_prefix="/editions")
@@ -22,17 +22,19 @@ def _helpers():
         "Phase": Phase,
         "edition_phase": timeline.phase,
         "deadline_of": timeline.effective_deadline,
+        "days_left": open_calls.days_left,
     }
 
 
 @bp.get("/")
 def index():
-    """Editions still running (open, closed, judging, results review), then finished ones."""
+    """Editions still running (those open for entries first), then finished ones."""
     now = utcnow()
     q = request.args.get("q", "").strip()
     current, past = support.public_editions(
         now, q, request.args.get("page", 1, type=int), current_app.config.get("PER_PAGE", 25)
     )
+    current = open_calls.open_first(current, now)
     return render_template("public/index.html", current=current, past=past, q=q, now=now)
 
 

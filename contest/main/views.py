@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 
 from ..accounts.models import Role
+from ..contests.open_calls import open_calls
 from ..extensions import db
 from ..forms import EmptyForm
 from ..permissions import role_required
@@ -34,8 +35,8 @@ def home_endpoint_for(user) -> str:
 
 @bp.get("/")
 def index():
-    """Public landing page."""
-    return render_template("main/index.html")
+    """Public landing page: the editions open for entries first, with the days left."""
+    return render_template("main/index.html", calls=open_calls(utcnow()))
 
 
 @bp.get("/home")

@@ -188,7 +188,10 @@ def test_step_one_problems_show_on_the_fields(client, login, people, youth, tree
     response = client.post(f"/my/entries/new/{youth.slug}", data={"title": "", "field_id": ""})
     page = text_of(response)
     assert response.status_code == 200
-    assert page.count("Vui lòng nhập thông tin này.") == 2
+    # under each of the two fields, and again in the summary at the top (a link to each)
+    assert page.count("Vui lòng nhập thông tin này.") == 4
+    summary = page.split('data-testid="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert summary.count("Vui lòng nhập thông tin này.") == 2 and 'href="#title"' in summary
     assert db.session.scalars(select(Entry)).all() == []
 
 

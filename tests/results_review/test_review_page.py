@@ -56,7 +56,8 @@ def test_the_page_shows_the_engines_numbers_and_explanations(
         score = "—" if result.score is None else str(result.score).replace(".", ",")
         assert _cell(row, "score") == score
         assert _cell(row, "rank") == (str(result.rank) if result.rank else "—")
-        assert _cell(row, "flags").split() == list(result.flags)
+        flags = re.search(r'data-testid="flags">(.*?)</td>', row, re.S).group(1)
+        assert re.findall(r'data-flag="(\w+)"', flags) == list(result.flags)
         proposed = re.search(r'data-testid="proposed">(.*?)</div>', row, re.S).group(1)
         names = {p.code: p.name for p in edition.prizes}
         assert proposed.split(":", 1)[1].strip() == names.get(result.prize, "—")
@@ -83,7 +84,7 @@ def test_the_flag_filter_keeps_only_flagged_rows(runner, tmp_path, client, login
     login(users["organizer"])
     html = client.get(URL + "?flag=TIE_AT_QUOTA").get_data(as_text=True)
     assert re.findall(r'data-testid="row-(\w+)"', html) == ["A3", "A4"]
-    assert 'data-testid="filter-DISCREPANCY"' in html and "DISCREPANCY (1)" in html
+    assert 'data-testid="filter-DISCREPANCY"' in html and "Chênh lệch điểm giữa giám khảo (1)" in html
     html = client.get(URL + "?flag=NONSENSE").get_data(as_text=True)  # ignored
     assert len(re.findall(r'data-testid="row-(\w+)"', html)) == 7
 
@@ -155,7 +156,7 @@ def test_the_comparison_shows_a_changed_sheet_after_recompiling(
     text = " ".join(re.sub(r"<[^>]+>", " ", change).split())
     assert "50,00 → 80,00" in text
     assert "— → Giải Nhì" in text
-    assert "DISCREPANCY → —" in text
+    assert "Chênh lệch điểm giữa giám khảo → —" in text
     assert "Phiếu chấm thay đổi (giám khảo: gk2@example.vn)." in text
     # A2 lost its place to A5 (same score): the reason is another entry, not its sheets
     if "A2" in changes:
