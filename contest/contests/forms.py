@@ -142,6 +142,10 @@ class GeneralForm(EditionChangeForm):
     judging_ends_at = LocalDateTimeInput(_l("Kết thúc chấm"))
     # Not part of the definition (FORMATS): saved apart by the settings page.
     reminder_days_before = IntegerInput(_l("Nhắc thí sinh có hồ sơ nháp trước hạn nộp (số ngày)"))
+    # Not part of the definition either: the edition statistics compare this one with.
+    predecessor_id = SelectField(
+        _l("So sánh thống kê với lần thi trước"), choices=[], validate_choice=False, default=""
+    )
 
     KEYS = (
         "title",

@@ -44,6 +44,7 @@ KEY_LABELS = {
     "reason": _l("Lý do"),
     "new_deadline": _l("Hạn mới"),
     "reminder_days_before": _l("Số ngày nhắc hồ sơ nháp trước hạn"),
+    "predecessor_id": _l("Lần thi trước để so sánh thống kê"),
 }
 
 SUBKEY_LABELS = {

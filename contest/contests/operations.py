@@ -356,3 +356,40 @@ def clone_edition(
     clone.predecessor_id = edition.id
     db.session.flush()
     return clone
+
+
+def set_predecessor(edition: Edition, predecessor_id: int | None, actor) -> bool:
+    """Make ``predecessor_id`` (None: none) the edition ``edition`` continues — the one its
+    statistics compare with; audited. Refused for itself or when it would make a loop.
+    Returns True when it changed."""
+    if predecessor_id == edition.predecessor_id:
+        return False
+    if predecessor_id is not None:
+        chosen = db.session.get(Edition, predecessor_id)
+        seen = {edition.id}
+        walk = chosen
+        while walk is not None:
+            if walk.id in seen:
+                raise InvalidEdition(
+                    [
+                        Problem(
+                            "predecessor_id",
+                            _("không thể chọn chính lần thi này hoặc lần thi sau nó"),
+                        )
+                    ]
+                )
+            seen.add(walk.id)
+            walk = db.session.get(Edition, walk.predecessor_id) if walk.predecessor_id else None
+        if chosen is None:
+            raise InvalidEdition([Problem("predecessor_id", _("không có lần thi này"))])
+    before = edition.predecessor_id
+    edition.predecessor_id = predecessor_id
+    edition.updated_at = utcnow()
+    record(
+        actor,
+        "edition.predecessor",
+        "edition",
+        edition.id,
+        changes={"predecessor_id": {"before": before, "after": predecessor_id}},
+    )
+    return True

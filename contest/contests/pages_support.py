@@ -255,6 +255,7 @@ def remove_rules_document(edition: Edition, actor) -> str | None:
 
 # --- The audit trail --------------------------------------------------------------------------
 
+
 def edition_audit(edition: Edition, page: int, per_page: int):
     """The audit entries about ``edition``, newest first, paginated (actors loaded)."""
     stmt = (

@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -26,7 +27,7 @@ from .list_forms import BoardsForm, CriteriaForm, FieldsForm, PrizesForm, Rounds
 from .models import Edition
 from .templates import default_attachments
 from .timeline import judging_started
-from .validation import InvalidEdition
+from .validation import InvalidEdition, Problem
 from .views import bp
 
 # page name → (form class, template, rubric or prize policy: frozen once judging started)
@@ -52,6 +53,7 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
     if page == "general":
         data.update({key: getattr(edition, key) for key in GeneralForm.KEYS})
         data["reminder_days_before"] = edition.reminder_days_before
+        data["predecessor_id"] = str(edition.predecessor_id or "")
     elif page == "eligibility":
         data.update(
             reference_date=edition.reference_date,
@@ -78,6 +80,26 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
     return data
 
 
+def _predecessor_choices(edition: Edition) -> list[tuple[str, str]]:
+    """The editions of the same contest the statistics may compare ``edition`` with."""
+    others = db.session.scalars(
+        select(Edition)
+        .where(Edition.kind == edition.kind, Edition.id != edition.id)
+        .order_by(Edition.submission_deadline.desc())
+    )
+    return [("", str(_("Không so sánh")))] + [(str(e.id), e.title) for e in others]
+
+
+def _predecessor_choice(value) -> int | None:
+    """The chosen edition id (None for "no comparison"); a bad value is refused."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidEdition([Problem("predecessor_id", _("lựa chọn không hợp lệ"))]) from None
+
+
 def _settings_page(page: str, slug: str):
     """Show a settings page, or save it (see the module docstring)."""
     form_class, template, frozen_part = PAGES[page]
@@ -86,6 +108,8 @@ def _settings_page(page: str, slug: str):
     definition = _current_definition(edition)
     data = _initial_data(page, edition, definition) if request.method == "GET" else None
     form = form_class(data=data)
+    if page == "general":
+        form.predecessor_id.choices = _predecessor_choices(edition)
     status = 200
     if form.validate_on_submit():
         try:
@@ -102,6 +126,9 @@ def _settings_page(page: str, slug: str):
             if page == "general":
                 reminder = form.reminder_days_before.data
                 diff = set_reminder_days(edition, reminder, current_user) or diff
+                if "predecessor_id" in request.form:  # absent: left alone
+                    chosen = _predecessor_choice(form.predecessor_id.data)
+                    diff = operations.set_predecessor(edition, chosen, current_user) or diff
         except InvalidEdition as exc:
             db.session.rollback()
             form.show_problems(exc.problems)

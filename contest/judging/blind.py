@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..entries.attachments import blind_name
 from ..entries.judge_copies import visible_to_judges
 from ..entries.models import Entry
+from .doc_findings import withheld_ids
 from .masking import mask, names_for_entry
 
 
@@ -27,6 +28,7 @@ class BlindAttachment:
     name: str
     content_type: str
     size_bytes: int
+    withheld: bool = False  # a scan found a name in it that organizers have not handled yet
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class JudgeView:
 def judge_view(entry: Entry) -> JudgeView:
     """The blind view of ``entry``, every free text masked."""
     names = names_for_entry(entry)
+    visible = visible_to_judges(entry)
+    withheld = withheld_ids(a.id for a in visible)
     return JudgeView(
         id=entry.id,
         code=entry.code or "",
@@ -53,7 +57,14 @@ def judge_view(entry: Entry) -> JudgeView:
         title=mask(entry.judge_title or entry.title, names),
         summary=mask(entry.judge_summary or entry.summary, names),
         attachments=tuple(
-            BlindAttachment(a.id, a.kind, mask(blind_name(a), names), a.content_type, a.size_bytes)
-            for a in visible_to_judges(entry)
+            BlindAttachment(
+                a.id,
+                a.kind,
+                mask(blind_name(a), names),
+                a.content_type,
+                a.size_bytes,
+                a.id in withheld,
+            )
+            for a in visible
         ),
     )

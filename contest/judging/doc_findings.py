@@ -327,3 +327,22 @@ def finding_of(edition: Edition, finding_id: int | None) -> DocumentFinding | No
     if finding is None or finding.edition_id != edition.id:
         return None
     return finding
+
+
+def withheld_ids(attachment_ids) -> set[int]:
+    """The attachments (of ``attachment_ids``) judges must not receive yet: a scan found a name
+    in their current bytes and no organizer has accepted or fixed it (blind judging)."""
+    ids = list(attachment_ids)
+    if not ids:
+        return set()
+    rows = db.session.execute(
+        select(DocumentFinding.attachment_id)
+        .join(Attachment, Attachment.id == DocumentFinding.attachment_id)
+        .where(
+            DocumentFinding.attachment_id.in_(ids),
+            DocumentFinding.status == FindingStatus.OPEN.value,
+            DocumentFinding.sha256 == Attachment.sha256,
+        )
+        .distinct()
+    )
+    return {attachment_id for (attachment_id,) in rows}

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..contests.models import Round
@@ -27,6 +28,7 @@ from ..entries.judge_copies import (  # noqa: F401 - JudgeCopyUnavailable: for t
 from ..entries.models import Attachment, Entry
 from ..extensions import db
 from . import sheets
+from .doc_findings import withheld_ids
 from .errors import NotAssigned
 from .models import Assignment
 
@@ -87,9 +89,22 @@ def judge_file(attachment: Attachment) -> JudgeFile:
     """The file a judge downloads for ``attachment``, under its blind name. The copy judges
     receive without the file's metadata (author, EXIF …) is chosen here: the original stays
     for organizers, owners and coordinators. Raises :class:`JudgeCopyUnavailable` when no
-    such copy can be made (the original is never sent instead)."""
+    such copy can be made (the original is never sent instead), and :class:`FileWithheld`
+    while a document scan finding on the file is open."""
+    if withheld_ids([attachment.id]):
+        raise FileWithheld()
     copy = judge_copy(attachment)
     return JudgeFile(copy.storage_key, copy.content_type, blind_name(attachment))
+
+
+class FileWithheld(Exception):
+    """The document scan found a name in the file and organizers have not handled it yet:
+    judges do not receive it until then (``message`` says so)."""
+
+    message = _l(
+        "Tệp này đang chờ Ban Tổ chức kiểm tra vì có thể nêu tên tác giả, người hướng dẫn hoặc "
+        "đơn vị. Bạn sẽ xem được khi Ban Tổ chức xử lý xong."
+    )
 
 
 def judge_thumbnail_key(attachment: Attachment) -> str | None:

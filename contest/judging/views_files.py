@@ -17,6 +17,7 @@ from ..accounts.models import Role
 from ..entries.attachment_views import _send as send_stored  # the one place for file headers
 from ..permissions import role_required
 from .judge_files import (
+    FileWithheld,
     JudgeCopyUnavailable,
     judge_attachment_or_404,
     judge_file,
@@ -35,6 +36,9 @@ def attachment(attachment_id: int):
     except JudgeCopyUnavailable as exc:
         title = _("Không tải được tệp")
         return render_template("errors/error.html", code=422, title=title, message=exc.message), 422
+    except FileWithheld as exc:
+        title = _("Tệp đang chờ kiểm tra")
+        return render_template("errors/error.html", code=423, title=title, message=exc.message), 423
     return send_stored(file.storage_key, file.content_type, file.name, as_attachment=True)
 
 

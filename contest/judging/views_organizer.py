@@ -10,6 +10,8 @@ the judging operations, commit once, and flash the domain's Vietnamese messages.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import (
     Blueprint,
     abort,
@@ -405,9 +407,11 @@ def unassign(slug: str):
     return _back("judging.assignment", edition, round_)
 
 
-# The review, import, export and paper pages (same blueprint).
-from . import views_organizer_review  # noqa: E402, F401
-# The panel's discussion (this blueprint and the judge's).
-from . import views_discussion  # noqa: E402, F401
-from . import views_judge_text  # noqa: E402, F401
-from . import views_organizer_scan  # noqa: E402, F401 - the document scan page
+# The other pages of this blueprint (and the judge's discussion routes), in their own modules.
+for _page in (
+    "views_organizer_review",  # review, import, export, paper
+    "views_organizer_scan",  # the document scan
+    "views_judge_text",  # the judges' version of an entry's text
+    "views_discussion",  # the panel's discussion
+):
+    import_module(f"{__package__}.{_page}")

@@ -64,6 +64,7 @@ def test_organizer_sets_up_an_edition_and_a_visitor_sees_it(
     page.wait_for_url(re.compile(r"/organizer/"))
 
     # -- creates an edition from the youth template
+    page.click('[data-testid="nav-group-season"]')
     page.click('[data-testid="nav-editions"]')
     page.click('[data-testid="new-edition"]')
     form = page.locator('[data-testid="template-form"]')
@@ -136,6 +137,7 @@ def test_organizer_sets_up_an_edition_and_a_visitor_sees_it(
         page.click(f'[data-testid="tab-{tab}"]')
         assert page.locator("main h2").first.is_visible()
         screenshot(page, f"editions-05-{tab}")
+    page.click('[data-testid="nav-group-season"]')
     page.click('[data-testid="nav-editions"]')
     assert page.locator(f'tr[data-slug="{SLUG}"] [data-testid="phase"]').inner_text() == (
         "Đang nhận hồ sơ"

@@ -14,7 +14,7 @@ from PIL import Image
 from contest.extensions import db
 from contest.publication.models_certificates import Certificate
 from tests import factories
-from tests.browser_support import LiveServer, screenshot
+from tests.browser_support import LiveServer, assert_accessible, screenshot
 from tests.publication.helpers import SLUG, compiled_edition, resolve_flags
 
 pytestmark = pytest.mark.browser
@@ -72,6 +72,7 @@ def test_organizer_publishes_and_a_visitor_verifies_a_certificate(
     page.check("input[name=confirm]")
     page.click("[data-testid=publish-submit]")
     page.wait_for_selector("[data-testid=state-posting]")
+    assert_accessible(page, "journey-publication-published")
     screenshot(page, "journey-publication-published")
 
     # … then generates the certificates: the job's page, then the ZIP.
@@ -79,6 +80,7 @@ def test_organizer_publishes_and_a_visitor_verifies_a_certificate(
     page.fill("input[name=signatory_name]", "Hoàng Thị Thu Hà")
     page.click("[data-testid=generate-submit]")
     page.wait_for_selector("[data-testid=certificates-result]")
+    assert_accessible(page, "journey-certificates-job")
     screenshot(page, "journey-certificates-job")
     with page.expect_download() as download:
         page.click("[data-testid=download-zip]")
@@ -104,10 +106,12 @@ def test_organizer_publishes_and_a_visitor_verifies_a_certificate(
     body = visitor.inner_text("main")
     assert certificate.entry_title in body and certificate.author_name in body
     assert visitor.get_attribute("[data-testid=state-banner]", "data-state") == "posting"
+    assert_accessible(visitor, "journey-public-results-phone")
     screenshot(visitor, "journey-public-results-phone")
     visitor.goto(link)
     visitor.wait_for_selector("[data-testid=verify-valid]")
     assert visitor.inner_text("[data-testid=cert-name]") == certificate.author_name
     assert visitor.inner_text("[data-testid=cert-prize]") == certificate.prize_name
+    assert_accessible(visitor, "journey-verify-phone")
     screenshot(visitor, "journey-verify-phone")
     assert errors == []

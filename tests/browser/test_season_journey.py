@@ -10,8 +10,8 @@ assigned to them, the entry shows as short of a judge and the organizer assigns 
 replacement in one click. The judges score through their sheets, leaving one entry with a
 single sheet; the organizer ends the judging window, compiles (a job), is refused publication
 for the INCOMPLETE entry, publishes with an override reason, generates the certificates (a
-job) and sees the national selection. Finally the entrant, on a phone, sees the prize and
-downloads the certificate.
+job), sees the national selection and the override on the edition's cockpit. Finally the
+entrant, on a phone, sees the prize and downloads the certificate.
 
 Dates are set relative to the real clock through the general settings page (no time travel:
 the live server runs in a thread of this process and reads the same clock).
@@ -337,6 +337,12 @@ def test_a_season_from_launch_to_national_selection(
     assert "Giải Nhất" in winner_item.inner_text()
     assert selected.locator(f'[data-testid="item-{CONFLICTED}"]').count() == 1
     screenshot(page, "season-11-national")
+    # The edition's cockpit shows the override and the stages reached.
+    visit(page, f"{base}/organizer/season/{SLUG}")
+    assert reason in page.get_by_test_id("stage-publication").inner_text()
+    assert page.get_by_test_id("stage-certificates").get_attribute("data-state") == "done"
+    assert page.get_by_test_id("stage-national").get_attribute("data-state") in ("now", "done")
+    screenshot(page, "season-11b-cockpit")
 
     # -- 7. The entrant, on a phone: the prize, then the certificate.
     phone = phone_page
