@@ -60,6 +60,15 @@ def points(value: Any, locale: str | None = None, empty: str = "") -> str:
     return format_decimal(number, _DECIMAL_PATTERN, locale=_locale(locale))
 
 
+def score(value: Any, locale: str | None = None, empty: str = "—") -> str:
+    """A score with its two decimals, as results show it: ``75,50`` / ``75.50``; ``empty``
+    for None."""
+    number = _decimal(value)
+    if number is None:
+        return empty
+    return format_decimal(number, "#,##0.00", locale=_locale(locale))
+
+
 def count(value: Any, locale: str | None = None) -> str:
     """A whole number with the locale's grouping: ``1.234`` / ``1,234``; empty for None."""
     number = _decimal(value)
@@ -202,6 +211,34 @@ def compile_summary(job) -> dict[str, Any]:
     }
 
 
+#: The keys of job results shown by the generic job result view.
+RESULT_KEY_LABELS = {
+    "sent_to": _l("Đã gửi tới"),
+    "to": _l("Người nhận"),
+    "sent": _l("Đã gửi"),
+    "already_sent": _l("Đã gửi từ trước"),
+    "missing_address": _l("Thiếu địa chỉ e-mail"),
+    "digests": _l("Số thư tổng hợp"),
+    "messages": _l("Số thư"),
+    "note": _l("Ghi chú"),
+    "reason": _l("Lý do"),
+    "version": _l("Phiên bản"),
+    "publication_id": _l("Lần công bố"),
+    "created": _l("Tạo mới"),
+    "updated": _l("Cập nhật"),
+    "unchanged": _l("Không đổi"),
+    "entries": _l("Số hồ sơ"),
+}
+
+
+def result_key(key: Any) -> str:
+    """A job result's key in words (its words with spaces when unnamed)."""
+    found = RESULT_KEY_LABELS.get(str(key))
+    if found is not None:
+        return str(found)
+    return str(key).replace("_", " ")
+
+
 # --- Audit ------------------------------------------------------------------------------------
 
 #: What each audited action did, as a phrase after the actor's name (details as placeholders).
@@ -212,6 +249,9 @@ AUDIT_PHRASES = {
     "edition.retire_criterion": _l("ngừng dùng tiêu chí %(criterion)s"),
     "edition.rules_document": _l("thay đổi tệp thể lệ"),
     "edition.reminder_days": _l("đổi số ngày nhắc hồ sơ nháp"),
+    "edition.predecessor": _l("chọn lần thi trước để so sánh thống kê"),
+    "judging.conflict_declare": _l("ghi nhận xung đột lợi ích"),
+    "job.rerun": _l("chạy lại một tác vụ nền"),
     "announcement.send": _l("gửi thông báo “%(subject)s” tới %(recipients)s người"),
     "announcement.resume": _l("gửi tiếp thông báo"),
     "entry.import": _l("nhập %(n)s hồ sơ từ tệp %(filename)s"),
@@ -295,6 +335,7 @@ def register(app) -> None:
     env.filters["flag_label"] = flag_label
     env.filters["flags_label"] = flags_label
     env.filters["round_title"] = round_title
+    env.filters["result_key"] = result_key
     env.globals["audit_sentence"] = audit_sentence
     env.globals["compile_summary"] = compile_summary
     env.globals["audit_phrase"] = audit_phrase

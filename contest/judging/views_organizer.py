@@ -408,10 +408,10 @@ def unassign(slug: str):
 
 
 # The other pages of this blueprint (and the judge's discussion routes), in their own modules.
-for _page in (
+for _module in (
     "views_organizer_review",  # review, import, export, paper
     "views_organizer_scan",  # the document scan
     "views_judge_text",  # the judges' version of an entry's text
     "views_discussion",  # the panel's discussion
 ):
-    import_module(f"{__package__}.{_page}")
+    import_module(f"{__package__}.{_module}")

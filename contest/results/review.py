@@ -35,10 +35,8 @@ FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA", "INCOMPLETE", "PANEL_SCORE", "ADVANCED")
 
 
 def number(value: Any) -> str:
-    """A decimal text as Vietnamese shows it: comma decimal mark ("75.50" → "75,50")."""
-    if value is None:
-        return "—"
-    return str(value).replace(".", ",")
+    """A score with its two decimals in the chosen language ("75.50" → "75,50")."""
+    return display.score(value)
 
 
 def band_text(value: Any) -> str:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..contests import timeline
+from ..contests.deadlines import deadline_for, edition_phase
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..publication import certificates, national
@@ -101,17 +102,22 @@ def _edition_outlooks(entries: list[Entry], now: datetime) -> dict[int, Outlook]
     state = pub.state(publication, now) if publication is not None else None
     out = {}
     for entry in entries:
-        outlook = _outlook(entry, phase, publication, state, prizes)
+        outlook = _outlook(entry, phase, publication, state, prizes, now)
         outlook.certificates = valid.get(entry.id, [])
         outlook.national = selected.get(entry.id)
         out[entry.id] = outlook
     return out
 
 
-def _outlook(entry: Entry, phase, publication, state, prizes) -> Outlook:
+def _outlook(entry: Entry, phase, publication, state, prizes, now=None) -> Outlook:
     status = entry.status
     if status == EntryStatus.DRAFT.value:
-        return Outlook(_("Bản nháp: hoàn tất và nộp trước hạn."), "warning")
+        deadline = deadline_for(entry.edition, entry.area)
+        if edition_phase(entry.edition, now, entry.area) != timeline.Phase.OPEN:
+            return Outlook(_("Bản nháp chưa nộp: đã hết hạn nộp, không nộp được nữa."), "secondary")
+        return Outlook(
+            _("Bản nháp: hoàn tất và nộp trước %(at)s.", at=format_local(deadline)), "warning"
+        )
     if status == EntryStatus.WITHDRAWN.value:
         return Outlook(_("Đã rút hồ sơ."), "secondary")
     if status == EntryStatus.REJECTED.value:

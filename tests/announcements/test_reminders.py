@@ -104,4 +104,4 @@ def test_the_general_settings_page_edits_the_reminder_days(client, login, season
     ).one()
     assert audit.details["changes"]["reminder_days_before"] == {"before": 3, "after": 5}
     audit_page = client.get(f"/organizer/editions/{SLUG}/audit").get_data(as_text=True)
-    assert "Đổi số ngày nhắc hồ sơ nháp" in audit_page
+    assert "đổi số ngày nhắc hồ sơ nháp" in audit_page

@@ -10,6 +10,7 @@ import pytest
 
 from contest.areas.tree import find_area
 from tests import factories
+from tests.browser_support import ARTIFACTS, assert_accessible
 from tests.entries_ui.conftest import make_entry, open_edition
 
 pytestmark = pytest.mark.browser
@@ -68,6 +69,8 @@ def test_bad_birth_date_on_the_authors_step(live_server, phone_page, users):
     assert summary.count() == 1
     assert focused_testid(phone) == "form-errors"
     summary_on_screen(phone, summary)
+    phone.screenshot(path=str(ARTIFACTS / "form-errors-authors-phone-viewport.png"))
+    assert_accessible(phone, "authors step with an error")
     error = follow_link_to(phone, summary, "authors-0-date_of_birth")
     assert "ngày/tháng/năm" in error
     # nothing typed is lost
@@ -89,5 +92,6 @@ def test_bad_deadline_on_a_settings_page(live_server, phone_page, users):
     summary = phone.locator("[data-error-summary]")
     assert focused_testid(phone) == "form-errors"
     summary_on_screen(phone, summary)
+    assert_accessible(phone, "settings page with an error")
     error = follow_link_to(phone, summary, "submission_deadline")
     assert "31/07/2025 17:00" in error

@@ -88,6 +88,10 @@ def test_organizer_menu_fits_one_line_at_1366_and_works_by_keyboard(live_server,
         assert len(tops) == 1, f"the menu wraps: rows at {sorted(tops)}"
         bar = page.locator("nav.navbar").bounding_box()
         assert bar["height"] < 80, bar
+        # nothing spills out of the bar's container (the last item is logging out)
+        inner = page.locator("nav.navbar > div").bounding_box()
+        logout = page.locator("[data-testid=logout]").bounding_box()
+        assert logout["x"] + logout["width"] <= inner["x"] + inner["width"] + 1, (logout, inner)
         # A menu opens from the keyboard and its links lead to their pages.
         page.focus("[data-testid=nav-group-season]")
         page.keyboard.press("Enter")

@@ -25,7 +25,7 @@ def active_item(html: str) -> str:
     start = html.index('data-testid="nav-links"')
     block = html[start : html.index('data-testid="nav-aux"', start)]
     found = re.findall(
-        r'class="(?:nav-link|nav-link dropdown-toggle)[^"]*\bactive\b[^"]*"[^>]*data-testid="([\w-]+)"',
+        r'class="nav-link[^"]*\bactive\b[^"]*"[^>]*data-testid="([\w-]+)"',
         block,
     )
     assert len(found) == 1, found
