@@ -219,3 +219,31 @@ def _celery_join_guard_reset():
 
     _set_task_join_will_block(False)
     yield
+
+
+@pytest.fixture()
+def broker_and_queue():
+    """For real-worker tests: the shared test Redis and a queue of this test alone (PostgreSQL
+    required); its keys, and any message of it left unacknowledged by a killed worker, are
+    removed afterwards."""
+    import json
+    import uuid
+
+    import redis
+
+    from tests.services import need, postgres_url, redis_url
+
+    need(postgres_url() is not None, "PostgreSQL (TEST_DATABASE_URL)")
+    broker = redis_url()
+    need(broker is not None, "Redis")
+    queue = f"contest-test-{uuid.uuid4().hex[:12]}"
+    try:
+        yield broker, queue
+    finally:
+        client = redis.Redis.from_url(broker, socket_connect_timeout=1)
+        for tag, raw in client.hgetall("unacked").items():
+            if json.loads(raw)[-1] == queue:
+                client.hdel("unacked", tag)
+                client.zrem("unacked_index", tag)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        client.close()

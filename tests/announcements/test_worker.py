@@ -10,9 +10,7 @@ Skips locally when PostgreSQL (``TEST_DATABASE_URL``) or Redis is missing; fails
 from __future__ import annotations
 
 import email
-import json
 import time
-import uuid
 from collections import Counter
 from email import policy
 from pathlib import Path
@@ -30,7 +28,6 @@ from tests import factories
 from tests.announcements.helpers import build_season
 from tests.jobs.helpers import reload, wait_until_finished
 from tests.jobs.processes import CeleryWorker
-from tests.services import need, postgres_url, redis_url
 
 pytestmark = pytest.mark.worker
 
@@ -43,27 +40,6 @@ class AnnounceWorker(CeleryWorker):
 
     app_module = "tests.announcements.worker_app"
     pool = "prefork"
-
-
-@pytest.fixture()
-def broker_and_queue():
-    """The shared test Redis and a queue of this test alone (its keys removed afterwards)."""
-    import redis
-
-    need(postgres_url() is not None, "PostgreSQL (TEST_DATABASE_URL)")
-    broker = redis_url()
-    need(broker is not None, "Redis")
-    queue = f"contest-test-{uuid.uuid4().hex[:12]}"
-    try:
-        yield broker, queue
-    finally:
-        client = redis.Redis.from_url(broker, socket_connect_timeout=1)
-        for tag, raw in client.hgetall("unacked").items():  # those of a killed worker
-            if json.loads(raw)[-1] == queue:
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-        client.close()
 
 
 @pytest.fixture()

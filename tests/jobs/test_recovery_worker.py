@@ -10,7 +10,6 @@ environment as a deployment would. Skips locally without the services; fails und
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +24,7 @@ from contest.jobs.models import Job, JobStatus
 from tests.jobs.helpers import reload, wait_until_finished
 from tests.jobs.processes import CeleryWorker
 from tests.jobs.slow_handlers import BACKEND, SLOW, backend, slow
-from tests.services import need, postgres_url, redis_url
+from tests.services import need, postgres_url
 
 pytestmark = pytest.mark.worker
 
@@ -38,27 +37,6 @@ class RecoveryWorker(CeleryWorker):
 
     app_module = "tests.jobs.recovery_worker_app"
     pool = "prefork"
-
-
-@pytest.fixture()
-def broker_and_queue():
-    """The shared test Redis and a queue of this test alone (its keys removed afterwards)."""
-    import redis
-
-    need(postgres_url() is not None, "PostgreSQL (TEST_DATABASE_URL)")
-    broker = redis_url()
-    need(broker is not None, "Redis")
-    queue = f"contest-test-{uuid.uuid4().hex[:12]}"
-    try:
-        yield broker, queue
-    finally:
-        client = redis.Redis.from_url(broker, socket_connect_timeout=1)
-        for tag, raw in client.hgetall("unacked").items():  # those of the killed worker
-            if json.loads(raw)[-1] == queue:
-                client.hdel("unacked", tag)
-                client.zrem("unacked_index", tag)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-        client.close()
 
 
 @pytest.fixture()

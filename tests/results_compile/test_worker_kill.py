@@ -34,30 +34,8 @@ from contest.results.models import ResultRow, ResultsRun
 from tests.jobs.helpers import reload, wait_until_finished
 from tests.jobs.processes import CeleryWorker
 from tests.results_review.helpers import build, compile_now
-from tests.services import need, postgres_url, redis_url
 
 pytestmark = pytest.mark.worker
-
-
-@pytest.fixture()
-def broker_and_queue():
-    """The shared test Redis and a queue of this test alone; its keys (and any message of it
-    left unacknowledged) are removed afterwards."""
-    import redis
-
-    need(postgres_url() is not None, "PostgreSQL (TEST_DATABASE_URL)")
-    broker = redis_url()
-    need(broker is not None, "Redis")
-    queue = f"contest-test-{uuid.uuid4().hex[:12]}"
-    try:
-        yield broker, queue
-    finally:
-        client = redis.Redis.from_url(broker, socket_connect_timeout=1)
-        for tag in _unacked_tags(client, queue):
-            client.hdel("unacked", tag)
-            client.zrem("unacked_index", tag)
-        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
-        client.close()
 
 
 @pytest.fixture()
