@@ -19,7 +19,6 @@ language (Vietnamese by default).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -37,7 +36,7 @@ from ..entries.completeness import check
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..publication.models import SentNotification
-from ..publication.notify_plan import public_url
+from ..publication.notify_plan import Mail, public_url
 from ..timeutil import format_local
 from .audience import normalized
 from .operations import notification_key
@@ -45,15 +44,6 @@ from .operations import notification_key
 EXTENSION = "edition.extend_deadline"
 RECLASSIFY = "entry.reclassify"
 NOTICE_ACTIONS = (EXTENSION, RECLASSIFY)
-
-
-@dataclass(frozen=True)
-class Mail:
-    key: str
-    kind: str
-    to: str
-    subject: str
-    body: str
 
 
 def _render(user, template: str, subject, **context) -> tuple[str, str] | None:
