@@ -1,7 +1,8 @@
 """Shared fixtures.
 
 The schema is built by the migrations (never ``create_all``), once per test session, on
-SQLite by default or on PostgreSQL when ``TEST_DATABASE_URL`` is set. After each test the
+SQLite by default or on PostgreSQL when ``TEST_DATABASE_URL`` is set (under pytest-xdist, one
+database per worker: see ``_per_xdist_worker``). After each test the
 tables it wrote to are emptied (and the sequences it used restarted), so tests may commit
 freely and other processes (a real Celery worker, a live server) see the same data.
 """
@@ -21,7 +22,46 @@ from contest import create_app
 from contest.extensions import db
 from tests import factories
 
-_TMP = Path(tempfile.mkdtemp(prefix="contest-tests-"))
+_TMP = Path(tempfile.mkdtemp(prefix="contest-tests-"))  # per process: SQLite file, uploads
+
+
+def _per_xdist_worker() -> None:
+    """Under pytest-xdist each worker process gets a database and a Redis database of its
+    own (``contest_ci`` → ``contest_ci_gw1``, Redis db 0 → db 2); the temporary folder
+    (SQLite file, uploads) already is per process and live servers take free ports. The
+    environment is rewritten so that subprocesses (Celery workers) inherit the same."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    number = int(worker.removeprefix("gw"))
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(database_url(url))
+        name = f"{parsed.database}_{worker}"
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        os.environ["TEST_DATABASE_URL"] = parsed.set(database=name).render_as_string(
+            hide_password=False
+        )
+    from urllib.parse import urlsplit
+
+    redis = urlsplit(os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/0")
+    os.environ["TEST_REDIS_URL"] = redis._replace(path=f"/{number + 1}").geturl()
+
+
+_per_xdist_worker()
+
+
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker more than there are cores, because many tests wait on a
+    browser, a Celery worker or a subprocess rather than compute."""
+    return (os.cpu_count() or 1) + 1
 
 
 def _database_uri() -> str:

@@ -202,8 +202,8 @@ def test_entrant_submits_on_a_phone_and_an_organizer_accepts(
     assert page.locator('[data-testid="complete"]').is_visible()
     assert page.locator('[data-testid="attachment-row"] img').count() == 1
     shot(page, "entries-12-intake-detail", phone=False)
-    page.click('[data-testid="accept"]')
-    page.wait_for_url(re.compile(rf"/organizer/entries/{entry_id}$"))
+    with page.expect_navigation(url=re.compile(rf"/organizer/entries/{entry_id}$")):
+        page.click('[data-testid="accept"]')  # same URL: wait for the post's navigation
     assert f"Đã đưa hồ sơ {code} vào chấm." in page.locator('[data-testid="flash"]').inner_text()
     assert page.locator('[data-testid="status"]').first.get_attribute("data-status") == "accepted"
     shot(page, "entries-13-accepted", phone=False)

@@ -156,9 +156,11 @@ def test_judge_drafts_reloads_submits_and_an_organizer_reopens(
     assert page.get_by_test_id("sheet-reopened").is_visible()
     assert page.get_by_test_id("points-effect").is_enabled()
     page.get_by_test_id("points-effect").fill("35")
-    page.get_by_test_id("save-draft").click()
-    page.wait_for_url(f"**/sheet/{final.id}")
+    # The URL stays the same: wait for the post's own navigation, not for the URL (it
+    # matches at once), before reading the page and the database.
+    with page.expect_navigation(url=f"**/sheet/{final.id}"):
+        page.get_by_test_id("save-draft").click()
     assert page.get_by_test_id("points-effect").input_value() == "35"
     screenshot(page, "judge-sheet-reopened")
-    assert str(_sheet(assigned, an).total) == "80.5"
+    _wait_for_draft(assigned, an, "80.5", "Giải pháp hữu ích")
     assert not errors, errors

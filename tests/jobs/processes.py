@@ -154,6 +154,17 @@ class CeleryWorker:
         """The worker's output so far (for assertion messages)."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def wait_for_log(self, *needles: str, timeout: float = 10.0) -> str:
+        """The log once it holds every one of ``needles``: the worker writes its "succeeded"
+        line after the job's result is committed, so a test that saw the result in the
+        database may read the log a moment too early."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log
+            if all(needle in text for needle in needles) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
+
     def wait_ready(self, timeout: float = 20.0) -> None:
         """Wait for the worker's "ready." line."""
         deadline = time.monotonic() + timeout

@@ -64,7 +64,8 @@ def test_real_worker_runs_a_job_and_the_result_lands_in_postgresql(
         assert job.result["pid"] != os.getpid()  # it ran in the worker process
         assert (job.progress, job.total, job.attempts) == (4, 4, 1)
         db.session.remove()
-    assert "jobs.run" in worker.log and "succeeded" in worker.log
+    log = worker.wait_for_log("jobs.run", "succeeded")
+    assert "jobs.run" in log and "succeeded" in log, log[-3000:]
 
 
 def test_redis_down_the_action_is_kept_and_the_job_runs_once_redis_is_back(
@@ -99,4 +100,4 @@ def test_redis_down_the_action_is_kept_and_the_job_runs_once_redis_is_back(
         assert job.result["pid"] != os.getpid()
         assert job.enqueue_count == 2 and job.attempts == 1
         db.session.remove()
-    assert "Connection to broker lost" in worker.log
+    assert "Connection to broker lost" in worker.wait_for_log("Connection to broker lost")

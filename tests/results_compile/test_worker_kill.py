@@ -168,7 +168,7 @@ def test_a_worker_killed_mid_compile_leaves_no_run_and_the_redelivered_job_compl
         assert run.fingerprint == expected_fingerprint
         assert _rows(run.id) == expected_rows
         db.session.remove()
-    assert "jobs.run" in fresh.log
+    assert "jobs.run" in fresh.wait_for_log("jobs.run")
 
 
 def _tmp(app):
