@@ -166,7 +166,7 @@ class FieldsForm(GridForm):
     """Fields and their dossier checklists, and the attachment kinds judges never receive."""
 
     KEY = "fields"
-    rows = FieldList(FormField(FieldRow))
+    rows = FieldList(FormField(FieldRow), label=_l("Lĩnh vực"))
     organizer_only = CheckboxesField(
         _l("Loại tệp chỉ Ban Tổ chức xem (giám khảo không nhận)"),
         choices=[SelectChoice(k, ATTACHMENT_LABELS[k]) for k in ATTACHMENT_KINDS],
@@ -198,7 +198,7 @@ class BoardsForm(GridForm):
     """Boards (bảng); none at all is allowed."""
 
     KEY = "boards"
-    rows = FieldList(FormField(BoardRow))
+    rows = FieldList(FormField(BoardRow), label=_l("Bảng"))
 
     def changes(self, definition: dict) -> dict:
         """The list as the grid leaves it."""
@@ -210,7 +210,7 @@ class CriteriaForm(GridForm):
     """Criteria, their maxima and the tie-break order."""
 
     KEY = "criteria"
-    rows = FieldList(FormField(CriterionRow))
+    rows = FieldList(FormField(CriterionRow), label=_l("Tiêu chí"))
 
     @classmethod
     def rows_data(cls, definition: dict, blank: dict) -> list[dict]:
@@ -238,7 +238,7 @@ class PrizesForm(GridForm):
     """Prize levels (highest first) and the national quota."""
 
     KEY = "prizes"
-    rows = FieldList(FormField(PrizeRow))
+    rows = FieldList(FormField(PrizeRow), label=_l("Giải"))
     national_max = IntegerInput(_l("Số sản phẩm tối đa gửi dự thi toàn quốc"))
 
     def changes(self, definition: dict) -> dict:

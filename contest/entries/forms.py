@@ -178,7 +178,7 @@ class AuthorRow(Form):
 class AuthorsForm(VersionedForm):
     """Step 2: the authors, one row each; ``representative`` is the index of a row."""
 
-    authors = FieldList(FormField(AuthorRow))
+    authors = FieldList(FormField(AuthorRow), label=_l("Tác giả"))
     representative = HiddenField()  # the radios are rendered by hand, one per row
 
 

@@ -71,6 +71,11 @@ def test_bad_birth_date_on_the_authors_step(live_server, phone_page, users):
     summary_on_screen(phone, summary)
     phone.screenshot(path=str(ARTIFACTS / "form-errors-authors-phone-viewport.png"))
     assert_accessible(phone, "authors step with an error")
+    # the link names the author's row, not only the field
+    assert (
+        "Tác giả 1 · Ngày sinh"
+        in summary.locator('a[href="#authors-0-date_of_birth"]').inner_text()
+    )
     error = follow_link_to(phone, summary, "authors-0-date_of_birth")
     assert "ngày/tháng/năm" in error
     # nothing typed is lost

@@ -88,3 +88,40 @@ def test_sheet_exports_and_paper_sheets_print_whole_maxima(app):
         html = paper.render_html(edition, edition.rounds[-1])
     assert "≤ 40)" in head and not re.search(r"\d[Ee][+-]\d", head)
     assert not re.search(r"\d[Ee][+-]\d", html)
+
+
+def _recorded_actions() -> set[str]:
+    """Every audit action the code records: the second argument of each ``record(...)`` call
+    in contest/, a string or a module-level constant naming one."""
+    import ast
+    from pathlib import Path
+
+    actions: set[str] = set()
+    for path in Path(display.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id: node.value.value
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            for target in node.targets
+            if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or len(node.args) < 2:
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name != "record":
+                continue
+            for arg in ast.walk(node.args[1]):  # also both arms of `"a" if x else "b"`
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    actions.add(arg.value)
+                elif isinstance(arg, ast.Name) and arg.id in constants:
+                    actions.add(constants[arg.id])
+    return {a for a in actions if re.fullmatch(r"[a-z_]+\.[a-z_]+", a)}
+
+
+def test_every_recorded_audit_action_has_a_sentence(app):
+    actions = _recorded_actions()
+    assert len(actions) > 30  # the scan found the calls
+    missing = sorted(a for a in actions if a not in display.AUDIT_PHRASES)
+    assert not missing, f"audit actions without a phrase in display.AUDIT_PHRASES: {missing}"
