@@ -25,6 +25,27 @@
     focusSummary();
   }
 
+  // A table wider than the screen scrolls sideways in its wrapper: the wrapper takes the
+  // keyboard focus (arrow keys scroll it) and is named after its table's caption.
+  function focusableScrollers() {
+    var wrappers = document.querySelectorAll(".table-responsive");
+    for (var i = 0; i < wrappers.length; i++) {
+      var box = wrappers[i];
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption");
+        var heading = caption || box.parentElement.querySelector("h2, h3, h4");
+        box.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusableScrollers);
+  } else {
+    focusableScrollers();
+  }
+
   // A link of the summary moves the focus into its field (a bare #id only scrolls).
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-error-link]");
