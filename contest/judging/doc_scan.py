@@ -20,11 +20,11 @@ from __future__ import annotations
 import io
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..file_types import DOCX, PDF
+from ..text import nfc
 from .masking import NameSet, find
 
 log = logging.getLogger(__name__)
@@ -66,11 +66,6 @@ class Hit:
     found: str
     before: str
     after: str
-
-
-def nfc(text: str | None) -> str:
-    """``text`` in NFC (extracted text may come decomposed)."""
-    return unicodedata.normalize("NFC", text or "")
 
 
 def _seekable(stream: BinaryIO) -> BinaryIO:

@@ -9,18 +9,18 @@ with the DejaVu fonts (Vietnamese); every text is NFC-normalised.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import render_template
 from sqlalchemy import select
 
-from .. import display
+from .. import display, pdf
 from ..accounts.models import User
 from ..contests.models import Edition, EditionField, Round
 from ..entries.models import Entry
 from ..extensions import db
+from ..text import nfc
 from .models import Assignment
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "judging_paper.css"
@@ -42,11 +42,6 @@ class JudgePacket:
     judge_name: str
     judge_email: str
     entries: list[PaperEntry]
-
-
-def nfc(text: str | None) -> str:
-    """``text`` in Unicode NFC (composed Vietnamese letters)."""
-    return unicodedata.normalize("NFC", text or "")
 
 
 def packets(edition: Edition, round_: Round, judge_id: int | None = None) -> list[JudgePacket]:
@@ -89,13 +84,4 @@ def render_html(edition: Edition, round_: Round, judge_id: int | None = None) ->
 
 def render_pdf(edition: Edition, round_: Round, judge_id: int | None = None) -> bytes:
     """The blank sheets as PDF bytes (WeasyPrint; no external resources are fetched)."""
-    from weasyprint import CSS, HTML
-
-    html = render_html(edition, round_, judge_id)
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=_no_fetch)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[stylesheet])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """Refuse every external resource: the template is self-contained."""
-    raise ValueError(f"external resource refused: {url}")
+    return pdf.render_pdf(render_html(edition, round_, judge_id), STYLESHEET)

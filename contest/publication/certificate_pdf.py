@@ -23,6 +23,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 
+from ..text import nfc
 from .models_certificates import Certificate, CertificateBatch
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "certificate.css"
@@ -31,11 +32,6 @@ DEFAULT_SIGNATORY_TITLE = "TM. BAN TỔ CHỨC\nTRƯỞNG BAN"
 #: QR code: pixels per module and quiet zone (modules) of the PNG.
 QR_SCALE = 8
 QR_BORDER = 4
-
-
-def nfc(text: str | None) -> str:
-    """``text`` in Unicode NFC (composed Vietnamese letters)."""
-    return unicodedata.normalize("NFC", text or "")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit.operations import record
 from ..extensions import db
+from ..text import nfc as text_nfc
 from ..timeutil import utcnow
 from .hooks import after_publish
 from .models import Publication, PublishedEntry
@@ -132,7 +133,7 @@ def _unused_code() -> str:
 
 def nfc(text: str | None) -> str:
     """``text`` in Unicode NFC, trimmed."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    return text_nfc(text).strip()
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ Texts are NFC-normalised (composed Vietnamese letters) in the files.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
@@ -34,9 +33,11 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import pdf
 from ..contests.models import ContestKind, Edition
 from ..extensions import db
 from ..tabular import cell_text
+from ..text import nfc
 from ..timeutil import format_local, utcnow
 from . import publish
 from .models import Publication, PublishedEntry
@@ -47,11 +48,6 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 HEADER_ROW = 5
 #: XLSX column widths (characters), in column order.
 COLUMN_WIDTHS = (6, 14, 48, 34, 34, 30, 20)
-
-
-def nfc(text: str | None) -> str:
-    """``text`` in Unicode NFC."""
-    return unicodedata.normalize("NFC", text or "")
 
 
 # ---------------------------------------------------------------- versions
@@ -290,16 +286,7 @@ def render_html(the_list: OfficialList, *, for_pdf: bool, back_url: str = "") ->
 
 def render_pdf(the_list: OfficialList) -> bytes:
     """``the_list`` as PDF bytes (WeasyPrint, A4; no external resource is fetched)."""
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=_no_fetch)
-    html = HTML(string=render_html(the_list, for_pdf=True), url_fetcher=_no_fetch)
-    return html.write_pdf(stylesheets=[stylesheet])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """Refuse every external resource: the document is self-contained."""
-    raise ValueError(f"external resource refused: {url}")
+    return pdf.render_pdf(render_html(the_list, for_pdf=True), STYLESHEET)
 
 
 # ---------------------------------------------------------------- the public page's grouping

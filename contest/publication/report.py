@@ -17,7 +17,6 @@ edition (or a sentence saying there is none).
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +26,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from .. import pdf
 from ..contests.models import Edition
 from ..extensions import db
 from ..file_types import PDF
 from ..jobs.models import Job
 from ..jobs.operations import Progress, create_job, job_handler
 from ..storage import get_storage
+from ..text import nfc
 from ..timeutil import utcnow
 from . import statistics as st
 from . import svg_charts
@@ -56,11 +57,6 @@ def create_report_job(edition: Edition, user=None) -> Job:
     """Add a pending report job for ``edition`` (flushes; ``jobs.operations.commit``
     dispatches it)."""
     return create_job(KIND, {"edition_id": edition.id}, user=user, total=STEPS)
-
-
-def nfc(text: Any) -> str:
-    """``text`` as NFC."""
-    return unicodedata.normalize("NFC", "" if text is None else str(text))
 
 
 # ---------------------------------------------------------------- charts
@@ -159,15 +155,7 @@ def render_html(edition: Edition, progress: Progress | None = None, now=None) ->
 
 def render_pdf(html: str) -> bytes:
     """PDF bytes of ``html`` (WeasyPrint; no external resource is fetched)."""
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=_no_fetch)
-    return HTML(string=nfc(html), url_fetcher=_no_fetch).write_pdf(stylesheets=[stylesheet])
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """Refuse every external resource: the report is self-contained."""
-    raise ValueError(f"external resource refused: {url}")
+    return pdf.render_pdf(nfc(html), STYLESHEET)
 
 
 def file_name(edition: Edition) -> str:
