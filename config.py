@@ -35,6 +35,23 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
+    # Where attachments and generated files live: "local" (UPLOAD_DIR, the embedded default)
+    # or "s3" (a bucket of S3-compatible object storage; UPLOAD_DIR then only spools uploads
+    # while they are checked). See contest/storage.py and contest/storage_s3.py.
+    STORAGE_BACKEND = (os.environ.get("STORAGE_BACKEND") or "local").strip().lower()
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX") or ""
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None  # None: AWS itself
+    S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None  # for browsers
+    S3_REGION = os.environ.get("S3_REGION") or None
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE") or None  # path / virtual
+    # None: boto3's own chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, a role).
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+    # Downloads at least this large (MB; negative: never) are redirects to a presigned URL
+    # valid S3_PRESIGN_EXPIRES seconds; smaller ones stream through the app.
+    S3_PRESIGN_MIN_BYTES = int(os.environ.get("S3_PRESIGN_MIN_MB", "20")) << 20
+    S3_PRESIGN_EXPIRES = int(os.environ.get("S3_PRESIGN_EXPIRES", "300"))
     # People live in Vietnam; the database stores UTC.
     TIMEZONE = "Asia/Ho_Chi_Minh"
     BABEL_DEFAULT_LOCALE = "vi"

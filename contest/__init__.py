@@ -47,6 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+    from .storage import check_config
+
+    check_config(app.config)  # STORAGE_BACKEND=s3 without S3_BUCKET stops here
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -59,6 +62,9 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
 
     passwords.configure(app.config)
     _register_blueprints(app)
+    from . import wiring
+
+    wiring.wire()  # job handlers, deletion guards, publish hooks, tasks, round membership
 
     from . import errors, input_guard, security_headers, templating
 
@@ -103,9 +109,6 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so that metadata is complete (migrations, drift check).
     from . import mail, models  # noqa: F401
     from .accounts import session_auth
-    from .jobs import tasks  # noqa: F401
-    from .judging import tasks as judging_tasks  # noqa: F401
-    from .publication import finalize as publication_finalize  # noqa: F401
 
     session_auth.init(app)
 
@@ -167,6 +170,18 @@ def _register_blueprints(app: Flask) -> None:
     from .announcements import register as register_announcements
 
     register_announcements(app)
+    from .accounts.two_factor_views import register as register_two_factor
+
+    register_two_factor(app)
+    from .api import register as register_api  # /api/v1, personal access tokens (issue 18)
+
+    register_api(app)
+    from .ops import register as register_ops  # /healthz, /metrics, backup/restore (issue 19)
+
+    register_ops(app)
+    from .national.views import bp as national_intake_bp  # national intake (issue 17 part 3)
+
+    app.register_blueprint(national_intake_bp)
     _register_gates()
 
 

@@ -121,6 +121,12 @@ def celery_init_app(app: Flask) -> Celery:
                 "schedule": 300.0,
                 "options": {"expires": 290.0},
             },
+            # Webhook deliveries due (retries with backoff, lost messages; contest.api.webhooks).
+            "webhooks-sweep": {
+                "task": "webhooks.sweep",
+                "schedule": 10.0,
+                "options": {"expires": 9.0},
+            },
         },
     )
     celery_app.set_default()

@@ -21,6 +21,7 @@ def register_cli(app: Flask) -> None:
     from .entries import cli as entries_cli
     from .jobs import cli as jobs_cli
     from .judging import cli as judging_cli
+    from .national import cli as national_cli
     from .publication import cli as publication_cli
     from .results import cli as results_cli
     from .season import cli as season_cli
@@ -32,6 +33,7 @@ def register_cli(app: Flask) -> None:
         entries_cli,
         jobs_cli,
         judging_cli,
+        national_cli,
         results_cli,
         publication_cli,
         season_cli,

@@ -21,6 +21,8 @@ from flask import has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .results.flags import Flag
+
 DEFAULT_LOCALE = "vi"
 _DECIMAL_PATTERN = "#,##0.##########"
 
@@ -99,11 +101,11 @@ def input_number(value: Any) -> str:
 # --- Codes ------------------------------------------------------------------------------------
 
 FLAG_LABELS = {
-    "DISCREPANCY": _l("Chênh lệch điểm giữa giám khảo"),
-    "INCOMPLETE": _l("Chưa đủ phiếu chấm"),
-    "TIE_AT_QUOTA": _l("Đồng hạng ở giới hạn số giải"),
-    "PANEL_SCORE": _l("Điểm do tiểu ban quyết định"),
-    "ADVANCED": _l("Vào vòng sau"),
+    Flag.DISCREPANCY: _l("Chênh lệch điểm giữa giám khảo"),
+    Flag.INCOMPLETE: _l("Chưa đủ phiếu chấm"),
+    Flag.TIE_AT_QUOTA: _l("Đồng hạng ở giới hạn số giải"),
+    Flag.PANEL_SCORE: _l("Điểm do tiểu ban quyết định"),
+    Flag.ADVANCED: _l("Vào vòng sau"),
     "JUDGING_OPEN": _l("Đợt chấm còn mở"),
     "DRAFT_SHEETS": _l("Còn phiếu chấm nháp"),
 }
@@ -278,6 +280,66 @@ AUDIT_PHRASES = {
     "judging.comment_hide": _l("ẩn một ý kiến thảo luận"),
     "judging.comment_show": _l("hiện lại một ý kiến thảo luận"),
     "judging.scan_finding": _l("xử lý một phát hiện khi quét tài liệu"),
+    "judging.panel_create": _l("lập tiểu ban"),
+    "judging.panel_add": _l("thêm giám khảo vào tiểu ban"),
+    "judging.panel_chair": _l("chọn trưởng tiểu ban"),
+    "judging.panel_score": _l("ghi điểm thống nhất của tiểu ban"),
+    "judging.remove_judge": _l("bỏ giám khảo khỏi tiểu ban"),
+    "judging.unassign": _l("bỏ phân công chấm"),
+    "judging.reminder": _l("gửi thư nhắc giám khảo"),
+    "judging.sheet_import": _l("nhập phiếu chấm của hồ sơ %(entry)s"),
+    "judging.sheet_import_update": _l("cập nhật phiếu chấm của hồ sơ %(entry)s từ tệp"),
+    "judging.sheet_reopen": _l("mở lại một phiếu chấm"),
+    "judging.sheet_submit": _l("nộp phiếu chấm"),
+    "results.decide": _l("quyết định giải cho một hồ sơ"),
+    "results.withdraw": _l("thu hồi quyết định giải của một hồ sơ"),
+    "certificates.generate": _l("tạo giấy chứng nhận"),
+    "certificates.issue": _l("cấp giấy chứng nhận theo phiên bản %(version)s"),
+    "national.include": _l("chọn hồ sơ gửi dự thi toàn quốc"),
+    "national.exclude": _l("bỏ hồ sơ khỏi danh sách gửi dự thi toàn quốc"),
+    "national.result": _l("ghi kết quả dự thi toàn quốc"),
+    "national.import": _l("tiếp nhận sản phẩm do tỉnh gửi dự thi toàn quốc"),
+    "national.mark": _l("đánh dấu lần thi toàn quốc"),
+    "national.undo": _l("hoàn tác lựa chọn gửi dự thi toàn quốc"),
+    "publication.complaint": _l("gửi khiếu nại"),
+    "publication.complaint_answer": _l("trả lời khiếu nại"),
+    "job.start": _l("bắt đầu một tác vụ nền"),
+    "job.rerun_auto": _l("tự động chạy lại một tác vụ nền bị gián đoạn"),
+    "job.stalled_failed": _l("dừng hẳn một tác vụ nền bị gián đoạn nhiều lần"),
+    "area.create": _l("thêm địa bàn “%(name)s”"),
+    "area.rename": _l("đổi tên một địa bàn"),
+    "area.move": _l("chuyển một địa bàn"),
+    "area.delete": _l("xoá một địa bàn"),
+    "area.seed": _l("tạo tỉnh và các xã, phường theo danh mục chính thức"),
+    "area_group.create": _l("lập nhóm điều phối “%(name)s”"),
+    "area_group.update": _l("sửa một nhóm điều phối"),
+    "area_group.members": _l("chọn các xã, phường, đơn vị của một nhóm điều phối"),
+    "area_group.delete": _l("xoá một nhóm điều phối"),
+    "area_group.coordinator": _l("giao điều phối một nhóm"),
+    "area_group.coordinator_removed": _l("gỡ điều phối viên khỏi một nhóm"),
+    "unit.create": _l("thêm đơn vị “%(name)s”"),
+    "unit.update": _l("sửa thông tin một đơn vị"),
+    "unit.delete": _l("xoá một đơn vị"),
+    "user.register": _l("đăng ký tài khoản"),
+    "user.create": _l("tạo tài khoản"),
+    "user.update": _l("sửa tài khoản"),
+    "user.invite": _l("mời một người dùng"),
+    "user.invite_resend": _l("gửi lại lời mời"),
+    "user.accept_invitation": _l("nhận lời mời và kích hoạt tài khoản"),
+    "user.email_confirm": _l("xác nhận địa chỉ e-mail"),
+    "user.expertise": _l("cập nhật lĩnh vực chuyên môn"),
+    "user.password_change": _l("đổi mật khẩu"),
+    "user.password_reset": _l("đặt lại mật khẩu"),
+    "api.token_create": _l("tạo khoá truy cập API “%(name)s”"),
+    "api.token_revoke": _l("thu hồi một khoá truy cập API"),
+    "api.webhook_create": _l("đăng ký một địa chỉ nhận thông báo tự động (webhook)"),
+    "backup.created": _l("sao lưu dữ liệu"),
+    "backup.restored": _l("khôi phục dữ liệu từ bản sao lưu"),
+    "user.two_factor_enable": _l("bật xác thực hai bước"),
+    "user.two_factor_disable": _l("tắt xác thực hai bước"),
+    "user.two_factor_recovery_codes": _l("tạo bộ mã khôi phục mới"),
+    "user.two_factor_reset": _l("đặt lại xác thực hai bước của %(email)s"),
+    "user.two_factor_policy": _l("đổi các vai trò bắt buộc xác thực hai bước"),
 }
 _OTHER = _l("thay đổi khác")
 
@@ -296,6 +358,9 @@ def _audit_values(details: dict) -> dict[str, Any]:
         "criterion": details.get("criterion", ""),
         "subject": details.get("subject", ""),
         "recipients": count(details.get("recipients") or 0),
+        "name": details.get("name", ""),
+        "entry": details.get("entry", ""),
+        "email": details.get("email") or "—",
     }
 
 

@@ -12,12 +12,13 @@ A full disk (``OSError`` ENOSPC or EDQUOT, PostgreSQL's ``disk_full``, SQLite's
 
 from __future__ import annotations
 
+import contextlib
 import errno
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from .extensions import db
 from .input_guard import InvalidCharacters
@@ -41,10 +42,44 @@ def wants_json() -> bool:
     )
 
 
+#: Seconds a client should wait before trying again after a 500 or 503 (``Retry-After``).
+RETRY_AFTER = {500: 5, 503: 10}
+
+
 def _render(code: int, title: str, message: str):
+    retry_after = RETRY_AFTER.get(code)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
     if wants_json():
-        return jsonify(error=title, message=message, status=code), code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        body = {"error": title, "message": message, "status": code}
+        if retry_after:  # nothing was saved; the same request may simply be sent again
+            body.update(retry=True, retry_after=retry_after)
+        return jsonify(body), code, headers
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code, headers
+
+
+def _rollback_quietly() -> None:
+    """Roll the session back; a database that is down must not turn the error page into
+    another error (the 500 would then be Werkzeug's HTML, even for a JSON client)."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001
+        with contextlib.suppress(Exception):
+            db.session.remove()
+
+
+def _database_unreachable(error: BaseException | None) -> bool:
+    """True when ``error`` (or what caused it) says the database cannot be reached now: a
+    lost or refused connection (``OperationalError``, an invalidated connection)."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def is_disk_full(error: BaseException | None) -> bool:
@@ -66,8 +101,16 @@ def is_disk_full(error: BaseException | None) -> bool:
     return False
 
 
+def _unavailable():
+    return _render(
+        503,
+        _("Dịch vụ tạm thời gián đoạn"),
+        _("Máy chủ đang bận hoặc đang bảo trì. Vui lòng thử lại sau ít phút."),
+    )
+
+
 def _disk_full():
-    db.session.rollback()
+    _rollback_quietly()
     return _render(
         507,
         _("Bộ nhớ máy chủ đã đầy"),
@@ -125,9 +168,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(e):
-        db.session.rollback()
-        if is_disk_full(getattr(e, "original_exception", None)):
+        _rollback_quietly()
+        original = getattr(e, "original_exception", None)
+        if is_disk_full(original):
             return _disk_full()
+        if _database_unreachable(original):
+            return _unavailable()
         return _render(
             500,
             _("Lỗi hệ thống"),
@@ -136,11 +182,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(503)
     def unavailable(e):
-        return _render(
-            503,
-            _("Dịch vụ tạm thời gián đoạn"),
-            _("Máy chủ đang bận hoặc đang bảo trì. Vui lòng thử lại sau ít phút."),
-        )
+        return _unavailable()
 
     @app.errorhandler(OSError)
     def os_error(e: OSError):
@@ -152,4 +194,7 @@ def register(app: Flask) -> None:
     def database_error(e: DBAPIError):
         if is_disk_full(e):
             return _disk_full()
+        if _database_unreachable(e):
+            _rollback_quietly()
+            return _unavailable()
         raise e

@@ -12,7 +12,7 @@ from math import ceil
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 
 def clamp_page(page: int | None, total: int, per_page: int) -> int:
@@ -61,3 +61,33 @@ class ContestSQLAlchemy(SQLAlchemy):
             per_page=per_page,
             max_per_page=max_per_page,
         )
+
+
+class ListPagination(Pagination):
+    """One page of a list already in memory (a page built from a domain function's result),
+    with the same interface as a database page; the page is clamped as above."""
+
+    def __init__(self, items: list, page: int | None, per_page: int) -> None:
+        self._all = list(items)
+        super().__init__(
+            page=clamp_page(page, len(self._all), per_page),
+            per_page=per_page,
+            max_per_page=None,
+            error_out=False,
+            count=True,
+        )
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._all[start : start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._all)
+
+
+def page_number(value) -> int:
+    """A page number from the URL (anything else: 1; clamped later)."""
+    try:
+        return max(1, min(int(str(value).strip()), 10**9))
+    except (TypeError, ValueError):
+        return 1

@@ -13,13 +13,22 @@ two-character fan-out directory, 32 random hex digits and the extension of the *
 type). Only keys of exactly that shape are opened or deleted, so a key can never reach outside
 the storage root, and a user's file name never reaches the filesystem.
 
-Another backend (S3-compatible object storage) subclasses :class:`Storage` and implements
-five methods: :meth:`~Storage.spool_dir` (a local folder for incoming uploads, e.g. a temp
-dir), :meth:`~Storage.put` (upload a checked local file under a key, then remove the local
-file), :meth:`~Storage.open` (a readable stream of a key, e.g. the body of a GetObject),
-:meth:`~Storage.delete` and :meth:`~Storage.exists`. :meth:`~Storage.save` — streaming,
-hashing, limits, type checks, clean-up — is shared. :meth:`~Storage.local_path` may return
-None: downloads then stream from :meth:`~Storage.open`. :func:`get_storage` picks the backend.
+Another backend subclasses :class:`Storage` and implements five methods:
+:meth:`~Storage.spool_dir` (a local folder for incoming uploads), :meth:`~Storage.put` (keep a
+checked local file under a key, then remove the local file), :meth:`~Storage.open` (a
+readable stream of a key), :meth:`~Storage.delete` and :meth:`~Storage.exists`.
+:meth:`~Storage.save` — streaming, hashing, limits, type checks, clean-up — is shared.
+:mod:`contest.storage_s3` is such a backend, for S3-compatible object storage; it also says
+how big a file is (:meth:`~Storage.size`) and hands out presigned download URLs
+(:meth:`~Storage.download_url`).
+
+:func:`get_storage` picks the backend from ``STORAGE_BACKEND`` (``local``, the embedded
+default, or ``s3``). :func:`send_stored` answers a download whatever the backend: from the
+local file when there is one (:meth:`~Storage.local_path`), else streamed chunk by chunk
+from :meth:`~Storage.open` (never whole in memory), or, for a download at least
+``S3_PRESIGN_MIN_BYTES`` long, a redirect to a short-lived presigned URL. Code that
+needs a stored file on disk (a judge's copy, a scan) copies it from :meth:`~Storage.open`
+into the spool folder when :meth:`~Storage.local_path` is None.
 """
 
 from __future__ import annotations
@@ -29,14 +38,17 @@ import os
 import re
 import secrets
 import time
+import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
-from flask import current_app
+from flask import abort, current_app, redirect, send_file
 from flask_babel import lazy_gettext as _l
+from werkzeug.http import dump_options_header
 
 from . import file_types
 from .file_types import HEAD_SIZE, SIGNATURES, sniff  # noqa: F401 - part of this interface
@@ -47,8 +59,10 @@ SPOOL_FOLDER = ".incoming"
 # A spooled file older than this is a leftover of a killed process: removed on the next save.
 SPOOL_MAX_AGE = 24 * 3600
 
-_CATEGORY_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
-_KEY_RE = re.compile(r"^[a-z0-9_-]{1,40}/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,5}$")
+BACKENDS = ("local", "s3")
+# Matched with fullmatch (``$`` would let a trailing newline through).
+_CATEGORY_RE = re.compile(r"[a-z0-9_-]{1,40}")
+_KEY_RE = re.compile(r"[a-z0-9_-]{1,40}/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,5}")
 
 # ``inspect(path, content_type)`` looks at a spooled file before it is kept; it raises a
 # StorageError to refuse it.
@@ -108,12 +122,12 @@ class StoredFile:
 
 def valid_key(key: str | None) -> bool:
     """True when ``key`` has the exact shape of a key this module creates."""
-    return bool(key) and _KEY_RE.match(key) is not None
+    return bool(key) and _KEY_RE.fullmatch(key) is not None
 
 
 def new_key(category: str, content_type: str) -> str:
     """A fresh random key of ``category`` for a file of ``content_type``."""
-    if not _CATEGORY_RE.match(category):
+    if not _CATEGORY_RE.fullmatch(category):
         raise ValueError("malformed storage category")
     token = secrets.token_hex(16)
     return f"{category}/{token[:2]}/{token}.{file_types.EXTENSIONS[content_type]}"
@@ -146,6 +160,22 @@ class Storage(ABC):
         """The file's path on this machine, if it has one (faster downloads)."""
         return None
 
+    def size(self, key: str) -> int | None:
+        """The stored file's length in bytes (None: absent, or a malformed key)."""
+        return None
+
+    def download_url(
+        self, key: str, *, name: str, content_type: str, as_attachment: bool, expires: int
+    ) -> str | None:
+        """A URL from which a browser downloads the file directly for ``expires`` seconds,
+        named ``name``, or None when the backend has no such thing (the app streams it)."""
+        return None
+
+    def keys(self) -> Iterator[str]:
+        """Every stored key, in no set order (spooled uploads and foreign files skipped):
+        for backups and checks."""
+        raise NotImplementedError(f"{type(self).__name__} cannot list its files")
+
     def save(
         self,
         stream: BinaryIO,
@@ -158,7 +188,7 @@ class Storage(ABC):
         """Store ``stream`` if its content is one of ``allowed`` (content types) and at most
         ``max_bytes`` long; raise a :class:`StorageError` otherwise (or whatever the stream
         raises), leaving nothing behind."""
-        if not _CATEGORY_RE.match(category):
+        if not _CATEGORY_RE.fullmatch(category):
             raise ValueError("malformed storage category")
         head = _read_head(stream)
         if not head:
@@ -233,6 +263,24 @@ class LocalStorage(Storage):
         """See :meth:`Storage.exists`."""
         return valid_key(key) and self.path(key).is_file()
 
+    def size(self, key: str) -> int | None:
+        """See :meth:`Storage.size`."""
+        if not self.exists(key):
+            return None
+        return self.path(key).stat().st_size
+
+    def keys(self) -> Iterator[str]:
+        """See :meth:`Storage.keys`."""
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            if Path(dirpath) == self.root and SPOOL_FOLDER in dirnames:
+                dirnames.remove(SPOOL_FOLDER)
+            for name in filenames:
+                key = (Path(dirpath) / name).relative_to(self.root).as_posix()
+                if valid_key(key):
+                    yield key
+
     def local_path(self, key: str) -> Path | None:
         """See :meth:`Storage.local_path`."""
         return self.path(key) if valid_key(key) else None
@@ -290,6 +338,93 @@ def _sweep(spool: Path) -> None:
         pass
 
 
+def check_config(config) -> None:
+    """Refuse (RuntimeError) a storage configuration that cannot work; touches no network."""
+    backend = (config.get("STORAGE_BACKEND") or "local").strip().lower()
+    if backend not in BACKENDS:
+        raise RuntimeError(f"STORAGE_BACKEND={backend!r} is unknown; use one of local, s3")
+    if backend == "s3":
+        if not config.get("S3_BUCKET"):
+            raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+        from .storage_s3 import normalise_prefix
+
+        try:
+            normalise_prefix(config.get("S3_PREFIX"))
+        except ValueError as exc:
+            raise RuntimeError(str(exc)) from None
+
+
 def get_storage() -> Storage:
-    """The storage of the current app (files under ``UPLOAD_DIR``)."""
-    return LocalStorage(current_app.config["UPLOAD_DIR"])
+    """The storage of the current app: files under ``UPLOAD_DIR`` (``STORAGE_BACKEND=local``,
+    the default) or objects in ``S3_BUCKET`` (``STORAGE_BACKEND=s3``)."""
+    config = current_app.config
+    backend = (config.get("STORAGE_BACKEND") or "local").strip().lower()
+    if backend == "local":
+        return LocalStorage(config["UPLOAD_DIR"])
+    check_config(config)
+    from .storage_s3 import from_app
+
+    return from_app(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def content_disposition(name: str, as_attachment: bool) -> str:
+    """A Content-Disposition value naming ``name`` (RFC 6266; non-ASCII names as RFC 5987
+    ``filename*`` with an ASCII fallback), as Flask's ``send_file`` writes it."""
+    try:
+        name.encode("ascii")
+        names = {"filename": name}
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        names = {"filename": simple, "filename*": "UTF-8''" + quote(name, safe="!#$&+-.^_`|~")}
+    return dump_options_header("attachment" if as_attachment else "inline", names)
+
+
+def send_stored(
+    key: str | None,
+    mimetype: str,
+    name: str,
+    *,
+    as_attachment: bool,
+    storage: Storage | None = None,
+):
+    """The response of a download of the stored file ``key`` (404 when it is absent).
+
+    A local file is sent by Flask (ranges, conditional requests). Otherwise the file streams
+    from :meth:`Storage.open` chunk by chunk, or, when it is downloaded as an attachment and
+    at least ``S3_PRESIGN_MIN_BYTES`` long, the answer is a redirect to a presigned URL
+    valid ``S3_PRESIGN_EXPIRES`` seconds (for backends that have them). The caller
+    adds its own headers (nosniff, CSP, caching)."""
+    storage = storage or get_storage()
+    if not valid_key(key):
+        abort(404)
+    path = storage.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            abort(404)
+        return send_file(
+            path, mimetype=mimetype, as_attachment=as_attachment, download_name=name, max_age=0
+        )
+    threshold = current_app.config.get("S3_PRESIGN_MIN_BYTES")
+    if as_attachment and threshold is not None and threshold >= 0:
+        size = storage.size(key)  # None: absent (open() says so below) or unknown
+        if size is not None and size >= threshold:
+            expires = int(current_app.config.get("S3_PRESIGN_EXPIRES") or 300)
+            url = storage.download_url(
+                key, name=name, content_type=mimetype, as_attachment=True, expires=expires
+            )
+            if url:
+                response = redirect(url, 302)
+                response.cache_control.private = True
+                response.cache_control.no_store = True
+                return response
+    try:
+        handle = storage.open(key)
+    except (FileNotFoundError, ValueError):
+        abort(404)
+    response = send_file(
+        handle, mimetype=mimetype, as_attachment=as_attachment, download_name=name, max_age=0
+    )
+    size = getattr(handle, "size", None)
+    if size is not None:
+        response.content_length = size
+    return response

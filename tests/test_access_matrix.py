@@ -164,6 +164,8 @@ MATRIX: dict[str, Spec] = {
     "judge.entry": only("judge", ok=404),
     "judge.sheet": only("judge", ok=404),
     "judge.autosave": only("judge", get=False, judge=404),
+    # a finished sheets-export job's file; the world's job is a self-check: 404
+    "judging.export_download": only(*ORGANIZERS, ok=404),
     # the organizer's judging pages (the world's entry is submitted, not in the round)
     **{
         f"judging.{name}": only(*ORGANIZERS)
@@ -331,6 +333,7 @@ def test_role_route_matrix(app, users, world, login_as, persona):
             response = client.post(url, data={})
         if not _check(response, expected):
             failures.append(f"{rule.endpoint} {url}: got {response.status_code}, want {expected}")
+        response.close()  # a download's file is open until its body is closed
     assert not failures, "\n".join(failures)
 
 

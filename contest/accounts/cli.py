@@ -91,6 +91,10 @@ def register(app: Flask) -> None:
                 _("Tài khoản chưa có mật khẩu: dùng --password-stdin, hoặc “Quên mật khẩu”.")
             )
 
+    from . import two_factor_cli
+
+    two_factor_cli.register(user_group)  # contest user reset-2fa EMAIL
+
     @user_group.command("purge-attempts")
     @click.option("--days", default=30, show_default=True, type=click.IntRange(min=1))
     def purge_attempts_command(days: int) -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..areas.demo import coordinator_group
 from ..areas.models import Area
 from ..extensions import db
 from .models import Role
 from .operations import ensure_user, find_user
 
-COORDINATOR_AREA = "Yên Sơn"
 COORDINATOR_PROVINCE = "Tỉnh Tuyên Quang"
 
-# (e-mail, full name, roles) — the coordinator is bound to COORDINATOR_AREA.
+# (e-mail, full name, roles) — the coordinator is bound to the demo cluster of the communes
+# that were the Yên Sơn district (contest.areas.demo.coordinator_group).
 DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("admin@demo.vn", "Nguyễn Quản Trị", (Role.ADMIN.value, Role.ORGANIZER.value)),
     ("btc@demo.vn", "Trần Thị Tổ Chức", (Role.ORGANIZER.value,)),
@@ -25,12 +26,10 @@ DEMO_USERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 
 def _coordinator_area() -> Area | None:
-    """The "Yên Sơn" district under "Tỉnh Tuyên Quang" (or, failing that, any "Yên Sơn")."""
-    rows = db.session.execute(select(Area).where(Area.name == COORDINATOR_AREA)).scalars().all()
-    for area in rows:
-        if area.parent is not None and area.parent.name == COORDINATOR_PROVINCE:
-            return area
-    return rows[0] if rows else None
+    """The demo province, "Tỉnh Tuyên Quang" (its cluster is the coordinator's group)."""
+    return db.session.execute(
+        select(Area).where(Area.name == COORDINATOR_PROVINCE, Area.parent_id.is_(None))
+    ).scalar()
 
 
 def seed_users(password: str) -> list[tuple[str, str, str]]:
@@ -43,13 +42,16 @@ def seed_users(password: str) -> list[tuple[str, str, str]]:
             continue
         if find_user(email) is None:
             for i, role in enumerate(roles):
-                ensure_user(
+                ensured = ensure_user(
                     email,
                     role,
                     full_name=full_name,
                     password=password if i == 0 else None,
                     area=area if role == Role.COORDINATOR.value else None,
                 )
+                if role == Role.COORDINATOR.value:
+                    coordinator_role = next(r for r in ensured.user.roles if r.role == role)
+                    coordinator_role.group_id = coordinator_group(area).id
         logins.append((roles[0], email, password))
     db.session.flush()
     return logins

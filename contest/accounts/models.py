@@ -89,6 +89,14 @@ class User(UserMixin, db.Model):
                 return r.area_id
         return None
 
+    def coordinator_group_id(self) -> int | None:
+        """The group (cluster of communes, sector) a coordinator is bound to, if any; its
+        role row keeps the group's province as the area."""
+        for r in self.roles:
+            if r.role == Role.COORDINATOR:
+                return r.group_id
+        return None
+
     @property
     def display_name(self) -> str:
         return self.full_name or self.email
@@ -113,9 +121,12 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"))
+    # A coordinator of a group (contest.areas.groups): area_id is then the group's province.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("area_groups.id", ondelete="RESTRICT"))
 
     user: Mapped[User] = relationship(back_populates="roles")
     area = relationship("Area")
+    group = relationship("AreaGroup")
 
 
 class LoginSession(db.Model):

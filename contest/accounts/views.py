@@ -51,6 +51,7 @@ from .passwords import hash_password, needs_rehash, verify_password
 from .reset_job import queue_password_reset
 from .session_auth import end_session, start_session
 from .tokens import confirmation_token, confirmed_user, find_valid_token
+from .two_factor_views import second_step
 
 bp = Blueprint("accounts", __name__)
 
@@ -129,7 +130,8 @@ def _too_many(template: str, seconds: int, **context):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with e-mail and password; throttled per account and per address."""
+    """Log in with e-mail and password; throttled per account and per address. A user with
+    a second factor (or who must enrol one) continues to :mod:`.two_factor_views`."""
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(next_url or url_for("main.home"))
@@ -151,6 +153,10 @@ def login():
                 user.password_hash = hash_password(form.password.data)
             if current_user.is_authenticated:
                 end_session(current_user)
+            # Only now, after the password, does the second factor show (two_factor_views).
+            second = second_step(user, remember=form.remember.data, next_url=next_url)
+            if second is not None:  # not logged in until the code is given; commits
+                return second
             start_session(user, remember=form.remember.data)  # new session; commits
             return redirect(next_url or url_for("main.home"))
         throttle.record_attempt(email, ip, success=False)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 
 from ..forms import length, required
+from .groups import KIND_LABELS as GROUP_KIND_LABELS
 from .operations import UNIT_KIND_LABELS
 
 
@@ -27,3 +35,25 @@ class UnitForm(FlaskForm):
         validate_choice=False,
     )
     submit = SubmitField(_l("Lưu"))
+
+
+class GroupForm(FlaskForm):
+    """A group's name, kind and description."""
+
+    name = StringField(_l("Tên nhóm"), validators=[required(), length(max=200)])
+    kind = SelectField(
+        _l("Loại nhóm"),
+        choices=[SelectChoice(kind, label) for kind, label in GROUP_KIND_LABELS.items()],
+        validate_choice=False,
+    )
+    description = TextAreaField(_l("Mô tả (không bắt buộc)"), validators=[length(max=2000)])
+    submit = SubmitField(_l("Lưu"))
+
+
+class CoordinatorForm(FlaskForm):
+    """The e-mail of an existing account to coordinate a group."""
+
+    email = EmailField(
+        _l("Thư điện tử của điều phối viên"), validators=[required(), length(max=254)]
+    )
+    submit = SubmitField(_l("Giao điều phối"))

@@ -32,6 +32,9 @@ from .tree import (  # noqa: F401
     units_under,
 )
 
+# The 7 districts of Tuyên Quang before 1 July 2025 (no longer an administrative level): kept
+# for :func:`seed_province`, which builds such a hand-made tree (tests, old instances). The
+# current map comes from :mod:`.official` (``contest areas seed --province NAME``).
 TUYEN_QUANG_DISTRICTS: tuple[str, ...] = (
     "Thành phố Tuyên Quang",
     "Lâm Bình",
@@ -42,16 +45,17 @@ TUYEN_QUANG_DISTRICTS: tuple[str, ...] = (
     "Sơn Dương",
 )
 
-# The level a child of each level has (communes have no children).
+# The level a child of each level has (communes have no children). Since 1 July 2025 a
+# province's children are communes/wards; a former district may still get a commune.
 CHILD_LEVEL: dict[str, str] = {
-    AreaLevel.PROVINCE.value: AreaLevel.DISTRICT.value,
+    AreaLevel.PROVINCE.value: AreaLevel.COMMUNE.value,
     AreaLevel.DISTRICT.value: AreaLevel.COMMUNE.value,
 }
 
 LEVEL_LABELS = {
     AreaLevel.PROVINCE.value: _l("Tỉnh, thành phố"),
-    AreaLevel.DISTRICT.value: _l("Huyện, thành phố"),
-    AreaLevel.COMMUNE.value: _l("Xã, phường, thị trấn"),
+    AreaLevel.DISTRICT.value: _l("Huyện, thành phố (trước 1/7/2025)"),
+    AreaLevel.COMMUNE.value: _l("Xã, phường, đặc khu"),
 }
 
 UNIT_KIND_LABELS = {
@@ -76,7 +80,9 @@ class AreaError(Exception):
 def seed_province(
     name: str = "Tỉnh Tuyên Quang", districts: Iterable[str] = TUYEN_QUANG_DISTRICTS
 ) -> Area:
-    """Create the province and its districts where absent (idempotent); flush, no commit."""
+    """Create the province and the districts named where absent (idempotent); flush, no
+    commit. A hand-made tree as it was before 1 July 2025 (tests, old instances); the
+    current map is :func:`contest.areas.official.seed_official_province`."""
     province = find_area(name)
     if province is None:
         province = Area(name=name, level=AreaLevel.PROVINCE.value, position=_next_position(None))
@@ -136,11 +142,15 @@ def create_area(name: str, parent: Area | None, actor) -> Area:
 
 
 def rename_area(area: Area, name: str, actor) -> Area:
-    """Give ``area`` a new name (unique among its siblings)."""
+    """Give ``area`` a new name (unique among its siblings). Entries of editions that ran
+    keep the old name (:mod:`.snapshots`)."""
     name = _clean_name(name)
     if name == area.name:
         return area
     _check_sibling_name(name, area.parent_id, exclude_id=area.id)
+    from .snapshots import freeze_entries_under  # entries import areas: import when used
+
+    freeze_entries_under(area.id)
     old = area.name
     area.name = name
     db.session.flush()

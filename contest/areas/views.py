@@ -257,3 +257,7 @@ def delete_unit(unit_id: int):
     db.session.commit()
     flash(_("Đã xoá đơn vị “%(name)s”.", name=name), "success")
     return redirect(_area_url(area_id) + "#units")
+
+
+# The groups' pages are routes of this blueprint too.
+from . import views_groups  # noqa: E402, F401

@@ -28,16 +28,30 @@ DELETE_GUARDS: dict[str, list[Guard]] = {key: [] for key in CHILD_MODELS}
 
 
 def register_delete_guard(kind: str) -> Callable[[Guard], Guard]:
-    """Register ``guard(obj) -> reason | None`` refusing the deletion of a child of ``kind``
-    (``fields``, ``boards``, ``criteria``, ``rounds``, ``prizes``). Later features use it:
-    judging refuses to delete a criterion that has scores (retire it instead), entries refuse
-    to delete a field or board that has entries."""
+    """Mark ``guard(obj) -> reason | None`` as refusing the deletion of a child of ``kind``
+    (``fields``, ``boards``, ``criteria``, ``rounds``, ``prizes``); it takes effect once
+    added with :func:`add_delete_guard` (``create_app`` does it: ``contest.wiring``). Later
+    features use it: judging refuses to delete a criterion that has scores (retire it
+    instead), entries refuse to delete a field or board that has entries."""
 
     def decorator(guard: Guard) -> Guard:
-        DELETE_GUARDS[kind].append(guard)
+        guard.delete_guard_kind = kind  # type: ignore[attr-defined]
         return guard
 
     return decorator
+
+
+def is_delete_guard(obj: object) -> bool:
+    """True for a function marked with :func:`register_delete_guard`."""
+    return callable(obj) and getattr(obj, "delete_guard_kind", None) in DELETE_GUARDS
+
+
+def add_delete_guard(guard: Guard, kind: str | None = None) -> None:
+    """Let ``guard`` refuse deletions of children of its kind (its mark, or ``kind``); adding
+    the same guard twice is harmless."""
+    guards = DELETE_GUARDS[kind or guard.delete_guard_kind]  # type: ignore[attr-defined]
+    if guard not in guards:
+        guards.append(guard)
 
 
 def deletion_blockers(kind: str, obj) -> list[str]:

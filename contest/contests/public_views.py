@@ -4,6 +4,8 @@ countdown to the deadline) and its rules document. Drafts are not public (404)."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, render_template, request
 
 from ..timeutil import utcnow
@@ -40,13 +42,57 @@ def index():
 
 @bp.get("/<slug>")
 def edition(slug: str):
-    """One edition as the public sees it."""
+    """One edition as the public sees it. For visitors not logged in the page comes from the
+    page cache (:mod:`contest.publication.public_cache`) under a key read with one plain
+    statement (the edition's id, version and last change); it is rebuilt when the edition
+    changes, at its next date (opening, deadline, judging, publication) and, while entries are
+    open, every minute (the countdown)."""
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..publication import public_cache
+    from .models import Edition
+
+    def parts():
+        row = db.session.execute(
+            select(Edition.id, Edition.version, Edition.updated_at).where(Edition.slug == slug)
+        ).first()
+        return tuple(row) if row is not None else None
+
+    key, stamp, page = public_cache.lookup("edition", parts)
+    if page is not None:
+        return public_cache.with_token(page)
     now = utcnow()
     edition = support.public_edition_or_404(slug, now)
-    deadline = timeline.effective_deadline(edition)
     phase = timeline.phase(edition, now)
+
+    def until():
+        deadline = timeline.effective_deadline(edition)
+        minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        return public_cache.next_moment(
+            edition.opens_at,
+            deadline,
+            edition.judging_starts_at,
+            edition.judging_ends_at,
+            edition.published_at,
+            edition.archived_at,
+            minute if phase == Phase.OPEN else None,
+        )
+
+    return public_cache.render(
+        key,
+        stamp,
+        lambda extra: _render_edition(edition, now, phase, extra),
+        timeout=public_cache.EDITION_TIMEOUT,
+        valid_until=until,
+    )
+
+
+def _render_edition(edition, now, phase, extra: dict) -> str:
+    deadline = timeline.effective_deadline(edition)
     return render_template(
         "public/edition.html",
+        **extra,
         edition=edition,
         now=now,
         phase=phase,

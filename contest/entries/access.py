@@ -7,6 +7,8 @@ Visibility is one SQL condition, :func:`scope_clause`, used by the loader
 * organizers (and admins) see every entry;
 * a coordinator sees the entries whose area is their area or any area under it (an entry
   without a known area — an imported name that matched nothing — is the organizers' only);
+  a coordinator of a group (cluster of communes, sector: :mod:`contest.areas.groups`) sees
+  the entries of the group's communes (and under) and of its units;
 * an entrant sees the entries they own;
 * judges see nothing here: a judge's view of an assigned entry exists only in the judging
   pages (:mod:`contest.judging.views_judge`, blind, and only while the judge may judge it), so
@@ -30,6 +32,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from ..accounts.models import Role
+from ..areas.groups import group_area_select, group_unit_select
 from ..areas.models import Area
 from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
 from ..extensions import db
@@ -74,10 +77,23 @@ def scope_clause(user) -> ColumnElement:
         return true()
     clauses: list[ColumnElement] = [Entry.owner_id == user.id]
     if user.has_role(Role.COORDINATOR):
-        area_id = user.coordinator_area_id()
-        if area_id is not None:
-            clauses.append(Entry.area_id.in_(subtree_select(area_id)))
+        clauses.append(coordinator_clause(user))
     return or_(*clauses)
+
+
+def coordinator_clause(user) -> ColumnElement:
+    """The entries of a coordinator's area (and every area under it) or, for a coordinator of
+    a group, of the group's communes (and under) and units (:mod:`contest.areas.groups`)."""
+    group_id = user.coordinator_group_id()
+    if group_id is not None:
+        return or_(
+            Entry.area_id.in_(group_area_select(group_id)),
+            Entry.unit_id.in_(group_unit_select(group_id)),
+        )
+    area_id = user.coordinator_area_id()
+    if area_id is None:
+        return false()
+    return Entry.area_id.in_(subtree_select(area_id))
 
 
 def visible_entries(user):
@@ -106,12 +122,9 @@ def load_entry(entry_id: int, user) -> Entry:
 
 def in_coordinator_area(user, entry: Entry) -> bool:
     """True when ``user`` coordinates the area of ``entry`` (or an area above it)."""
-    if not (_authenticated(user) and user.has_role(Role.COORDINATOR)) or entry.area_id is None:
+    if not (_authenticated(user) and user.has_role(Role.COORDINATOR)):
         return False
-    area_id = user.coordinator_area_id()
-    if area_id is None:
-        return False
-    stmt = select(Entry.id).where(Entry.id == entry.id, Entry.area_id.in_(subtree_select(area_id)))
+    stmt = select(Entry.id).where(Entry.id == entry.id, coordinator_clause(user))
     return db.session.execute(stmt).first() is not None
 
 

@@ -28,7 +28,6 @@ from flask import (
     jsonify,
     redirect,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,7 +39,7 @@ from ..contests.models import ATTACHMENT_KINDS
 from ..extensions import db, login_manager
 from ..forms import EmptyForm
 from ..redirects import safe_next
-from ..storage import MIB, get_storage
+from ..storage import MIB, send_stored
 from . import access, attachments, completeness
 from .attachments import POLICIES, FileChanges, format_size
 from .models import Attachment, Entry
@@ -196,21 +195,9 @@ def thumbnail(attachment_id: int):
 
 
 def _send(key: str, mimetype: str, name: str, *, as_attachment: bool):
-    """Stream a stored file with the headers that keep a browser from running it."""
-    storage = get_storage()
-    path = storage.local_path(key)
-    if path is not None and path.is_file():
-        response = send_file(
-            path, mimetype=mimetype, as_attachment=as_attachment, download_name=name, max_age=0
-        )
-    else:
-        try:
-            handle = storage.open(key)
-        except (FileNotFoundError, ValueError):
-            return _not_found()
-        response = send_file(
-            handle, mimetype=mimetype, as_attachment=as_attachment, download_name=name, max_age=0
-        )
+    """Stream a stored file (or redirect to a presigned URL: :func:`contest.storage.send_stored`)
+    with the headers that keep a browser from running it."""
+    response = send_stored(key, mimetype, name, as_attachment=as_attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP
     response.cache_control.public = False

@@ -68,9 +68,14 @@ def default_parent_area(user_area_id: int | None = None) -> int | None:
     return roots[0].id if len(roots) == 1 else None
 
 
+# Above this many areas under the parent, the areas without entries are left out.
+MANY_AREAS = 30
+
+
 def area_field_table(user, edition, parent_area_id: int | None) -> Table:
     """Entries per area (the areas directly under ``parent_area_id``) × field; entries of
-    the parent area itself and entries with no known area get a row of their own when any."""
+    the parent area itself and entries with no known area get a row of their own when any.
+    Under more than ``MANY_AREAS`` areas (a province's communes) only rows with entries."""
     counts = queries.counts_by_area_and_field(user, edition.id, parent_area_id)
     table = Table([(f.id, f.code) for f in edition.fields])
     children = siblings(parent_area_id)
@@ -85,7 +90,10 @@ def area_field_table(user, edition, parent_area_id: int | None) -> Table:
         """The counts of one row, in column order."""
         return [counts.get((key, fid), 0) for fid, _code in table.columns]
 
+    many = len(children) > MANY_AREAS  # a province of the 2025 map: 100+ communes
     for area in children:
+        if many and not any(cells(area.id)):
+            continue
         table.rows.append(Row(area.name, cells(area.id), area.id, area.id in has_children))
     if parent_area_id is not None and any(cells(parent_area_id)):
         parent = db.session.get(Area, parent_area_id)

@@ -1,4 +1,4 @@
-"""Demo entries for ``contest demo``: about forty entries over the Tuyên Quang districts and
+"""Demo entries for ``contest demo``: about forty entries over Tuyên Quang's communes and
 the fields of both demo editions, mostly accepted, some submitted or received, one rejected
 with a reason, and a draft plus a submitted entry of the demo entrant in the open edition. In
 an edition whose judging has started every entry that reached the organizers is decided (the
@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..areas.demo import demo_area
 from ..areas.models import Area, Unit
 from ..contests.demo import TECHNICAL_SLUG, YOUTH_SLUG
 from ..contests.operations import get_edition
@@ -218,7 +219,8 @@ def _author(seed: int, position: int, reference: date, youth: bool) -> Author:
 
 
 def _area(name: str) -> Area | None:
-    return db.session.execute(select(Area).where(Area.name == name)).scalars().first()
+    """The demo rows name the former districts: each lies in a commune of the 2025 map."""
+    return demo_area(name)
 
 
 def _unit(name: str) -> Unit | None:

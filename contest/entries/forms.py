@@ -101,7 +101,7 @@ class EntryForm(VersionedForm):
         render_kw={"rows": 5},
         description=_l("Vài câu về sản phẩm: làm gì, giải quyết vấn đề gì, có gì mới."),
     )
-    area_id = AreaField(_l("Địa bàn (huyện, xã)"))
+    area_id = AreaField(_l("Địa bàn (xã, phường)"))
     unit_name = text(
         _l("Đơn vị cử dự thi (trường, cơ quan)"),
         300,

@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import planner
 from ..audit.operations import record
 from ..contests.gates import ResultsPublished, results_published
 from ..contests.models import Edition
@@ -208,6 +209,8 @@ def import_entries(
         raise ImportFailed(
             [RowProblem(None, "", _("Không ghi được dữ liệu: %(e)s", e=str(exc.orig)))]
         ) from None
+    # Planner statistics for what was just written (issue 15; PostgreSQL only).
+    planner.analyze(Entry.__tablename__, Author.__tablename__)
     record(
         actor,
         "entry.import",

@@ -107,6 +107,10 @@ class Entry(db.Model):
         ForeignKey("areas.id", ondelete="RESTRICT"), index=True
     )
     area_name: Mapped[str] = mapped_column(String(200), default="")
+    # The names the area and its district had when the edition ran ("" while they follow the
+    # tree): set before the tree changes under a closed edition (contest.areas.snapshots).
+    area_snapshot: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    district_snapshot: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The sending (youth) or applying (technical) unit; the typed name is always kept.
     unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("units.id", ondelete="RESTRICT"), index=True
@@ -165,7 +169,9 @@ class Entry(db.Model):
 
     @property
     def area_label(self) -> str:
-        """The area's name, or the text kept from an import."""
+        """The area's name (as it was when the edition ran), or the text kept from an import."""
+        if self.area_snapshot:
+            return self.area_snapshot
         return self.area.name if self.area is not None else self.area_name
 
     @property

@@ -15,7 +15,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..accounts.models import Role
-from ..areas.models import Area
+from ..areas.models import Area, AreaGroup
 from ..areas.tree import descendant_ids, path_of
 from ..extensions import db, login_manager
 from . import access, dashboard
@@ -43,6 +43,12 @@ def _area() -> Area:
     return area
 
 
+def _group() -> AreaGroup | None:
+    """The coordinator's group (cluster of communes, sector), if bound to one: the pages
+    start from its province (``_area``) and every list is limited to it by :mod:`.access`."""
+    return db.session.get(AreaGroup, current_user.coordinator_group_id() or 0)
+
+
 def _list(area: Area):
     """The list limited to ``area``'s subtree (an area filter outside it is ignored)."""
     args = MultiDict(request.args)
@@ -57,7 +63,7 @@ def _list(area: Area):
 def index():
     """The entries of the coordinator's area, filtered, searched, sorted, paged."""
     area = _area()
-    return render_template("district/index.html", page=_list(area), area=area)
+    return render_template("district/index.html", page=_list(area), area=area, group=_group())
 
 
 @bp.get("/export.xlsx")
@@ -85,6 +91,7 @@ def dashboard_page():
     editions = all_editions()
     edition = dashboard_edition(editions)
     context = {"editions": editions, "edition": edition, "area": area, "path": path_of(area)}
+    context["group"] = _group()
     if edition is not None:
         context.update(
             fields=dashboard.field_status_table(current_user, edition, area.id),

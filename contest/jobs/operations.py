@@ -47,7 +47,9 @@ OWN_DB_RETRIES: set[str] = set()
 def job_handler(
     kind: str, label: Any = None, db_retries: bool = True
 ) -> Callable[[Handler], Handler]:
-    """Register ``func(job, progress)`` as the handler of jobs of ``kind``.
+    """Mark ``func(job, progress)`` as the handler of jobs of ``kind``; it runs jobs once
+    registered with :func:`register_handler` (``create_app`` does it for every feature:
+    ``contest.wiring``). Importing the module registers nothing.
 
     ``label`` (a lazy Vietnamese string) names the kind in the UI. Handlers must be
     idempotent: a job may run again after a worker dies mid-way. They flush their work and
@@ -57,16 +59,31 @@ def job_handler(
     """
 
     def decorator(func: Handler) -> Handler:
-        HANDLERS[kind] = func
-        if label is not None:
-            KIND_LABELS[kind] = label
-        if db_retries:
-            OWN_DB_RETRIES.discard(kind)
-        else:
-            OWN_DB_RETRIES.add(kind)
+        func.job_kind = kind  # type: ignore[attr-defined]
+        func.job_label = label  # type: ignore[attr-defined]
+        func.job_db_retries = db_retries  # type: ignore[attr-defined]
         return func
 
     return decorator
+
+
+def is_handler(obj: object) -> bool:
+    """True for a function marked with :func:`job_handler`."""
+    return callable(obj) and isinstance(getattr(obj, "job_kind", None), str)
+
+
+def register_handler(func: Handler, kind: str | None = None) -> None:
+    """Run jobs of ``func``'s kind (its :func:`job_handler` mark, or ``kind``) with ``func``;
+    registering again replaces the previous handler of that kind."""
+    kind = kind or func.job_kind  # type: ignore[attr-defined]
+    HANDLERS[kind] = func
+    label = getattr(func, "job_label", None)
+    if label is not None:
+        KIND_LABELS[kind] = label
+    if getattr(func, "job_db_retries", True):
+        OWN_DB_RETRIES.discard(kind)
+    else:
+        OWN_DB_RETRIES.add(kind)
 
 
 class Progress:

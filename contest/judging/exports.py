@@ -1,21 +1,44 @@
 """Every score sheet of a round to XLSX (issue 5, point 9): one row per sheet, one column per
-criterion, Vietnamese headers. For organizers: judges are named, authors are not listed."""
+criterion, Vietnamese headers. For organizers: judges are named, authors are not listed.
+
+Set-based (issue 15): two statements whatever the number of sheets — the sheets joined to
+their entry, field and judge as plain rows, and every score of the round ordered by sheet —
+merged while streaming into openpyxl's write-only workbook. No ORM object per sheet or
+score, and every label (status, source) is translated once, not once per row. Above
+:data:`JOB_THRESHOLD` sheets (config ``SHEETS_EXPORT_JOB_THRESHOLD``) the page runs the
+export as the ``judging.export_sheets`` job (progress bar, stored file to download)."""
 
 from __future__ import annotations
 
-from typing import IO
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from .. import display
+from ..accounts.models import User
 from ..contests.models import Edition, Round
+from ..contests.models import EditionField as Field
 from ..entries.models import Entry
 from ..extensions import db
+from ..jobs.models import Job
+from ..jobs.operations import Progress, create_job, job_handler
+from ..storage import get_storage
 from ..tabular import write_xlsx
 from ..timeutil import format_local
-from .models import ScoreSheet, SheetSource, SheetStatus
+from .models import Score, ScoreSheet, SheetSource, SheetStatus
+
+KIND = "judging.export_sheets"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Above this many sheets the export runs as a job (``SHEETS_EXPORT_JOB_THRESHOLD``).
+JOB_THRESHOLD = 20000
+PROGRESS_WRITES = 50
 
 
 def export_filename(edition: Edition, round_: Round) -> str:
@@ -23,13 +46,13 @@ def export_filename(edition: Edition, round_: Round) -> str:
     return f"phieu-cham-{edition.slug}-{round_.code}.xlsx"
 
 
-def _source_label(source: str) -> str:
-    """How the sheet arrived, in words."""
+def _source_labels() -> dict[str, str]:
+    """How a sheet arrived, in words (translated once per export)."""
     return {
         SheetSource.WEB.value: _("Trực tuyến"),
         SheetSource.IMPORT.value: _("Nhập từ tệp"),
         SheetSource.PAPER.value: _("Phiếu giấy"),
-    }.get(source, source)
+    }
 
 
 def header(edition: Edition) -> list[str]:
@@ -49,39 +72,139 @@ def header(edition: Edition) -> list[str]:
     return head
 
 
-def rows(edition: Edition, round_: Round):
-    """The data rows, by entry code then judge e-mail; points are numbers (empty: not
-    scored)."""
-    sheets = db.session.scalars(
-        select(ScoreSheet)
+def sheet_count(round_: Round) -> int:
+    """How many sheets the round's export has."""
+    return db.session.scalar(
+        select(func.count(ScoreSheet.id)).where(ScoreSheet.round_id == round_.id)
+    )
+
+
+def _order():
+    return (Entry.code, ScoreSheet.id)
+
+
+def rows(
+    edition: Edition, round_: Round, progress: Callable[[int], None] | None = None
+) -> Iterator[list[Any]]:
+    """The data rows, by entry code then sheet; points are numbers (empty: not scored).
+    Two statements: the sheets (plain rows) and the scores ordered the same way."""
+    sheets = db.session.execute(
+        select(
+            ScoreSheet.id,
+            Entry.code,
+            Field.code,
+            User.full_name,
+            User.email,
+            ScoreSheet.status,
+            ScoreSheet.source,
+            ScoreSheet.comment,
+            ScoreSheet.submitted_at,
+        )
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Field, Field.id == Entry.field_id)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(ScoreSheet.round_id == round_.id)
+        .order_by(*_order())
+    ).all()
+    scores = db.session.execute(
+        select(Score.sheet_id, Score.criterion_id, Score.points)
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
         .where(ScoreSheet.round_id == round_.id)
-        .options(
-            selectinload(ScoreSheet.scores),
-            selectinload(ScoreSheet.judge),
-            selectinload(ScoreSheet.entry).selectinload(Entry.field),
-        )
-        .order_by(Entry.code, ScoreSheet.id)
-    ).all()
-    criteria = list(edition.criteria)
-    for sheet in sheets:
-        points = sheet.points_by_criterion()
-        status = SheetStatus(sheet.status).label
+        .order_by(*_order(), Score.id)
+    )
+    columns = {c.id: i for i, c in enumerate(edition.criteria)}
+    statuses = {s.value: str(s.label) for s in SheetStatus}
+    sources = _source_labels()
+    pending = next(scores, None)
+    for done, (sheet_id, code, field, name, email, status, source, comment, at) in enumerate(
+        sheets, start=1
+    ):
+        points: list[float | None] = [None] * len(columns)
+        total = 0.0
+        while pending is not None and pending[0] == sheet_id:
+            value = float(pending[2])
+            total += value
+            if pending[1] in columns:
+                points[columns[pending[1]]] = value
+            pending = next(scores, None)
+        if progress is not None:
+            progress(done)
         yield [
-            sheet.entry.code or "",
-            sheet.entry.field.code,
-            sheet.judge.full_name,
-            sheet.judge.email,
-            str(status),
-            _source_label(sheet.source),
-            *[float(points[c.id]) if c.id in points else None for c in criteria],
-            float(sheet.total),
-            sheet.comment,
-            format_local(sheet.submitted_at) if sheet.submitted_at else "",
+            code or "",
+            field,
+            name,
+            email,
+            statuses.get(status, status),
+            sources.get(source, source),
+            *points,
+            round(total, 2),
+            comment,
+            format_local(at) if at else "",
         ]
 
 
-def export_round(edition: Edition, round_: Round, target: IO[bytes]) -> None:
+def export_round(
+    edition: Edition,
+    round_: Round,
+    target: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> None:
     """Write the round's sheets to ``target`` as XLSX (openpyxl write_only)."""
-    title = _("Phiếu chấm %(round)s", round=round_.code)
-    write_xlsx(target, header(edition), rows(edition, round_), title=title)
+    title = _("Phiếu chấm · %(round)s", round=display.round_title(round_))[:31]  # sheet title max
+    write_xlsx(target, header(edition), rows(edition, round_, progress), title=title)
+
+
+def job_threshold() -> int:
+    """Sheets above which the page exports through a job."""
+    return int(current_app.config.get("SHEETS_EXPORT_JOB_THRESHOLD", JOB_THRESHOLD))
+
+
+def create_export_job(edition: Edition, round_: Round, user, locale: str) -> Job:
+    """Add the export job of the round (flushes; commit with ``jobs.operations.commit``)."""
+    params = {
+        "edition_id": edition.id,
+        "round_id": round_.id,
+        "slug": edition.slug,
+        "round": round_.code,
+        "locale": locale,
+    }
+    return create_job(KIND, params, user=user, total=max(1, sheet_count(round_)))
+
+
+@job_handler(KIND, label=_l("Xuất phiếu chấm ra tệp Excel"))
+def run_export(job: Job, progress: Progress) -> dict[str, Any]:
+    """Write the XLSX into the storage; the result names the stored file."""
+    params = job.params
+    edition = db.session.get(Edition, params["edition_id"])
+    round_ = db.session.get(Round, params["round_id"])
+    total = max(1, sheet_count(round_))
+    every = max(1, total // PROGRESS_WRITES)
+    progress(0, total, str(_l("Đang ghi các phiếu chấm")))
+
+    def tick(done: int) -> None:
+        if done % every == 0 or done == total:
+            progress(done)
+
+    storage = get_storage()
+    spool = storage.spool_dir()
+    spool.mkdir(parents=True, exist_ok=True)
+    partial = spool / f"{secrets.token_hex(16)}.part"
+    locale = params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]
+    try:
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle, force_locale(locale):
+            export_round(edition, round_, handle, tick)
+        token = secrets.token_hex(16)
+        key = f"exports/{token[:2]}/{token}.xlsx"
+        storage.put(partial, key)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return {
+        "key": key,
+        "filename": export_filename(edition, round_),
+        "sheets": total,
+        "slug": edition.slug,
+        "round": round_.code,
+    }

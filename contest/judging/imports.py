@@ -34,6 +34,7 @@ from typing import IO
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import planner
 from ..accounts.models import Role, User
 from ..accounts.operations import AccountError, ensure_user
 from ..audit.operations import record
@@ -117,6 +118,9 @@ def import_scores(
             _write(edition, round_, check, existing, actor, now, result)
     except AccountError as exc:
         raise ImportFailed([RowProblem(None, "", str(exc.message))]) from None
+    # Planner statistics for what was just written (issue 15; PostgreSQL only): the compile
+    # that usually follows plans its aggregate over these tables.
+    planner.analyze(ScoreSheet.__tablename__, Score.__tablename__, Assignment.__tablename__)
     record(
         actor,
         "judging.scores_import",

@@ -248,8 +248,11 @@ class ScoreSheet(db.Model):
 
     @property
     def total(self) -> Decimal:
-        """The sum of the sheet's points (RULES.md §5.1)."""
-        return sum((s.points for s in self.scores), Decimal(0))
+        """The sheet total (RULES.md §5.1): its points over the criteria that count
+        (``totals.sheet_total``: retired criteria left out, as everywhere)."""
+        from .totals import sheet_total
+
+        return sheet_total(self)
 
     def points_by_criterion(self) -> dict[int, Decimal]:
         """``{criterion id: points}``."""

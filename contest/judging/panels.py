@@ -5,11 +5,11 @@
   round**. Judging starts with the first round; once an organizer names a later round (e.g.
   ``contest panel add … --round final``) that round becomes the current one. With a single
   round it is always that round.
-* :func:`round_entry_ids` — the entries of a round: in the first round every accepted entry;
-  in a later round the accepted entries that advanced from the round before (RULES.md §5.8:
-  at least ``judges_per_entry`` submitted sheets and a score — the panel score, or the mean
-  of the sheet totals rounded half-up to 2 decimals — at or above that round's cutoff; a
-  round without a cutoff uses RULES' default 60, ``Round.pass_mark``).
+* :func:`round_entry_ids` — the entries of a round (``totals.round_member_ids``, RULES.md
+  §5.7–5.8): in the first round every accepted entry; in a later round the accepted entries
+  the latest results run of the round before flagged ADVANCED (no run yet: none). The rule
+  itself (complete sheets, score ≥ cutoff) is the ranking engine's, applied once by the
+  compile.
 * Panel membership: judges must hold the judge role; a chair must sit on the panel.
 * :func:`set_panel_score` — the organizer's panel score of an entry, with a reason (audited).
 """
@@ -17,18 +17,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, or_, select
 
 from ..accounts.models import Role, User
 from ..audit.operations import record
 from ..contests.models import Edition, EditionField, Round
-from ..entries.models import Entry, EntryStatus
+from ..entries.models import Entry
 from ..extensions import db
+from . import totals
 from .errors import JudgingError
-from .models import Assignment, Panel, PanelMember, PanelScore, Score, ScoreSheet, SheetStatus
+from .models import Assignment, Panel, PanelMember, PanelScore, ScoreSheet
 
 
 def find_round(edition: Edition, code: str | None) -> Round:
@@ -76,49 +77,9 @@ def find_field(edition: Edition, code: str) -> EditionField:
 
 
 def round_entry_ids(edition: Edition, round_: Round) -> set[int]:
-    """Ids of the accepted entries of ``round_`` (module docstring)."""
-    accepted = set(
-        db.session.scalars(
-            select(Entry.id).where(
-                Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED.value
-            )
-        )
-    )
-    rounds = list(edition.rounds)
-    index = next(i for i, r in enumerate(rounds) if r.id == round_.id)
-    if index == 0:
-        return accepted
-    return accepted & advanced_entry_ids(edition, rounds[index - 1])
-
-
-def advanced_entry_ids(edition: Edition, previous: Round) -> set[int]:
-    """Entries whose score in ``previous`` reaches its cutoff (module docstring)."""
-    totals = db.session.execute(
-        select(ScoreSheet.entry_id, func.sum(Score.points))
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(
-            ScoreSheet.round_id == previous.id,
-            ScoreSheet.status == SheetStatus.SUBMITTED.value,
-        )
-        .group_by(ScoreSheet.id, ScoreSheet.entry_id)
-    )
-    by_entry: dict[int, list[Decimal]] = defaultdict(list)
-    for entry_id, total in totals:
-        by_entry[entry_id].append(Decimal(total))
-    panel = dict(
-        db.session.execute(
-            select(PanelScore.entry_id, PanelScore.score).where(PanelScore.round_id == previous.id)
-        ).all()
-    )
-    out = set()
-    for entry_id, sheet_totals in by_entry.items():
-        if len(sheet_totals) < edition.judges_per_entry:
-            continue
-        mean = sum(sheet_totals, Decimal(0)) / len(sheet_totals)
-        score = panel.get(entry_id, mean.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        if score >= previous.pass_mark:
-            out.add(entry_id)
-    return out
+    """Ids of the accepted entries of ``round_`` (``totals.round_member_ids``: in a later
+    round those the latest run of the round before flagged ADVANCED)."""
+    return totals.round_member_ids(edition, round_)
 
 
 # --- Panels ----------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from ..accounts.models import User
 from ..contests.models import Edition, EditionField, Round
 from ..entries.models import Entry
 from ..extensions import db
-from .models import Assignment, Panel, PanelMember, PanelScore, Score, ScoreSheet, SheetStatus
+from . import totals
+from .models import Assignment, Panel, PanelMember, PanelScore, ScoreSheet, SheetStatus
 
 
 @dataclass
@@ -155,33 +156,22 @@ class Discrepancy:
 
 def discrepancies(edition: Edition, round_: Round) -> list[Discrepancy]:
     """Entries of ``round_`` whose submitted totals differ by more than the edition's
-    threshold (max − min > threshold), by entry code."""
+    threshold (max − min > threshold), by entry code. The totals are ``totals.sheet_totals``
+    (the criteria that count), read in one query."""
+    sheet = totals.sheet_totals(round_)
     rows = db.session.execute(
         select(
-            ScoreSheet.id,
-            ScoreSheet.entry_id,
+            sheet.c.sheet_id,
+            sheet.c.entry_id,
             Entry.code,
             EditionField.code,
             User.full_name,
             User.email,
-            func.sum(Score.points),
+            sheet.c.halves,
         )
-        .join(Score, Score.sheet_id == ScoreSheet.id)
-        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(Entry, Entry.id == sheet.c.entry_id)
         .join(EditionField, EditionField.id == Entry.field_id)
-        .join(User, User.id == ScoreSheet.judge_id)
-        .where(
-            ScoreSheet.round_id == round_.id,
-            ScoreSheet.status == SheetStatus.SUBMITTED.value,
-        )
-        .group_by(
-            ScoreSheet.id,
-            ScoreSheet.entry_id,
-            Entry.code,
-            EditionField.code,
-            User.full_name,
-            User.email,
-        )  # fmt: skip
+        .join(User, User.id == sheet.c.judge_id)
     ).all()
     by_entry: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -194,14 +184,14 @@ def discrepancies(edition: Edition, round_: Round) -> list[Discrepancy]:
     threshold = Decimal(edition.discrepancy_threshold)
     out = []
     for entry_id, sheets in by_entry.items():
-        totals = [
-            SheetTotal(sheet_id, name or email, Decimal(total))
-            for sheet_id, _e, _c, _f, name, email, total in sorted(sheets, key=lambda r: r[0])
+        sheet_totals = [
+            SheetTotal(sheet_id, name or email, totals.from_halves(halves))
+            for sheet_id, _e, _c, _f, name, email, halves in sorted(sheets, key=lambda r: r[0])
         ]
-        if len(totals) < 2:
+        if len(sheet_totals) < 2:
             continue
         item = Discrepancy(
-            entry_id, sheets[0][2] or "", sheets[0][3], totals, panel_scores.get(entry_id)
+            entry_id, sheets[0][2] or "", sheets[0][3], sheet_totals, panel_scores.get(entry_id)
         )
         if item.spread > threshold:
             out.append(item)

@@ -24,8 +24,9 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -86,9 +87,25 @@ def ensure_judging_open(edition: Edition, now: datetime) -> None:
         raise WindowClosed(_("Ngoài thời gian chấm: không thể ghi phiếu chấm."))
 
 
+_VERIFIED = "contest.judging.verified_judges"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_verified(session: Session, *args) -> None:
+    """A new transaction checks access again (a conflict declared meanwhile wins)."""
+    session.info.pop(_VERIFIED, None)
+
+
 def ensure_may_judge(judge, entry: Entry, round_: Round) -> None:
     """Raise :class:`NotAssigned` unless ``judge`` is assigned ``entry`` in ``round_`` and is
-    not conflicted with it (the entry accepted)."""
+    not conflicted with it (the entry accepted). Checked once per transaction: a save reads
+    the sheet, opens it and writes it, all in one transaction (issue 15: the check ran four
+    times per autosave)."""
+    key = (judge.id, entry.id, round_.id, entry.status)
+    verified = db.session.info.setdefault(_VERIFIED, set())
+    if key in verified:
+        return
     assigned = db.session.scalar(
         select(Assignment.id).where(
             Assignment.round_id == round_.id,
@@ -100,6 +117,7 @@ def ensure_may_judge(judge, entry: Entry, round_: Round) -> None:
         raise NotAssigned(_("Bạn không được phân công chấm hồ sơ này."))
     if conflicted(judge, entry):
         raise NotAssigned(_("Bạn có xung đột lợi ích với hồ sơ này nên không thể chấm."))
+    verified.add(key)
 
 
 def find_sheet(judge, entry: Entry, round_: Round) -> ScoreSheet | None:
@@ -109,14 +127,20 @@ def find_sheet(judge, entry: Entry, round_: Round) -> ScoreSheet | None:
 
 
 def _existing(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
-    """The sheet of (round, entry, judge), if any (no access check)."""
-    return db.session.scalars(
-        select(ScoreSheet).where(
-            ScoreSheet.round_id == round_id,
-            ScoreSheet.entry_id == entry_id,
-            ScoreSheet.judge_id == judge_id,
+    """The sheet of (round, entry, judge), if any (no access check), with its scores."""
+    return (
+        db.session.scalars(
+            select(ScoreSheet)
+            .where(
+                ScoreSheet.round_id == round_id,
+                ScoreSheet.entry_id == entry_id,
+                ScoreSheet.judge_id == judge_id,
+            )
+            .options(joinedload(ScoreSheet.scores))
         )
-    ).first()
+        .unique()
+        .first()
+    )
 
 
 def open_sheet(judge, entry: Entry, round_: Round, now: datetime | None = None) -> ScoreSheet:

@@ -24,7 +24,8 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role
 from ..contests import timeline
@@ -168,10 +169,21 @@ def next_to_score(judge, entry_id: int, round_id: int) -> AssignedRow | None:
 
 def _entry_and_round(entry_id: int, round_id: int) -> tuple[Entry, Round]:
     """The entry and round of a sheet the current judge may use; 404 otherwise."""
-    entry = db.session.get(Entry, entry_id)
-    round_ = db.session.get(Round, round_id)
-    if entry is None or round_ is None or round_.edition_id != entry.edition_id:
+    # One statement for the entry, its round, its edition and the edition's criteria (issue
+    # 15: the autosave's statements).
+    found = (
+        db.session.execute(
+            select(Entry, Round)
+            .join(Round, and_(Round.id == round_id, Round.edition_id == Entry.edition_id))
+            .where(Entry.id == entry_id)
+            .options(joinedload(Entry.edition).joinedload(Edition.criteria))
+        )
+        .unique()
+        .first()
+    )
+    if found is None:
         abort(404)
+    entry, round_ = found
     try:
         sheets.ensure_may_judge(current_user, entry, round_)
     except NotAssigned:
@@ -308,10 +320,15 @@ def autosave(entry_id: int, round_id: int):
         return jsonify(error="invalid", message=_("Có điểm không hợp lệ."), errors=errors), 422
     now = utcnow()
     try:
-        target = sheets.open_sheet(current_user, entry, round_, now)
+        # The sheet read above is the one to write (open_sheet only creates a missing one).
+        target = existing or sheets.open_sheet(current_user, entry, round_, now)
         sheets.save_draft(
             target, current_user, form.points(), form.comment.data or "", _version(), now
         )
+        db.session.flush()
+        # Before the commit expires what they read (the sheet; the user, for the language).
+        answer = _sheet_json(target)
+        message = _("Đã tự động lưu nháp.")
         db.session.commit()
     except StaleSheet as exc:
         db.session.rollback()
@@ -323,7 +340,7 @@ def autosave(entry_id: int, round_id: int):
     except (WindowClosed, SheetLocked) as exc:
         db.session.rollback()
         return jsonify(error="refused", message=str(exc.message)), 403
-    return jsonify(saved=True, message=_("Đã tự động lưu nháp."), **_sheet_json(target))
+    return jsonify(saved=True, message=message, **answer)
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -34,10 +34,11 @@ from ..entries.access import NotAllowed
 from ..entries.models import Entry
 from ..extensions import db, login_manager
 from ..jobs.operations import commit as commit_and_dispatch
-from . import assigning
+from ..pagination import page_number
+from . import assigning, organizer_lists
 from .conflicts import ConflictRefused
 from .errors import JudgingError
-from .models import Assignment, Panel
+from .models import Panel
 from .organizer_forms import (
     AddJudgesForm,
     AssignForm,
@@ -50,7 +51,6 @@ from .panels import (
     ensure_panel,
     find_round,
     panels_of_round,
-    round_entry_ids,
     set_chair,
 )
 
@@ -290,22 +290,25 @@ def remove_panel_judge(slug: str):
 # --- Assignment -------------------------------------------------------------------------------
 
 
+def _field_filter(edition) -> int | None:
+    """The ``field`` query value (a field code of the edition), as a field id."""
+    code = (request.values.get("field") or "").strip()
+    found = next((f for f in edition.fields if f.code == code), None)
+    return found.id if found is not None else None
+
+
 def _assignment_page(edition, round_, shortfalls=None, status: int = 200):
-    """The assignment page: entries of the round, their judges, the panel's judges."""
-    entries = db.session.scalars(
-        select(Entry)
-        .where(Entry.id.in_(round_entry_ids(edition, round_)))
-        .order_by(Entry.code, Entry.id)
-    ).all()
-    assigned: dict[int, list[User]] = {}
-    rows = db.session.execute(
-        select(Assignment.entry_id, User)
-        .join(User, User.id == Assignment.judge_id)
-        .where(Assignment.round_id == round_.id)
-        .order_by(User.full_name)
-    ).all()
-    for entry_id, user in rows:
-        assigned.setdefault(entry_id, []).append(user)
+    """The assignment page: one page of the round's entries (filtered by field and by "still
+    lacking judges"), their judges, the panels' judges (issue 15: paginated, constant
+    number of statements)."""
+    listing = organizer_lists.assignment_list(
+        edition,
+        round_,
+        field_id=_field_filter(edition),
+        lacking=request.values.get("lacking") == "1",
+        page=page_number(request.values.get("page")),
+        per_page=organizer_lists.PER_PAGE,
+    )
     panel_judges = panels_of_round(edition, round_)
     ids = {j for js in panel_judges.values() for j in js}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
@@ -315,8 +318,10 @@ def _assignment_page(edition, round_, shortfalls=None, status: int = 200):
         round_,
         "assignment",
         status=status,
-        entries=entries,
-        assigned=assigned,
+        listing=listing,
+        entries=listing.entries,
+        assigned=listing.assigned,
+        field_codes={f.id: f.code for f in edition.fields},
         panel_judges={f: [people[j] for j in js] for f, js in panel_judges.items()},
         shortfalls=shortfalls,
         form=AssignForm(),

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, flash, request, send_file
+from flask import Response, abort, flash, redirect, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..accounts.models import User
 from ..areas.models import Area
 from ..entries.import_rows import ImportFailed
 from ..entries.models import Entry
 from ..extensions import db
+from ..jobs.models import Job, JobStatus
+from ..jobs.operations import commit as commit_and_dispatch
+from ..pagination import ListPagination, page_number
+from ..storage import send_stored
 from ..tabular import TableError
-from . import exports, paper, progress
-from .conflicts import ConflictIndex, declare_conflict, normalise
+from . import exports, organizer_lists, paper, progress
+from .conflicts import declare_conflict, normalise
 from .imports import import_scores as run_import
 from .models import Conflict, PanelScore, ScoreSheet
 from .name_leaks import attachment_name_leaks
@@ -29,7 +34,7 @@ from .organizer_forms import (
     ReopenForm,
     ScoresImportForm,
 )
-from .panels import panels_of_round, round_entry_ids, set_panel_score
+from .panels import set_panel_score
 from .self_declared import reason_label, self_declared_rows
 from .sheets import reopen
 from .views_organizer import (
@@ -38,6 +43,7 @@ from .views_organizer import (
     _back,
     _edition_round,
     _entry,
+    _field_filter,
     _form_errors,
     _int,
     _page,
@@ -45,6 +51,8 @@ from .views_organizer import (
     _user,
     bp,
 )
+
+CONFLICTS_PER_PAGE = 100
 
 # --- Conflicts --------------------------------------------------------------------------------
 
@@ -58,36 +66,33 @@ def _attachment_name_leaks(entry):
 
 @bp.get("/<slug>/conflicts")
 def conflicts(slug: str):
-    """Declared and inferred conflicts per panel, and a form to record one for a judge."""
+    """Declared and inferred conflicts per panel (filtered by field, a page at a time), and a
+    form to record one for a judge."""
     edition, round_ = _edition_round(slug)
-    panel_judges = panels_of_round(edition, round_)
-    judge_ids = {j for js in panel_judges.values() for j in js}
-    entries = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Entry).where(Entry.id.in_(round_entry_ids(edition, round_)))
-        )
-    }
-    index = ConflictIndex(edition.id, judge_ids, list(entries))
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(judge_ids)))}
-    rows = []
-    for (judge_id, entry_id), reasons in sorted(index.reasons.items()):
-        entry = entries.get(entry_id)
-        if entry is None or judge_id not in panel_judges.get(entry.field_id, ()):
-            continue
-        for reason in reasons:
-            rows.append((entry.field.code, people[judge_id], entry, reason))
+    field_id = _field_filter(edition)
+    listing = organizer_lists.conflict_rows(edition, round_, field_id=field_id)
+    page = ListPagination(listing.rows, page_number(request.args.get("page")), CONFLICTS_PER_PAGE)
     declared = db.session.scalars(
-        select(Conflict).where(Conflict.edition_id == edition.id).order_by(Conflict.id)
+        select(Conflict)
+        .where(Conflict.edition_id == edition.id)
+        .options(
+            selectinload(Conflict.judge),
+            selectinload(Conflict.entry),
+            selectinload(Conflict.unit),
+            selectinload(Conflict.area),
+        )
+        .order_by(Conflict.id)
     ).all()
     return _page(
         "judging/org_conflicts.html",
         edition,
         round_,
         "conflicts",
-        rows=sorted(rows, key=lambda r: (r[0], r[1].display_name, r[2].code or "")),
+        rows=page.items,
+        page=page,
+        field_id=field_id,
         declared=declared,
-        judges=sorted(people.values(), key=lambda u: u.display_name),
+        judges=listing.judges,
         form=ConflictForm(),
         self_declared=self_declared_rows(edition, round_),
         kind_labels={c.value: c.label for c in CONFLICT_KINDS},
@@ -311,16 +316,45 @@ def import_scores(slug: str):
 
 @bp.get("/<slug>/export.xlsx")
 def export(slug: str):
-    """Every sheet of the round as XLSX: one row per sheet, one column per criterion."""
+    """Every sheet of the round as XLSX: one row per sheet, one column per criterion. Above
+    the threshold (``SHEETS_EXPORT_JOB_THRESHOLD``) a job writes the file: its page shows
+    the progress, then the download."""
     edition, round_ = _edition_round(slug)
+    if exports.sheet_count(round_) > exports.job_threshold():
+        job = exports.create_export_job(edition, round_, _actor(), str(get_locale()))
+        job_id = job.id
+        commit_and_dispatch()
+        return redirect(url_for("jobs.show", job_id=job_id))
     buffer = io.BytesIO()
     exports.export_round(edition, round_, buffer)
     buffer.seek(0)
     return send_file(
         buffer,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=exports.XLSX_TYPE,
         as_attachment=True,
         download_name=exports.export_filename(edition, round_),
+    )
+
+
+@bp.get("/<slug>/exports/<int:job_id>.xlsx")
+def export_download(slug: str, job_id: int):
+    """The file written by a finished export job of the edition."""
+    edition, _round = _edition_round(slug)
+    job = db.session.get(Job, job_id)
+    result = (job.result or {}) if job is not None else {}
+    if (
+        job is None
+        or job.kind != exports.KIND
+        or job.status != JobStatus.SUCCEEDED
+        or job.params.get("edition_id") != edition.id
+        or not result.get("key")
+    ):
+        abort(404)
+    return send_stored(
+        result["key"],
+        exports.XLSX_TYPE,
+        result.get("filename") or "phieu-cham.xlsx",
+        as_attachment=True,
     )
 
 

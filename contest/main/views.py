@@ -70,16 +70,22 @@ def coordinator_home():
     """Coordinator's home page: per edition taking or checking entries, the area's counts by
     stage with its deadline, drafts to follow up (with contacts) and entries missing files;
     then the area, its sub-areas and its units."""
+    from ..areas import groups
     from ..areas import operations as area_ops
-    from ..areas.models import Area
+    from ..areas.models import Area, AreaGroup
     from ..entries.follow_up import follow_up
 
     area = db.session.get(Area, current_user.coordinator_area_id())
     children = area_ops.children_with_counts(area) if area else []
     units = area_ops.units_under(area.id) if area else []
+    group = db.session.get(AreaGroup, current_user.coordinator_group_id() or 0)
+    if group is not None:  # a cluster or sector: its members, not the whole province
+        children, units = groups.member_rows(group), groups.member_units(group)
     return render_template(
         "main/coordinator_home.html",
         area=area,
+        group=group,
+        group_kind_labels=groups.KIND_LABELS,
         editions=follow_up(current_user, area, utcnow()) if area else [],
         path=area_ops.path_of(area) if area else [],
         children=children,

@@ -36,6 +36,7 @@ from ..judging.models import Assignment, Score, ScoreSheet, SheetSource, SheetSt
 from ..judging.panels import add_judges, ensure_panel, set_chair, set_panel_score
 from ..results import decisions
 from ..results.compile import compile_round, latest_run
+from ..results.flags import Flag
 from ..results.models import ResultRow
 from ..timeutil import LOCAL_TZ, utcnow
 from . import national, publish
@@ -220,7 +221,7 @@ def _compile_and_resolve(edition: Edition, organizer: User) -> None:
     compile_round(edition, round_, created_by_id=organizer.id)
     run = latest_run(round_)
     rows = db.session.scalars(select(ResultRow).where(ResultRow.run_id == run.id)).all()
-    discrepant = [r for r in rows if "DISCREPANCY" in r.flag_list and r.score is not None]
+    discrepant = [r for r in rows if Flag.DISCREPANCY in r.flag_list and r.score is not None]
     for row in discrepant:
         set_panel_score(
             edition, round_, row.entry, row.score, "Tiểu ban chấm lại, thống nhất", organizer
@@ -231,7 +232,7 @@ def _compile_and_resolve(edition: Edition, organizer: User) -> None:
         rows = db.session.scalars(select(ResultRow).where(ResultRow.run_id == run.id)).all()
     seen = set()
     for row in sorted(rows, key=lambda r: r.position):
-        if "TIE_AT_QUOTA" not in row.flag_list or (row.group_key, row.score) in seen:
+        if Flag.TIE_AT_QUOTA not in row.flag_list or (row.group_key, row.score) in seen:
             continue
         seen.add((row.group_key, row.score))
         levels = decisions._tie_levels(row)

@@ -23,14 +23,15 @@ from pathlib import Path
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import select
 
 from ..contests.models import Edition
 from ..entries.completeness import attachment_label
 from ..entries.models import GENDER_LABELS, Entry
 from ..extensions import db
-from ..judging.models import Score, ScoreSheet, SheetStatus
 from ..judging.paper import nfc
+from ..judging.totals import from_halves, sheet_totals
+from ..results.flags import Flag
 from ..results.models import ResultRow
 from ..results.review import band_text, number
 from ..timeutil import format_local
@@ -160,22 +161,15 @@ def score_summaries(
             )
         )
     }
-    criteria = [c.id for c in edition.active_criteria]
-    halves = cast(Score.points * 2, Integer)
+    sheet = sheet_totals(publication.round)  # the criteria that count (judging.totals)
     stmt = (
-        select(ScoreSheet.entry_id, func.coalesce(func.sum(halves), 0))
-        .outerjoin(Score, (Score.sheet_id == ScoreSheet.id) & Score.criterion_id.in_(criteria))
-        .where(
-            ScoreSheet.round_id == publication.round_id,
-            ScoreSheet.status == SheetStatus.SUBMITTED.value,
-            ScoreSheet.entry_id.in_(ids),
-        )
-        .group_by(ScoreSheet.id, ScoreSheet.entry_id)
-        .order_by(ScoreSheet.entry_id, ScoreSheet.id)
+        select(sheet.c.entry_id, sheet.c.halves)
+        .where(sheet.c.entry_id.in_(ids))
+        .order_by(sheet.c.entry_id, sheet.c.sheet_id)
     )
     totals: dict[int, list[Decimal]] = defaultdict(list)
     for entry_id, half_points in db.session.execute(stmt):
-        totals[entry_id].append(Decimal(int(half_points)) / 2)
+        totals[entry_id].append(from_halves(half_points))
     out = {}
     for entry in entries:
         row = rows.get(entry.entry_id)
@@ -186,7 +180,7 @@ def score_summaries(
             rank=entry.rank,
             prize=nfc(entry.prize_name),
             decided=entry.decided,
-            panel=row is not None and "PANEL_SCORE" in row.flag_list,
+            panel=row is not None and Flag.PANEL_SCORE in row.flag_list,
             judges=[
                 (_("Giám khảo %(n)d", n=n), band_text(total))
                 for n, total in enumerate(sheets, start=1)

@@ -49,15 +49,16 @@ from ..judging.models import ScoreSheet, SheetStatus
 from ..results.compile import latest_run
 from ..results.config_from_edition import ordered_rounds
 from ..results.decisions import active_decisions, effective
+from ..results.flags import Flag
 from ..results.models import ResultRow, ResultsRun
 from ..timeutil import format_local, utcnow
 from . import hooks
 from .models import Publication, PublishedEntry
 
-BLOCKING_FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA")
+BLOCKING_FLAGS = Flag.blocking()
 # Gates checked on the live data, on top of the run's flags.
 JUDGING_OPEN = "JUDGING_OPEN"
-INCOMPLETE = "INCOMPLETE"
+INCOMPLETE = Flag.INCOMPLETE
 DRAFT_SHEETS = "DRAFT_SHEETS"
 DEFAULT_POSTING_DAYS = 15
 MAX_POSTING_DAYS = 90
@@ -113,7 +114,7 @@ def blocker_sentence(blocker: Blocker) -> str:
         return _("%(code)s: đã đủ phiếu chấm nhưng kết quả chưa được tổng hợp lại.", code=code)
     if blocker.flag == DRAFT_SHEETS:
         return _("%(code)s: còn %(n)d phiếu chấm chưa nộp (bản nháp).", code=code, n=blocker.count)
-    if blocker.flag == "DISCREPANCY":
+    if blocker.flag == Flag.DISCREPANCY:
         return _("%(code)s: chênh lệch điểm giữa các giám khảo chưa được xử lý.", code=code)
     return _("%(code)s: đồng hạng ở giới hạn số giải chưa được quyết định.", code=code)
 
@@ -254,16 +255,16 @@ def _unresolved_flags(run: ResultsRun, rows) -> list[Blocker]:
     decided_blocks = {
         (r.group_key, r.score)
         for r in rows
-        if "TIE_AT_QUOTA" in r.flag_list and r.entry_id in decisions
+        if Flag.TIE_AT_QUOTA in r.flag_list and r.entry_id in decisions
     }
     out = []
     for row in rows:
         for flag in BLOCKING_FLAGS:
             if flag not in row.flag_list or row.entry_id in decisions:
                 continue
-            if flag == "DISCREPANCY" and "PANEL_SCORE" in row.flag_list:
+            if flag == Flag.DISCREPANCY and Flag.PANEL_SCORE in row.flag_list:
                 continue  # the panel reviewed it and gave its score
-            if flag == "TIE_AT_QUOTA" and (row.group_key, row.score) in decided_blocks:
+            if flag == Flag.TIE_AT_QUOTA and (row.group_key, row.score) in decided_blocks:
                 continue
             out.append(Blocker(row.entry_id, row.entry_code, flag))
     return out
@@ -311,7 +312,7 @@ def snapshot(edition: Edition, run: ResultsRun) -> list[dict]:
                 "rank": row.rank,
                 "authors": [a.full_name for a in sorted(entry.authors, key=lambda a: a.position)],
                 "unit_name": entry.unit_label or "",
-                "area_name": (entry.area.name if entry.area else entry.area_name) or "",
+                "area_name": entry.area_label or "",  # the name the edition ran with
             }
         )
     out.sort(

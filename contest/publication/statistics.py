@@ -48,7 +48,7 @@ from ..extensions import db
 from .models import Publication, PublishedEntry
 from .publish import latest_publication
 from .school_level import LEVEL_ORDER, SchoolLevel, birth_ranges, grade_of, level_of_grade
-from .statistics_areas import area_key, area_rows, district_of
+from .statistics_areas import area_key, area_rows, district_of, snapshot_names
 from .statistics_compare import (  # noqa: F401 - part of this module's interface
     Change,
     Comparison,
@@ -242,7 +242,8 @@ def _by_area(facts) -> Breakdown:
     counts = _count_by(
         key, facts, join=lambda s: s.outerjoin(tree, tree.c.area_id == facts.c.area_id)
     )
-    rows = [Row(k, label, counts.get(k, Counts())) for k, label in area_rows(counts.keys())]
+    names = snapshot_names(facts, tree)
+    rows = [Row(k, label, counts.get(k, Counts())) for k, label in area_rows(counts, names)]
     return Breakdown("area", _("Theo địa bàn (huyện, thành phố)"), PER_ENTRY, rows, _("Địa bàn"))
 
 

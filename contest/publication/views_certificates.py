@@ -35,7 +35,7 @@ from ..extensions import db
 from ..forms import length, required
 from ..jobs.operations import commit
 from ..permissions import role_required
-from ..storage import CHUNK_SIZE, get_storage
+from ..storage import send_stored
 from ..timeutil import to_local, utcnow
 from . import certificate_jobs, certificate_pdf, certificates
 from . import publish as pub
@@ -286,7 +286,7 @@ def download(cert_batch_id: int):
         abort(404)
     publication = batch.publication
     name = f"giay-chung-nhan_{publication.edition.slug}_v{publication.version}_{batch.id}.zip"
-    return _send(batch.zip_key, "application/zip", name, as_attachment=True, size=batch.zip_size)
+    return _send(batch.zip_key, "application/zip", name, as_attachment=True)
 
 
 @bp.get("/<cert_code>.pdf")
@@ -326,23 +326,10 @@ def certificate_pdf_response(certificate):
     return response
 
 
-def _send(key: str, mimetype: str, name: str, *, as_attachment: bool, size: int = 0):
-    """Stream a stored file (never served as a static file). The file is opened only while
-    the body is read, and closed at its end or when the response is closed."""
-    storage = get_storage()
-    if not storage.exists(key):
-        abort(404)
-
-    def body():
-        with storage.open(key) as handle:
-            while chunk := handle.read(CHUNK_SIZE):
-                yield chunk
-
-    response = current_app.response_class(body(), mimetype=mimetype, direct_passthrough=True)
-    if size:
-        response.content_length = size
-    disposition = "attachment" if as_attachment else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
+def _send(key: str, mimetype: str, name: str, *, as_attachment: bool):
+    """Stream a stored file (never served as a static file), or redirect a big one to a
+    presigned URL of the object storage: :func:`contest.storage.send_stored`."""
+    response = send_stored(key, mimetype, name, as_attachment=as_attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = FILE_CSP
     response.cache_control.private = True

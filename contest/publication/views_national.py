@@ -7,7 +7,7 @@ stored."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,13 +18,14 @@ from wtforms.validators import InputRequired, Regexp
 from ..accounts.models import Role
 from ..audit.operations import record
 from ..contests.models import Edition
+from ..contests.national_flag import is_national, national_editions
 from ..contests.operations import get_edition
 from ..extensions import db
 from ..forms import EmptyForm, length, required
 from ..jobs.models import Job
 from ..jobs.operations import commit
 from ..permissions import role_required
-from ..storage import get_storage
+from ..storage import send_stored
 from . import national, national_dossier
 from . import publish as pub
 
@@ -100,6 +101,8 @@ def _page(edition: Edition, status: int = 200, failed: dict | None = None):
             history=national.choice_history(edition),
             jobs=jobs,
             downloadable={j.id for j in jobs if national_dossier.download_key(j, edition)},
+            send_targets=[e for e in national_editions() if e.id != edition.id],
+            receives_national=is_national(edition),
             failed=failed or {},
             form=EmptyForm(),
         ),
@@ -216,19 +219,8 @@ def download(slug: str, job_id: int):
     key = national_dossier.download_key(job, edition_) if job is not None else None
     if not key:
         abort(404)
-    storage = get_storage()
     name = f"Ho_so_toan_quoc_{edition_.slug}_{job.id}.zip"
-    path = storage.local_path(key)
-    if path is not None and path.is_file():
-        source = path
-    else:
-        try:
-            source = storage.open(key)
-        except (FileNotFoundError, ValueError):
-            abort(404)
-    response = send_file(
-        source, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0
-    )
+    response = send_stored(key, "application/zip", name, as_attachment=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True
     response.cache_control.no_store = True

@@ -20,7 +20,7 @@ from ..contests.models import Edition
 from ..extensions import db
 from ..timeutil import utcnow
 from . import official_list as official
-from . import publish
+from . import public_cache, publish
 from .models import Publication
 
 bp = Blueprint("public_results", __name__, url_prefix="/results")
@@ -125,10 +125,50 @@ def index():
     )
 
 
-def _results_page(edition: Edition, versions: list[Publication], publication: Publication):
+def _results_parts(slug: str) -> tuple | None:
+    """What the results pages of ``slug`` depend on, read with one plain statement: the
+    edition's id and version, its newest publication and how many it has (a correction
+    changes them); None when it has none."""
+    row = db.session.execute(
+        select(
+            Edition.id,
+            Edition.version,
+            Edition.updated_at,
+            Publication.id,
+            Publication.version,
+            Publication.published_at,
+            func.count().over(),
+        )
+        .join(Publication, Publication.edition_id == Edition.id)
+        .where(Edition.slug == slug)
+        .order_by(Publication.version.desc())
+        .limit(1)
+    ).first()
+    return tuple(row) if row is not None else None
+
+
+def _results_page(
+    edition: Edition, versions: list[Publication], publication: Publication, key, stamp
+):
     """The page of one version (the one in force or an older one). A replaced version shows
     what its replacement changed; the version in force folds away what it changed."""
     now = utcnow()
+
+    def until():  # a version in its posting period becomes final at its end
+        if publish.state(publication, now) == publish.State.POSTING:
+            return publication.posting_ends_at
+        return None
+
+    return public_cache.render(
+        key,
+        stamp,
+        lambda extra: _render_results(edition, versions, publication, now, extra),
+        valid_until=until,
+    )
+
+
+def _render_results(edition, versions, publication, now, extra: dict) -> str:
+    """Render the results page of ``publication`` (``extra``: context overrides)."""
     newer = [p for p in versions if p.version > publication.version]
     older = [p for p in versions if p.version < publication.version]
     replacement = newer[-1] if newer else None  # versions are newest first
@@ -141,6 +181,7 @@ def _results_page(edition: Edition, versions: list[Publication], publication: Pu
         changes_from_previous = official.public_differences(previous, publication)
     return render_template(
         "public_results/edition.html",
+        **extra,
         edition=edition,
         versions=versions,
         publication=publication,
@@ -160,16 +201,22 @@ def _results_page(edition: Edition, versions: list[Publication], publication: Pu
 
 @bp.get("/<slug>")
 def edition(slug: str):
-    """The version in force of ``slug``'s results."""
+    """The version in force of ``slug``'s results (from the page cache when it has it)."""
+    key, stamp, page = public_cache.lookup("results", lambda: _results_parts(slug))
+    if page is not None:
+        return public_cache.with_token(page)
     edition, versions = _edition_or_404(slug)
-    return _results_page(edition, versions, versions[0])
+    return _results_page(edition, versions, versions[0], key, stamp)
 
 
 @bp.get("/<slug>/v/<int:version>")
 def version(slug: str, version: int):
     """Version ``version`` of ``slug``'s results (with a banner when it was replaced)."""
+    key, stamp, page = public_cache.lookup("results", lambda: _results_parts(slug))
+    if page is not None:
+        return public_cache.with_token(page)
     edition, versions = _edition_or_404(slug)
-    return _results_page(edition, versions, _pick(versions, version))
+    return _results_page(edition, versions, _pick(versions, version), key, stamp)
 
 
 @bp.get("/<slug>/print")

@@ -22,6 +22,7 @@ from . import publish as pub
 from . import status as status_data
 from .forms_publish import AnswerForm, PublishForm
 from .models import Complaint
+from .preview_cache import cached_preview
 
 bp = Blueprint("publication", __name__, url_prefix="/organizer/publication")
 
@@ -71,7 +72,7 @@ def _render_edition(edition: Edition, form: PublishForm | None = None, error: st
     info = status_data.edition_status(edition)
     if form is None:
         form = _publish_form(info, formdata=None)
-    preview = status_data.preview(edition, info.run, info.current) if info.run else None
+    preview = cached_preview(edition, info.run, info.current) if info.run else None
     return (
         render_template(
             "publication/edition.html",

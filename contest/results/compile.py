@@ -8,12 +8,14 @@
    are serialised by the database itself and the unique (edition, round, number) of a run
    makes the loser of a race fail (IntegrityError / "database is locked"), which the job
    retries too; the retry then finds the winner's run.
-2. **Members** of the round (RULES §5.7–5.8): the first round ranks the edition's accepted
-   entries; a later round ranks the accepted entries flagged ADVANCED in the latest run of the
-   round before (none → ``CompileError`` "compile that round first").
+2. **Members** of the round (RULES §5.7–5.8, judging's ``totals.member_condition``): the
+   first round ranks the edition's accepted entries; a later round ranks the accepted entries
+   flagged ADVANCED in the latest run of the round before (``advanced_entries``: the stored
+   flags read as a set, ``flags.has_flag``), none → ``CompileError`` "compile that round
+   first".
 3. **Aggregate** in ONE query (``aggregate_query``): per submitted sheet of the round its
-   points per criterion (``sum(points) FILTER (WHERE criterion_id = …)``, doubled and cast to
-   an integer: half points) and their sum, the sheet total; then per entry the sheet count,
+   points per counted criterion and its total, in half points (judging's
+   ``totals.sheet_totals``, the one definition of a sheet total); then per entry the sheet count,
    the per-criterion sums and the smallest and largest sheet total, joined to the entry's
    field, board and panel score (in hundredths), so no float ever enters (SQLite keeps
    NUMERIC as REAL; halves are exact there). The rows are read with the raw driver cursor
@@ -45,14 +47,17 @@ from typing import Any
 
 import psycopg
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, cast, func, literal, select, text
+from sqlalchemy import Integer, and_, cast, func, select, text
 from sqlalchemy.sql import Select
 
+from .. import display
 from ..contests.models import Board, Edition, EditionField, Round
-from ..entries.models import Entry, EntryStatus
+from ..entries.models import Entry
 from ..extensions import db
-from ..judging.models import PanelScore, Score, ScoreSheet, SheetStatus
+from ..judging import totals
+from ..judging.models import PanelScore
 from .config_from_edition import config_from_edition, previous_round
+from .flags import Flag, decode, encode, has_flag
 from .models import ResultRow, ResultsRun
 from .ranking import (
     ENGINE_VERSION,
@@ -114,25 +119,34 @@ def check_compilable(edition: Edition, round_: Round) -> None:
     if before is not None and latest_run(before) is None:
         raise CompileError(
             _(
-                "Hãy tổng hợp kết quả vòng %(before)s trước vòng %(round)s.",
-                before=before.code,
-                round=round_.code,
+                "Hãy tổng hợp kết quả %(before)s trước %(round)s.",
+                before=display.round_title(before).lower(),
+                round=display.round_title(round_).lower(),
             )
         )
 
 
 def member_condition(edition: Edition, round_: Round):
-    """SQL condition on ``Entry`` selecting the round's members (module docstring, step 2)."""
+    """SQL condition on ``Entry`` selecting the round's members (module docstring, step 2;
+    the rule is judging's ``totals.member_condition``)."""
     check_compilable(edition, round_)
-    accepted = and_(Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED.value)
-    before = previous_round(edition, round_)
-    if before is None:
-        return accepted
-    flags = literal(";") + ResultRow.flags + literal(";")
-    advanced = select(ResultRow.entry_id).where(
-        ResultRow.run_id == latest_run(before).id, flags.like("%;ADVANCED;%")
+    return totals.member_condition(edition, round_)
+
+
+def advanced_entries(round_: Round) -> Select:
+    """``SELECT entry_id`` of the rows the latest run of ``round_`` flagged ADVANCED (none
+    without a run): what judging's ``totals`` reads for the next round's members. The flags
+    are read as a set (``flags.has_flag``), never matched as text."""
+    latest = (
+        select(ResultsRun.id)
+        .where(ResultsRun.round_id == round_.id)
+        .order_by(ResultsRun.number.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    return and_(accepted, Entry.id.in_(advanced))
+    return select(ResultRow.entry_id).where(
+        ResultRow.run_id == latest, has_flag(ResultRow.flags, Flag.ADVANCED)
+    )
 
 
 def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -> Select:
@@ -142,31 +156,18 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
     Columns: entry id, code, field code, board code, sheet count (0 = no sheet), the smallest
     and largest sheet total (NULL without sheets), one sum per criterion (``c0``, ``c1``, … in
     the given order), all in half points, and the panel score in hundredths (NULL = none).
+    The sheets and their totals are judging's ``totals.sheet_totals`` (the criteria that
+    count), grouped once per sheet, then once per entry.
     """
-    per_criterion = [
-        func.coalesce(
-            cast(2 * func.sum(Score.points).filter(Score.criterion_id == cid), Integer), 0
-        ).label(f"c{i}")
-        for i, cid in enumerate(criterion_ids)
-    ]
-    sheet = (
-        select(ScoreSheet.entry_id.label("entry_id"), *per_criterion)
-        .select_from(ScoreSheet)
-        .outerjoin(
-            Score, and_(Score.sheet_id == ScoreSheet.id, Score.criterion_id.in_(criterion_ids))
-        )
-        .where(ScoreSheet.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED.value)
-        .group_by(ScoreSheet.id, ScoreSheet.entry_id)
-        .subquery("sheet")
-    )
-    total = sum((sheet.c[f"c{i}"] for i in range(1, len(criterion_ids))), sheet.c.c0)
+    sheet = totals.sheet_totals(round_, criterion_ids)
+    k = len(criterion_ids)
     per_entry = (
         select(
             sheet.c.entry_id,
             func.count().label("n"),
-            func.min(total).label("low"),
-            func.max(total).label("high"),
-            *[func.sum(sheet.c[f"c{i}"]).label(f"c{i}") for i in range(len(criterion_ids))],
+            func.min(sheet.c.halves).label("low"),
+            func.max(sheet.c.halves).label("high"),
+            *[func.sum(sheet.c[f"c{i}"]).label(f"c{i}") for i in range(k)],
         )
         .group_by(sheet.c.entry_id)
         .subquery("agg")
@@ -181,10 +182,7 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
             func.coalesce(per_entry.c.n, 0).label("n"),
             per_entry.c.low,
             per_entry.c.high,
-            *[
-                func.coalesce(per_entry.c[f"c{i}"], 0).label(f"c{i}")
-                for i in range(len(criterion_ids))
-            ],
+            *[func.coalesce(per_entry.c[f"c{i}"], 0).label(f"c{i}") for i in range(k)],
             panel_cents.label("panel"),
         )
         .select_from(Entry)
@@ -196,6 +194,14 @@ def aggregate_query(edition: Edition, round_: Round, criterion_ids: list[int]) -
         )
         .where(member_condition(edition, round_))
     )
+
+
+#: The aggregate's planner setting on PostgreSQL, for its transaction: hash or merge joins
+#: whatever the statistics. Right after a bulk import the tables have none, and a nested loop
+#: re-runs the per-entry aggregate once per entry (7 s instead of 0.1 s at 3,000 entries);
+#: imports ANALYZE what they filled, this keeps the plan linear even when that was skipped.
+AGGREGATE_PLAN = "SET LOCAL enable_nestloop = off"
+_DEFAULT_PLAN = "SET LOCAL enable_nestloop TO DEFAULT"
 
 
 def _driver_rows(stmt: Select) -> Iterator[tuple]:
@@ -211,9 +217,12 @@ def _driver_rows(stmt: Select) -> Iterator[tuple]:
     params: Any = compiled.params
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.driver_connection.cursor()
+    driver = connection.connection.driver_connection
+    postgresql = connection.dialect.name == "postgresql"
+    cursor = driver.cursor()
     try:
-        if connection.dialect.name == "postgresql":
+        if postgresql:
+            cursor.execute(AGGREGATE_PLAN)
             if psycopg.pq.version() >= 170000:  # chunked rows mode
                 yield from cursor.stream(compiled.string, params, binary=True, size=FETCH)
                 return
@@ -224,6 +233,12 @@ def _driver_rows(stmt: Select) -> Iterator[tuple]:
             yield from rows
     finally:
         cursor.close()
+        if postgresql:
+            try:  # the rest of the job's transaction plans as usual
+                with driver.cursor() as reset:
+                    reset.execute(_DEFAULT_PLAN)
+            except psycopg.Error:  # the transaction failed: it is rolled back anyway
+                pass
 
 
 def stream_checked(
@@ -233,19 +248,28 @@ def stream_checked(
     ``FETCH`` rows at a time (``check_unit_columns``: the integers are checked as such, column
     by column, never parsed back from Decimals); fills ``entry_ids`` (code → id) for writing
     the run."""
-    by_code = {c.code: c.id for c in edition.active_criteria}
+    by_code = {c.code: c.id for c in totals.counted_criteria(edition)}
     stmt = aggregate_query(edition, round_, [by_code[c] for c in config.criterion_codes])
     decimals = HalfPointDecimals()
     rows = _driver_rows(stmt)
-    while batch := list(islice(rows, FETCH)):
-        ids, codes, fields, boards, counts, lows, highs, *sums, panels = zip(*batch, strict=True)
-        if not all(codes):
-            entry_id = next(i for i, code in zip(ids, codes, strict=True) if not code)
-            raise CompileError(_("Hồ sơ số %(id)d được chấp nhận nhưng chưa có mã.", id=entry_id))
-        entry_ids.update(zip(codes, ids, strict=True))
-        yield from check_unit_columns(
-            config, codes, fields, boards, counts, sums, lows, highs, panels, decimals
-        )
+    try:
+        while batch := list(islice(rows, FETCH)):
+            ids, codes, fields, boards, counts, lows, highs, *sums, panels = zip(
+                *batch, strict=True
+            )
+            if not all(codes):
+                entry_id = next(i for i, code in zip(ids, codes, strict=True) if not code)
+                raise CompileError(
+                    _("Hồ sơ số %(id)d được chấp nhận nhưng chưa có mã.", id=entry_id)
+                )
+            entry_ids.update(zip(codes, ids, strict=True))
+            yield from check_unit_columns(
+                config, codes, fields, boards, counts, sums, lows, highs, panels, decimals
+            )
+    finally:
+        # a refused row stops the stream mid-way: close it now, or the connection stays
+        # busy streaming and the job's rollback waits for it forever
+        rows.close()
 
 
 def stream_aggregates(
@@ -265,7 +289,9 @@ def lock_round(round_: Round) -> None:
         {"ns": LOCK_NAMESPACE, "key": round_.id},
     )
     if not got:
-        raise CompileBusy(_("Vòng %(round)s đang được tổng hợp ở nơi khác.", round=round_.code))
+        raise CompileBusy(
+            _("%(round)s đang được tổng hợp ở nơi khác.", round=display.round_title(round_))
+        )
 
 
 def summarize(run: ResultsRun, created: bool, counts: Counter[tuple[str | None, str]]) -> dict:
@@ -277,12 +303,12 @@ def summarize(run: ResultsRun, created: bool, counts: Counter[tuple[str | None, 
     flags: Counter[str] = Counter()
     ranked = 0
     for (prize, joined), n in counts.items():  # a few distinct pairs
-        split = joined.split(";") if joined else []
+        split = decode(joined)
         if prize:
             prizes[prize] += n
         for flag in split:
             flags[flag] += n
-        if "INCOMPLETE" not in split:
+        if Flag.INCOMPLETE not in split:
             ranked += n
     return {
         "run_id": run.id,
@@ -348,7 +374,7 @@ def compile_round(
                 for part in ranking_parts(config, listed):
                     results = rank_part(config, part)
                     writer.write(results)
-                    counts.update((r.prize, ";".join(r.flags)) for r in results)
+                    counts.update((r.prize, encode(r.flags)) for r in results)
             db.session.flush()
             summary = summarize(run, True, counts)
     except ValueError as exc:  # data the engine refuses (e.g. an entry without its board)

@@ -1,37 +1,28 @@
 """An edition (and one of its rounds) as the ranking engine's ``RankingConfig``.
 
-* Criteria: the active criteria (not retired), in criteria order; a retired criterion's old
-  points are not counted (``compile`` aggregates only the criteria given here), so a sheet
-  total is always the sum over the criteria a current sheet shows.
+* Criteria: those that count in sheet totals (judging's ``totals.counted_criteria``: not
+  retired), in criteria order; a retired criterion's old points are not counted anywhere.
 * Tie-break: ``Edition.tiebreak_order()`` (tie-break positions first, then criteria order).
 * Fields and boards in edition order; prize levels highest first (``position`` order).
 * Round: the last round of the edition (highest position) gives prizes; an earlier round is
   preliminary and passes entries scoring ≥ its cutoff; without one, RULES' default 60
-  (``Round.pass_mark``), as judging's ``round_entry_ids`` does for the next round's members,
-  so both agree on who advanced.
+  (``Round.pass_mark``). The next round's members are the entries this run flags ADVANCED
+  (judging's ``totals.round_member_ids`` reads them from the run).
 """
 
 from __future__ import annotations
 
 from ..contests.models import Edition, Round
+from ..judging import totals
 from .ranking import Criterion, PrizeLevel, RankingConfig, RoundSpec
 
-
-def ordered_rounds(edition: Edition) -> list[Round]:
-    """The edition's rounds in order (position, then id)."""
-    return sorted(edition.rounds, key=lambda r: (r.position, r.id))
+ordered_rounds = totals.ordered_rounds
+previous_round = totals.round_before
 
 
 def is_last_round(edition: Edition, round_: Round) -> bool:
     """True when ``round_`` is the edition's last round (the one that gives prizes)."""
     return ordered_rounds(edition)[-1].id == round_.id
-
-
-def previous_round(edition: Edition, round_: Round) -> Round | None:
-    """The round before ``round_``, or None for the first round."""
-    rounds = ordered_rounds(edition)
-    index = next(i for i, r in enumerate(rounds) if r.id == round_.id)
-    return rounds[index - 1] if index else None
 
 
 def round_spec(edition: Edition, round_: Round) -> RoundSpec:
@@ -43,7 +34,7 @@ def round_spec(edition: Edition, round_: Round) -> RoundSpec:
 
 def config_from_edition(edition: Edition, round_: Round) -> RankingConfig:
     """The ``RankingConfig`` of ``edition`` for ranking ``round_`` (module docstring)."""
-    criteria = edition.active_criteria
+    criteria = totals.counted_criteria(edition)
     return RankingConfig(
         criteria=tuple(Criterion(code=c.code, max_points=c.max_points) for c in criteria),
         fields=tuple(f.code for f in sorted(edition.fields, key=lambda f: (f.position, f.id))),

@@ -42,6 +42,7 @@ from ..entries.models import Entry
 from ..extensions import db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
+from .flags import Flag, decode
 from .run_text import decode_explanation
 
 RUN_COMPLETE = "complete"
@@ -119,9 +120,9 @@ class ResultRow(db.Model):
     )
 
     @property
-    def flag_list(self) -> list[str]:
+    def flag_list(self) -> list[Flag]:
         """The flags, sorted (as stored)."""
-        return self.flags.split(";") if self.flags else []
+        return decode(self.flags)
 
     @property
     def explanation(self) -> dict[str, Any]:

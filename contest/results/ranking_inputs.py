@@ -5,18 +5,21 @@ means). ``int`` and ``str`` are accepted and converted exactly; ``float`` is ref
 cannot hold 80.1 exactly). Invalid input raises ``ValueError`` (``TypeError`` for a wrong
 type): the engine never guesses.
 
-Two input shapes describe one entry of the round:
+Three input shapes describe one entry of the round, and all become the same thing — its
+numbers counted in integers (``Units``: sums and sheet totals in half points, the panel score
+in hundredths) — before the ONE check of the engine's inputs (``ranking_units``):
 
-* ``EntryInput`` — the entry with its submitted sheets (points per criterion);
+* ``EntryInput`` — the entry with its submitted sheets (points per criterion):
+  ``entry_units`` checks each sheet (every criterion once, 0 … max, steps of 0.5);
 * ``EntryAggregate`` — the same reduced to what the rules need (sheet count, per-criterion
-  sums, smallest and largest sheet total), which a set-based SQL ``GROUP BY`` produces
-  directly. ``aggregate()`` turns the first into the second; the engine works on aggregates.
+  sums, smallest and largest sheet total): ``aggregate_units`` counts its numbers;
+* the compile's SQL rows, already integers (``ranking_units.check_unit_columns``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cached_property
@@ -77,27 +80,6 @@ def half_points(value: Decimal, what: str) -> int:
 def _set(obj: object, name: str, value: object) -> None:
     """Assign a field of a frozen dataclass during ``__post_init__`` normalisation."""
     object.__setattr__(obj, name, value)
-
-
-def slot_builder(cls: type) -> Callable[..., object]:
-    """A fast constructor of the frozen, slotted dataclass ``cls``, taking every field
-    positionally in declaration order: the object its ``__init__`` would make from the same
-    values, without ``__post_init__`` (use it only where there is nothing to normalise).
-
-    A national compile makes 100,000 of each result object; a frozen dataclass's ``__init__``
-    assigns each field through ``object.__setattr__`` behind a keyword call, and this builder
-    calls each slot's descriptor directly — generated like ``dataclasses`` generates
-    ``__init__``, about three times faster.
-    """
-    names = [f.name for f in fields(cls)]
-    scope = {"new": object.__new__, "cls": cls}
-    scope.update({f"set_{name}": getattr(cls, name).__set__ for name in names})
-    body = "".join(f"    set_{name}(obj, {name})\n" for name in names)
-    source = f"def build({', '.join(names)}):\n    obj = new(cls)\n{body}    return obj\n"
-    exec(source, scope)  # noqa: S102 - source made above from the dataclass's own field names
-    build = scope["build"]
-    build.__doc__ = f"A {cls.__name__} from all its fields, in order (``slot_builder``)."
-    return build
 
 
 # --------------------------------------------------------------------------- configuration
@@ -278,63 +260,55 @@ class EntryInput:
     panel_score: Decimal | int | str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class EntryAggregate:
+class EntryAggregate(NamedTuple):
     """An entry reduced to what RULES §5 needs (what ``GROUP BY entry`` yields).
 
     ``criterion_sums`` = per criterion, the sum of its points over the submitted sheets;
     ``min_total`` / ``max_total`` = the smallest / largest sheet total (None without sheets).
+    Numbers may be given as Decimal, int or str; the check (``ranking_units``) counts them
+    exactly and the engine works on the aggregate it rebuilds from those integers.
     """
 
     code: str
     field: str
     board: str | None
     sheet_count: int
-    criterion_sums: Mapping[str, Decimal]
-    min_total: Decimal | None = None
-    max_total: Decimal | None = None
-    panel_score: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        """Normalise every number to Decimal (values that already are Decimal are kept as they
-        are: this runs 100,000 times per national-scale run; ``check_aggregate`` refuses
-        non-finite ones)."""
-        if not all(type(v) is Decimal for v in self.criterion_sums.values()):
-            sums = {
-                c: to_decimal(v, f"entry {self.code} sum {c}")
-                for c, v in self.criterion_sums.items()
-            }
-            _set(self, "criterion_sums", sums)
-        for name in ("min_total", "max_total", "panel_score"):
-            value = getattr(self, name)
-            if value is not None and type(value) is not Decimal:
-                _set(self, name, to_decimal(value, f"entry {self.code} {name}"))
-
-    @classmethod
-    def from_exact(
-        cls,
-        code: str,
-        field: str,
-        board: str | None,
-        sheet_count: int,
-        criterion_sums: dict[str, Decimal],
-        min_total: Decimal | None,
-        max_total: Decimal | None,
-        panel_score: Decimal | None,
-    ) -> EntryAggregate:
-        """The same aggregate for numbers that already are exact Decimals (``check_units``),
-        without ``__post_init__``'s normalisation (there is nothing to normalise)."""
-        return build_aggregate(
-            code, field, board, sheet_count, criterion_sums, min_total, max_total, panel_score
-        )
+    criterion_sums: Mapping[str, Decimal | int | str]
+    min_total: Decimal | int | str | None = None
+    max_total: Decimal | int | str | None = None
+    panel_score: Decimal | int | str | None = None
 
 
-#: ``EntryAggregate.from_exact`` without the method call (``slot_builder``, all fields).
-build_aggregate = slot_builder(EntryAggregate)
+class Units(NamedTuple):
+    """One entry's numbers counted in integers, as the check takes them: ``halves`` per
+    criterion in edition order, ``low``/``high`` the smallest/largest sheet total (half
+    points, None without sheets), ``panel`` the panel score in hundredths (or None)."""
+
+    code: str
+    field: str
+    board: str | None
+    sheet_count: int
+    halves: tuple[int, ...]
+    low: int | None
+    high: int | None
+    panel: int | None
 
 
-def aggregate(entry: EntryInput, config: RankingConfig) -> EntryAggregate:
-    """Reduce an entry's sheets to an ``EntryAggregate``, checking every sheet.
+def panel_cents(value: object, code: str) -> int | None:
+    """A panel score in hundredths; None stays None. Refuses floats, non-finite numbers,
+    negative ones and more than 2 decimals."""
+    if value is None:
+        return None
+    where = f"entry {code}"
+    score = to_decimal(value, f"{where} panel_score")  # refuses floats and non-finite ones
+    numerator, denominator = (score * 100).as_integer_ratio()
+    if numerator < 0 or denominator != 1:
+        raise ValueError(f"{where}: a panel score is ≥ 0 with at most 2 decimals")
+    return numerator
+
+
+def entry_units(entry: EntryInput, config: RankingConfig) -> Units:
+    """An entry's sheets counted in half points, checking every sheet.
 
     A sheet must give every criterion of the edition, nothing else, each 0 … max_points in
     steps of 0.5 (FORMATS scores file). Sheet total = the sum of its points (RULES §5.1).
@@ -358,24 +332,69 @@ def aggregate(entry: EntryInput, config: RankingConfig) -> EntryAggregate:
             sums[code] += half
             total += half
         totals.append(total)
+    return Units(
+        entry.code,
+        entry.field,
+        entry.board,
+        len(totals),
+        tuple(sums.values()),
+        min(totals) if totals else None,
+        max(totals) if totals else None,
+        panel_cents(entry.panel_score, entry.code),
+    )
+
+
+def aggregate_units(agg: EntryAggregate, config: RankingConfig) -> Units:
+    """An aggregate's numbers counted exactly in integers (the check follows)."""
+    where = f"entry {agg.code}"
+    if not isinstance(agg.criterion_sums, Mapping) or (
+        agg.criterion_sums.keys() != set(config.criterion_codes)
+    ):
+        raise ValueError(f"{where}: sums must cover exactly {list(config.criterion_codes)}")
+
+    def halves_of(value: object, what: str) -> int | None:
+        """``value`` in half points (None stays None)."""
+        if value is None:
+            return None
+        return half_points(to_decimal(value, f"{where} {what}"), f"{where} {what}")
+
+    return Units(
+        agg.code,
+        agg.field,
+        agg.board,
+        agg.sheet_count,
+        tuple(halves_of(agg.criterion_sums[c], f"sum of {c}") for c in config.criterion_codes),
+        halves_of(agg.min_total, "min_total"),
+        halves_of(agg.max_total, "max_total"),
+        panel_cents(agg.panel_score, agg.code),
+    )
+
+
+def aggregate(entry: EntryInput, config: RankingConfig) -> EntryAggregate:
+    """Reduce an entry's sheets to an ``EntryAggregate`` (``entry_units``, as Decimals)."""
+    units = entry_units(entry, config)
     return EntryAggregate(
         code=entry.code,
         field=entry.field,
         board=entry.board,
-        sheet_count=len(totals),
-        criterion_sums={c: decimal_from_units(h * 5, 1) for c, h in sums.items()},
-        min_total=decimal_from_units(min(totals) * 5, 1) if totals else None,
-        max_total=decimal_from_units(max(totals) * 5, 1) if totals else None,
-        panel_score=optional_decimal(entry.panel_score, f"entry {entry.code} panel_score"),
+        sheet_count=units.sheet_count,
+        criterion_sums={
+            c: decimal_from_units(h * 5, 1)
+            for c, h in zip(config.criterion_codes, units.halves, strict=True)
+        },
+        min_total=None if units.low is None else decimal_from_units(units.low * 5, 1),
+        max_total=None if units.high is None else decimal_from_units(units.high * 5, 1),
+        panel_score=None if units.panel is None else decimal_from_units(units.panel, 2),
     )
 
 
 class CheckedEntry(NamedTuple):
-    """A listed entry after its checks, with its numbers as exact integers.
+    """A listed entry after the check, with its numbers as exact integers.
 
-    ``halves``: per criterion (edition order) the sum of its points in half points;
-    ``min_half``/``max_half``: smallest/largest sheet total in half points (None without
-    sheets); ``panel_cents``: the panel score in hundredths, or None.
+    ``agg``: the aggregate rebuilt from the integers (exact Decimals); ``halves``: per
+    criterion (edition order) the sum of its points in half points; ``min_half``/``max_half``:
+    smallest/largest sheet total in half points (None without sheets); ``panel_cents``: the
+    panel score in hundredths, or None.
     """
 
     agg: EntryAggregate
@@ -383,84 +402,3 @@ class CheckedEntry(NamedTuple):
     min_half: int | None
     max_half: int | None
     panel_cents: int | None
-
-
-def check_aggregate(agg: EntryAggregate, config: RankingConfig) -> CheckedEntry:
-    """Refuse an aggregate that no set of valid sheets could produce, or a bad field/board."""
-    where = f"entry {agg.code}"
-    if agg.field not in config.fields:
-        raise ValueError(f"{where}: unknown field {agg.field!r}")
-    if config.has_boards and agg.board not in config.boards:
-        raise ValueError(f"{where}: unknown or missing board {agg.board!r}")
-    if not config.has_boards and agg.board is not None:
-        raise ValueError(f"{where}: the edition has no boards")
-    n = agg.sheet_count
-    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"{where}: sheet_count must be a non-negative int")
-    maxima = config.max_half_points
-    if agg.criterion_sums.keys() != maxima.keys():
-        raise ValueError(f"{where}: sums must cover exactly {list(config.criterion_codes)}")
-    halves = []
-    for code, maximum in maxima.items():
-        half = half_points(agg.criterion_sums[code], f"{where} sum of {code}")
-        if not 0 <= half <= maximum * n:
-            raise ValueError(f"{where}: sum of {code} outside 0 … {n} × max")
-        halves.append(half)
-    halves = tuple(halves)
-    low = high = None
-    if n == 0:
-        if agg.min_total is not None or agg.max_total is not None:
-            raise ValueError(f"{where}: no sheets, so no min/max total")
-    else:
-        if agg.min_total is None or agg.max_total is None:
-            raise ValueError(f"{where}: min_total and max_total are required with sheets")
-        low = half_points(agg.min_total, f"{where} min_total")
-        high = half_points(agg.max_total, f"{where} max_total")
-        total = sum(halves)
-        if not (low <= high and low * n <= total <= high * n):
-            raise ValueError(f"{where}: min/max totals inconsistent with the sums")
-        if n == 1 and not low == high == total:
-            raise ValueError(f"{where}: one sheet, so min = max = total")
-    cents = None
-    if agg.panel_score is not None:
-        if not agg.panel_score.is_finite():
-            raise ValueError(f"{where}: the panel score is not a finite number")
-        numerator, denominator = (agg.panel_score * 100).as_integer_ratio()
-        if numerator < 0 or denominator != 1:
-            raise ValueError(f"{where}: a panel score is ≥ 0 with at most 2 decimals")
-        cents = numerator
-    return CheckedEntry(agg, halves, low, high, cents)
-
-
-def listed_entries(
-    config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate]
-) -> list[CheckedEntry]:
-    """The checked listed entries (RULES §5.7: accepted only), sorted by code.
-
-    ``EntryInput`` rows with another status are dropped; ``EntryAggregate`` rows are taken as
-    listed (the caller selects accepted entries); ``CheckedEntry`` rows (``check_units``,
-    an earlier ``listed_entries``) are taken as already checked. Entry codes must be unique.
-    """
-    seen: set[str] = set()
-    listed = []
-    for entry in entries:
-        if type(entry) is CheckedEntry:
-            if entry.agg.code in seen:
-                raise ValueError(f"duplicate entry code {entry.agg.code!r}")
-            seen.add(entry.agg.code)
-            listed.append(entry)
-            continue
-        if entry.code in seen:
-            raise ValueError(f"duplicate entry code {entry.code!r}")
-        seen.add(entry.code)
-        if isinstance(entry, EntryInput):
-            if entry.status not in ENTRY_STATUSES:
-                raise ValueError(f"entry {entry.code}: unknown status {entry.status!r}")
-            if entry.status != LISTED_STATUS:
-                continue
-            entry = aggregate(entry, config)
-        elif not isinstance(entry, EntryAggregate):
-            raise TypeError(f"not an entry: {type(entry).__name__}")
-        listed.append(check_aggregate(entry, config))
-    listed.sort(key=lambda checked: checked.agg.code)
-    return listed

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
-from .ranking_inputs import GroupKey, Scope, slot_builder
-
-
-class Flag(StrEnum):
-    """Result flags (FORMATS.md results file); output lists them sorted alphabetically."""
-
-    ADVANCED = "ADVANCED"
-    DISCREPANCY = "DISCREPANCY"
-    INCOMPLETE = "INCOMPLETE"
-    PANEL_SCORE = "PANEL_SCORE"
-    TIE_AT_QUOTA = "TIE_AT_QUOTA"
+from .flags import Flag
+from .ranking_inputs import GroupKey, Scope
 
 
 class Outcome(StrEnum):
@@ -35,8 +26,7 @@ class Outcome(StrEnum):
 # --------------------------------------------------------------------------- outputs
 
 
-@dataclass(frozen=True, slots=True)
-class LevelOutcome:
+class LevelOutcome(NamedTuple):
     """What one prize level did with the entry, with the numbers to explain it.
 
     ``slot_first``/``slot_last``: the quota positions the entry's tied block took (awarded);
@@ -58,8 +48,7 @@ class LevelOutcome:
     tied_with: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(NamedTuple):
     """Why the entry has its score, rank, prize and flags.
 
     ``computed_score`` is the rounded mean of the sheets even when a panel score replaces it;
@@ -108,8 +97,7 @@ class Explanation:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class EntryResult:
+class EntryResult(NamedTuple):
     """One listed entry's result; ``flags`` is sorted; ``score`` has exactly 2 decimals."""
 
     entry: str
@@ -119,10 +107,5 @@ class EntryResult:
     rank: int | None
     score: Decimal | None
     prize: str | None
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     explanation: Explanation
-
-
-#: Fast positional constructors of the engine's outputs (``slot_builder``; no defaults).
-build_explanation = slot_builder(Explanation)
-build_result = slot_builder(EntryResult)

@@ -25,8 +25,9 @@ from itertools import compress, repeat
 from operator import attrgetter, is_
 from typing import Any
 
+from .flags import Flag
 from .ranking_inputs import GroupKey, PrizeLevel, RankingConfig, Scope
-from .ranking_outputs import Flag, LevelOutcome, Outcome
+from .ranking_outputs import LevelOutcome, Outcome
 
 
 def in_ranking_order(works: Iterable[Any]) -> list[Any]:
@@ -95,7 +96,7 @@ def _fill_level(level: PrizeLevel, unit_key: GroupKey, waiting: list[Any]) -> No
                         level, unit_key, Outcome.TIE_AT_QUOTA, taken_before=taken, tied_with=others
                     )
                     work.levels.append(outcome)
-                    work.flags.add(Flag.TIE_AT_QUOTA.value)
+                    work.flags.add(Flag.TIE_AT_QUOTA)
                 closed, start = Outcome.CLOSED_BY_TIE, stop
             else:
                 closed = Outcome.QUOTA_FULL

@@ -1,86 +1,53 @@
-"""Engine inputs counted in integers, as a SQL ``GROUP BY`` yields them (the compile job):
-``check_units`` applies ``check_aggregate``'s checks to the integers themselves and builds the
-same ``CheckedEntry``, without turning the numbers into Decimals and parsing them back;
-``check_unit_columns`` does the same for many entries given column by column (a batch of SQL
-rows); ``HalfPointDecimals`` shares one Decimal per count of half points."""
+"""The ONE check of the ranking engine's inputs, on their numbers counted in integers.
+
+Every entry reaches the engine as integers — from the compile's SQL ``GROUP BY`` directly, or
+from an ``EntryInput`` / ``EntryAggregate`` through ``ranking_inputs.entry_units`` /
+``aggregate_units`` — and :func:`check_unit_columns` checks them, a batch at a time, column
+by column (mostly in C: 100,000 entries per national compile), refusing what no set of valid
+sheets could give:
+
+* the field is one of the edition's; the board too when the edition has boards, else none;
+* the sheet count is an int ≥ 0, and each criterion's sum an int in 0 … count × its maximum;
+* without sheets no smallest/largest total; with sheets both, with
+  smallest ≤ largest and smallest × count ≤ the sum of the sums ≤ largest × count (one sheet:
+  smallest = largest = that sum);
+* a panel score is an int number of hundredths ≥ 0.
+
+When a batch fails, :func:`_refuse` finds the first bad entry and says why (a ``ValueError``
+naming the entry). The checked entries are ``CheckedEntry`` tuples with the aggregate rebuilt
+from the integers (one shared ``Decimal`` per count of half points: ``HalfPointDecimals``).
+:func:`listed_entries` is the engine's entrance for every input shape.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
 from operator import is_, le, mul
 
 from .ranking_inputs import (
+    ENTRY_STATUSES,
+    LISTED_STATUS,
     CheckedEntry,
     EntryAggregate,
+    EntryInput,
     RankingConfig,
-    build_aggregate,
+    Units,
+    aggregate_units,
     decimal_from_units,
+    entry_units,
 )
 
 
-def check_units(
-    config: RankingConfig,
-    code: str,
-    field: str,
-    board: str | None,
-    sheet_count: int,
-    halves: tuple[int, ...],
-    min_half: int | None,
-    max_half: int | None,
-    panel_cents: int | None,
-    decimal_of_halves: Mapping[int, Decimal],
-) -> CheckedEntry:
-    """``check_aggregate`` for numbers already counted in integers (a SQL ``GROUP BY``):
-    the same checks, done on the integers, without parsing any Decimal back.
+class HalfPointDecimals(dict):
+    """Half points (an int) → the exact Decimal with one decimal (``161`` → ``80.5``), each
+    made once and shared (Decimals are immutable)."""
 
-    ``halves`` per criterion in edition order (half points), ``min_half``/``max_half`` in
-    half points, ``panel_cents`` in hundredths; ``decimal_of_halves`` maps a count of half
-    points to its exact Decimal (one decimal; a shared cache, e.g. ``HalfPointDecimals``), so
-    the aggregate equals the one built from the same numbers as Decimals.
-    """
-    n = sheet_count
-    maxima = config.max_half_list
-    ok = (
-        field in config.field_set
-        and (board in config.board_set if config.boards else board is None)
-        and type(n) is int
-        and n >= 0
-        and len(halves) == len(maxima)
-        # every sum an int (not a bool) in 0 … n × max, checked in C: 100,000 rows per run
-        and all(map(is_, map(type, halves), repeat(int)))
-        and min(halves) >= 0
-        and all(map(le, halves, map(mul, maxima, repeat(n))))
-        and (
-            (min_half is None and max_half is None)
-            if n == 0
-            else (
-                type(min_half) is int
-                and type(max_half) is int
-                and min_half <= max_half
-                and min_half * n <= sum(halves) <= max_half * n
-                and (n > 1 or min_half == max_half == sum(halves))
-            )
-        )
-        and (panel_cents is None or (type(panel_cents) is int and panel_cents >= 0))
-    )
-    if not ok:  # say why, with the same messages as check_aggregate
-        _refuse_units(config, code, field, board, n, halves, min_half, max_half, panel_cents)
-    sums = dict(
-        zip(config.criterion_codes, map(decimal_of_halves.__getitem__, halves), strict=True)
-    )
-    agg = EntryAggregate.from_exact(
-        code,
-        field,
-        board,
-        n,
-        sums,
-        None if min_half is None else decimal_of_halves[min_half],
-        None if max_half is None else decimal_of_halves[max_half],
-        None if panel_cents is None else decimal_from_units(panel_cents, 2),
-    )
-    return CheckedEntry(agg, tuple(halves), min_half, max_half, panel_cents)
+    def __missing__(self, half: int) -> Decimal:
+        """Make, keep and return the Decimal of ``half`` half points."""
+        value = self[half] = decimal_from_units(half * 5, 1)
+        return value
 
 
 def check_unit_columns(
@@ -95,14 +62,10 @@ def check_unit_columns(
     panel_cents: Sequence[int | None],
     decimal_of_halves: Mapping[int, Decimal],
 ) -> list[CheckedEntry]:
-    """``check_units`` for many entries given column by column (``sums``: one column of half
-    points per criterion, in edition order; the other columns one value per entry): their
-    ``CheckedEntry`` in the same order, equal to ``check_units``'s.
-
-    The checks are ``check_units``'s, run over whole columns (mostly in C: 100,000 entries per
-    national compile) before any object is built; if a column fails, the entries are checked
-    one by one with ``check_units``, which raises its own error for the first bad entry.
-    """
+    """Check many entries given column by column (``sums``: one column of half points per
+    criterion, in edition order; the other columns one value per entry; module docstring)
+    and return their ``CheckedEntry`` in the same order; ``decimal_of_halves`` maps a count of
+    half points to its exact Decimal (e.g. a shared ``HalfPointDecimals``)."""
     halves = list(zip(*sums, strict=True)) if sums else [()] * len(codes)
     totals = list(map(sum, halves))
     maxima = config.max_half_list
@@ -136,29 +99,64 @@ def check_unit_columns(
         panel_cents,
         strict=True,
     )
-    if not ok:  # check_units says which entry is wrong, and why
-        return [check_units(config, *row, decimal_of_halves) for row in rows]
+    if not ok:
+        for row in rows:
+            _refuse(config, *row)
+        raise ValueError("inconsistent inputs")  # not reached: _refuse raised for a row
     criteria = config.criterion_codes
     get = decimal_of_halves.__getitem__
-    new = tuple.__new__  # CheckedEntry(...) without its Python-level __new__
+    new = tuple.__new__  # the named tuples without their Python-level __new__
     checked = []
     for code, field, board, n, entry_halves, low, high, panel in rows:
-        agg = build_aggregate(
-            code,
-            field,
-            board,
-            n,
-            dict(zip(criteria, map(get, entry_halves), strict=True)),
-            None if low is None else get(low),
-            None if high is None else get(high),
-            None if panel is None else decimal_from_units(panel, 2),
+        agg = new(
+            EntryAggregate,
+            (
+                code,
+                field,
+                board,
+                n,
+                dict(zip(criteria, map(get, entry_halves), strict=True)),
+                None if low is None else get(low),
+                None if high is None else get(high),
+                None if panel is None else decimal_from_units(panel, 2),
+            ),
         )
         checked.append(new(CheckedEntry, (agg, entry_halves, low, high, panel)))
     return checked
 
 
+def check_units(
+    config: RankingConfig,
+    code: str,
+    field: str,
+    board: str | None,
+    sheet_count: int,
+    halves: tuple[int, ...],
+    min_half: int | None,
+    max_half: int | None,
+    panel_cents: int | None,
+    decimal_of_halves: Mapping[int, Decimal],
+) -> CheckedEntry:
+    """:func:`check_unit_columns` for one entry."""
+    if len(halves) != len(config.criteria):
+        _refuse(config, code, field, board, sheet_count, halves, min_half, max_half, panel_cents)
+    [checked] = check_unit_columns(
+        config,
+        [code],
+        [field],
+        [board],
+        [sheet_count],
+        [[h] for h in halves],
+        [min_half],
+        [max_half],
+        [panel_cents],
+        decimal_of_halves,
+    )
+    return checked
+
+
 def _totals_fit(n: int, low: int | None, high: int | None, total: int) -> bool:
-    """``check_units``'s test of the smallest and largest sheet totals against the sums."""
+    """The smallest and largest sheet totals against the count and the sums."""
     if n == 0:
         return low is None and high is None
     return (
@@ -170,7 +168,7 @@ def _totals_fit(n: int, low: int | None, high: int | None, total: int) -> bool:
     )
 
 
-def _refuse_units(
+def _refuse(
     config: RankingConfig,
     code: str,
     field: str,
@@ -181,7 +179,7 @@ def _refuse_units(
     max_half: int | None,
     panel_cents: int | None,
 ) -> None:
-    """Raise the ``ValueError`` saying why ``check_units`` refuses these numbers."""
+    """Raise the ``ValueError`` saying why this entry fails the check; return if it passes."""
     where = f"entry {code}"
     if field not in config.fields:
         raise ValueError(f"{where}: unknown field {field!r}")
@@ -208,14 +206,52 @@ def _refuse_units(
             raise ValueError(f"{where}: min/max totals inconsistent with the sums")
         if n == 1 and not min_half == max_half == total:
             raise ValueError(f"{where}: one sheet, so min = max = total")
-    raise ValueError(f"{where}: a panel score is ≥ 0 with at most 2 decimals")
+    if panel_cents is not None and (type(panel_cents) is not int or panel_cents < 0):
+        raise ValueError(f"{where}: a panel score is ≥ 0 with at most 2 decimals")
 
 
-class HalfPointDecimals(dict):
-    """Half points (an int) → the exact Decimal with one decimal (``161`` → ``80.5``), each
-    made once and shared (Decimals are immutable)."""
+def check_aggregate(agg: EntryAggregate, config: RankingConfig) -> CheckedEntry:
+    """One aggregate through the check (``aggregate_units``, then :func:`check_units`)."""
+    return check_units(config, *aggregate_units(agg, config), HalfPointDecimals())
 
-    def __missing__(self, half: int) -> Decimal:
-        """Make, keep and return the Decimal of ``half`` half points."""
-        value = self[half] = decimal_from_units(half * 5, 1)
-        return value
+
+def listed_entries(
+    config: RankingConfig, entries: Iterable[EntryInput | EntryAggregate | CheckedEntry]
+) -> list[CheckedEntry]:
+    """The checked listed entries (RULES §5.7: accepted only), sorted by code.
+
+    ``EntryInput`` rows with another status are dropped; ``EntryAggregate`` rows are taken as
+    listed (the caller selects accepted entries); ``CheckedEntry`` rows (an earlier check)
+    are taken as they are. Every other row is counted in integers and goes through
+    :func:`check_unit_columns` — the compile's own path. Entry codes must be unique.
+    """
+    seen: set[str] = set()
+    checked: list[CheckedEntry] = []
+    units: list[Units] = []
+    for entry in entries:
+        if type(entry) is CheckedEntry:
+            code = entry.agg.code
+        elif isinstance(entry, EntryInput | EntryAggregate):
+            code = entry.code
+        else:
+            raise TypeError(f"not an entry: {type(entry).__name__}")
+        if code in seen:
+            raise ValueError(f"duplicate entry code {code!r}")
+        seen.add(code)
+        if type(entry) is CheckedEntry:
+            checked.append(entry)
+        elif isinstance(entry, EntryInput):
+            if entry.status not in ENTRY_STATUSES:
+                raise ValueError(f"entry {entry.code}: unknown status {entry.status!r}")
+            if entry.status == LISTED_STATUS:
+                units.append(entry_units(entry, config))
+        else:
+            units.append(aggregate_units(entry, config))
+    if units:
+        codes, fields, boards, counts, halves, lows, highs, panels = zip(*units, strict=True)
+        sums = list(zip(*halves, strict=True)) if config.criteria else []
+        checked += check_unit_columns(
+            config, codes, fields, boards, counts, sums, lows, highs, panels, HalfPointDecimals()
+        )
+    checked.sort(key=lambda c: c.agg.code)
+    return checked

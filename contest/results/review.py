@@ -17,21 +17,23 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, select
 
 from .. import display
 from ..accounts.models import User
 from ..contests.models import Edition, Round
 from ..entries.models import Entry
 from ..extensions import db
-from ..judging.models import Score, ScoreSheet, SheetStatus
+from ..judging import totals
+from ..judging.models import ScoreSheet
 from .compile import latest_run
 from .config_from_edition import is_last_round
 from .decisions import Effective, active_decisions, effective
+from .flags import REVIEW_ORDER, Flag
 from .models import ResultRow, ResultsRun
 
 #: Flags the page filters on, in display order.
-FLAGS = ("DISCREPANCY", "TIE_AT_QUOTA", "INCOMPLETE", "PANEL_SCORE", "ADVANCED")
+FLAGS = REVIEW_ORDER
 
 
 def number(value: Any) -> str:
@@ -107,24 +109,21 @@ class Review:
 
 
 def judge_totals(round_: Round) -> dict[int, list[JudgeTotal]]:
-    """Entry id → each judge's submitted sheet total in ``round_`` (ONE query, summed in
-    half points as integers so no float enters)."""
-    halves = cast(Score.points * 2, Integer)
+    """Entry id → each judge's submitted sheet total in ``round_`` (ONE query over judging's
+    ``totals.sheet_totals``: the criteria that count, in half points, so no float enters)."""
+    sheet = totals.sheet_totals(round_)
     stmt = (
         select(
-            ScoreSheet.entry_id,
+            sheet.c.entry_id,
             func.coalesce(func.nullif(User.full_name, ""), User.email),
-            func.coalesce(func.sum(halves), 0),
+            sheet.c.halves,
         )
-        .join(User, User.id == ScoreSheet.judge_id)
-        .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
-        .where(ScoreSheet.round_id == round_.id, ScoreSheet.status == SheetStatus.SUBMITTED.value)
-        .group_by(ScoreSheet.id, ScoreSheet.entry_id, User.full_name, User.email)
-        .order_by(ScoreSheet.entry_id, User.email)
+        .join(User, User.id == sheet.c.judge_id)
+        .order_by(sheet.c.entry_id, User.email)
     )
     out: dict[int, list[JudgeTotal]] = defaultdict(list)
-    for entry_id, judge, half_points in db.session.execute(stmt):
-        out[entry_id].append(JudgeTotal(judge, Decimal(int(half_points)) / 2))
+    for entry_id, judge, halves in db.session.execute(stmt):
+        out[entry_id].append(JudgeTotal(judge, totals.from_halves(halves)))
     return out
 
 
@@ -192,7 +191,7 @@ def explain(row: ResultRow, names: dict[str, str], threshold: Any) -> tuple[str,
                 computed=number(e.get("computed")),
             )
         )
-    if "DISCREPANCY" in row.flag_list and e.get("min") is not None:
+    if Flag.DISCREPANCY in row.flag_list and e.get("min") is not None:
         spread = Decimal(e["max"]) - Decimal(e["min"])
         details.append(
             _(
@@ -206,7 +205,7 @@ def explain(row: ResultRow, names: dict[str, str], threshold: Any) -> tuple[str,
     levels = e.get("levels") or []
     if "cutoff" in e:
         cutoff = band_text(e["cutoff"])
-        if "ADVANCED" in row.flag_list:
+        if Flag.ADVANCED in row.flag_list:
             main = _("%(score)s ≥ điểm sàn %(cutoff)s: vào vòng sau", score=score, cutoff=cutoff)
         else:
             main = _("%(score)s < điểm sàn %(cutoff)s", score=score, cutoff=cutoff)

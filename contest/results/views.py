@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 
+from .. import display
 from ..accounts.models import Role
 from ..audit.operations import record
 from ..contests.models import Edition, Round
@@ -19,16 +20,13 @@ from ..extensions import db
 from ..forms import EmptyForm, length, required
 from ..jobs.models import Job
 from ..jobs.operations import commit
+from ..pagination import ListPagination, page_number
 from ..permissions import role_required
-from . import (
-    compile_test_delay,  # noqa: F401 - registers the compile job's wrapper
-    decisions,
-    tasks,
-)
+from . import decisions, tasks
 from .compile import CompileError, check_compilable, latest_run
 from .config_from_edition import ordered_rounds
 from .models_decisions import PrizeDecision
-from .review import FLAGS, band_text, build_review, number
+from .review import FLAGS, ReviewGroup, band_text, build_review, number
 
 bp = Blueprint("results", __name__, url_prefix="/organizer/results")
 
@@ -89,6 +87,26 @@ def _prize_choices(edition: Edition) -> list[tuple[str, str]]:
     return [(p.code, p.name) for p in levels] + [("", _("Không trao giải"))]
 
 
+#: Rows of the review page per page (issue 15: the page of 5,000 entries weighed 14 MB).
+REVIEW_PER_PAGE = 100
+#: Changes from the previous run listed on the page (the count says how many in all).
+CHANGES_SHOWN = 200
+
+
+def _page_of_groups(groups: list, key: str, page_arg) -> tuple[ListPagination, list]:
+    """Keep the group ``key`` ("": every group), then one page of their rows, regrouped
+    (each group of the page keeps its heading)."""
+    kept = [g for g in groups if not key or (g.key or "") == key]
+    flat = [(g, item) for g in kept for item in g.rows]
+    page = ListPagination(flat, page_number(page_arg), REVIEW_PER_PAGE)
+    out: dict[int, ReviewGroup] = {}
+    for g, item in page.items:
+        if id(g) not in out:
+            out[id(g)] = ReviewGroup(g.key, g.label)
+        out[id(g)].rows.append(item)
+    return page, list(out.values())
+
+
 @bp.get("/")
 @role_required(Role.ORGANIZER)
 def index():
@@ -108,6 +126,11 @@ def review(slug: str):
     flag = request.args.get("flag", "")
     flag = flag if flag in FLAGS else ""
     data = build_review(edition, round_, flag or None)
+    group = request.args.get("group", "")
+    groups = [(g.key or "", g.label) for g in data.groups]
+    group = group if any(key == group for key, _label in groups) else ""
+    page, data.groups = _page_of_groups(data.groups, group, request.args.get("page"))
+    shown_changes = data.changes[:CHANGES_SHOWN]
     decision_form = DecisionForm(round=round_.code)
     decision_form.prize.choices = _prize_choices(edition)
     return render_template(
@@ -116,6 +139,10 @@ def review(slug: str):
         rounds=ordered_rounds(edition),
         flag=flag,
         flags=FLAGS,
+        group=group,
+        group_choices=groups,
+        page=page,
+        shown_changes=shown_changes,
         decision_form=decision_form,
         withdraw_form=WithdrawForm(round=round_.code),
         history=decisions.decision_history(round_),
@@ -142,7 +169,9 @@ def compile_round(slug: str):
     record(current_user, "job.start", "job", job.id, kind=job.kind, round=round_.code)
     job_id = job.id
     commit()
-    flash(_("Đã bắt đầu tổng hợp kết quả vòng %(round)s.", round=round_.code), "success")
+    flash(
+        _("Đã bắt đầu tổng hợp kết quả: %(round)s.", round=display.round_title(round_)), "success"
+    )
     return redirect(url_for("jobs.show", job_id=job_id))
 
 

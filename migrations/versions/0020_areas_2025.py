@@ -46,6 +46,10 @@ WHERE area_id IS NOT NULL
 """
 
 
+# ``entries`` is altered in place on SQLite too: recreating it would drop its trigger
+# (trg_entries_keep_results, 0010_results_storage).
+
+
 def upgrade():
     # Two hand-made areas may share a code typed by hand: keep the first, blank the others.
     op.execute(
@@ -101,7 +105,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_area_group_areas")),
-        sa.UniqueConstraint("group_id", "area_id", name=op.f("uq_area_group_areas_group_id_area_id")),
+        sa.UniqueConstraint(
+            "group_id", "area_id", name=op.f("uq_area_group_areas_group_id_area_id")
+        ),
     )
     with op.batch_alter_table("area_group_areas", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_area_group_areas_area_id"), ["area_id"], unique=False)
@@ -124,7 +130,9 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_area_group_units")),
-        sa.UniqueConstraint("group_id", "unit_id", name=op.f("uq_area_group_units_group_id_unit_id")),
+        sa.UniqueConstraint(
+            "group_id", "unit_id", name=op.f("uq_area_group_units_group_id_unit_id")
+        ),
     )
     with op.batch_alter_table("area_group_units", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_area_group_units_unit_id"), ["unit_id"], unique=False)
@@ -139,25 +147,25 @@ def upgrade():
             ondelete="RESTRICT",
         )
 
-    with op.batch_alter_table("entries", schema=None) as batch_op:
+    with op.batch_alter_table("entries", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("area_snapshot", sa.String(length=200), server_default="", nullable=False)
         )
         batch_op.add_column(
-            sa.Column(
-                "district_snapshot", sa.String(length=200), server_default="", nullable=False
-            )
+            sa.Column("district_snapshot", sa.String(length=200), server_default="", nullable=False)
         )
     op.execute(FILL_AREA)
     op.execute(FILL_DISTRICT)
 
 
 def downgrade():
-    with op.batch_alter_table("entries", schema=None) as batch_op:
+    with op.batch_alter_table("entries", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("district_snapshot")
         batch_op.drop_column("area_snapshot")
     with op.batch_alter_table("user_roles", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_user_roles_group_id_area_groups"), type_="foreignkey")
+        batch_op.drop_constraint(
+            batch_op.f("fk_user_roles_group_id_area_groups"), type_="foreignkey"
+        )
         batch_op.drop_column("group_id")
     with op.batch_alter_table("area_group_units", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_area_group_units_unit_id"))

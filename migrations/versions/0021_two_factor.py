@@ -51,7 +51,7 @@ def upgrade():
         _user_fk("two_factor_recovery_codes"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_two_factor_recovery_codes")),
         sa.UniqueConstraint(
-            "user_id", "digest", name=op.f("uq_two_factor_recovery_codes_user_id")
+            "user_id", "digest", name=op.f("uq_two_factor_recovery_codes_user_id_digest")
         ),
     )
     op.create_index(

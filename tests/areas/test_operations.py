@@ -109,11 +109,12 @@ def test_seed_areas_adds_the_demo_units_once(app):
     db.session.commit()
     units = db.session.execute(select(Unit).order_by(Unit.name)).scalars().all()
     where = {u.name: (u.area.name, u.kind) for u in units}
+    # The demo uses the 2025 map: units lie in communes/wards, no longer in districts.
     assert where == {
-        "Trường THPT Chuyên Tuyên Quang": ("Thành phố Tuyên Quang", "school"),
-        "Trường THCS Yên Sơn": ("Yên Sơn", "school"),
-        "Trường Tiểu học Hàm Yên": ("Hàm Yên", "school"),
-        "Công ty Cổ phần Xi măng Tân Quang": ("Yên Sơn", "company"),
+        "Trường THPT Chuyên Tuyên Quang": ("Phường Minh Xuân", "school"),
+        "Trường THCS Yên Sơn": ("Xã Yên Sơn", "school"),
+        "Trường Tiểu học Hàm Yên": ("Xã Hàm Yên", "school"),
+        "Công ty Cổ phần Xi măng Tân Quang": ("Xã Yên Sơn", "company"),
     }
 
 
@@ -179,12 +180,16 @@ def test_area_tree_counts_units_in_two_queries(app, province, organizer):
 
 
 def test_create_area_levels_follow_the_parent(app, organizer):
+    """A province's child is a commune (no districts since 1 July 2025); a former district
+    may still get a commune."""
     root = ops.create_area("Tỉnh Hà Giang", None, organizer)
-    dist = ops.create_area("Huyện Vị Xuyên", root, organizer)
-    commune = ops.create_area("Xã Đạo Đức", dist, organizer)
-    assert (root.level, dist.level, commune.level) == ("province", "district", "commune")
+    commune = ops.create_area("Xã Đạo Đức", root, organizer)
+    assert (root.level, commune.level) == ("province", "commune")
     with pytest.raises(ops.AreaError, match="dưới cấp xã"):
         ops.create_area("Thôn 1", commune, organizer)
+    former = ops.seed_province("Tỉnh Cũ", ["Vị Xuyên"])
+    under_former = ops.create_area("Xã Cũ", ops.find_area("Vị Xuyên", former), organizer)
+    assert under_former.level == "commune"
     assert audit_actions("area") == ["area.create"] * 3
 
 

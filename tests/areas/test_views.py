@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from contest.accounts.models import Role
+from contest.areas import groups as group_ops
 from contest.areas import operations as ops
-from contest.areas.models import Area, Unit
+from contest.areas.models import Area, AreaGroup, Unit
 from contest.audit.models import AuditEntry
 from contest.extensions import db
 from tests import factories
@@ -35,10 +36,18 @@ def actions() -> list[str]:
     return list(db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
 
 
-def endpoints(area_id: int, unit_id: int) -> list[tuple[str, str]]:
+def endpoints(area_id: int, unit_id: int, province_id: int = 1, group_id: int = 1):
     """Every page of the blueprint (method, path)."""
     base = "/organizer/areas"
     return [
+        ("GET", f"{base}/{province_id}/groups"),
+        ("POST", f"{base}/{province_id}/groups"),
+        ("GET", f"{base}/groups/{group_id}"),
+        ("POST", f"{base}/groups/{group_id}"),
+        ("POST", f"{base}/groups/{group_id}/members"),
+        ("POST", f"{base}/groups/{group_id}/coordinators"),
+        ("POST", f"{base}/groups/{group_id}/coordinators/{unit_id}/remove"),
+        ("POST", f"{base}/groups/{group_id}/delete"),
         ("GET", f"{base}/"),
         ("POST", f"{base}/provinces"),
         ("GET", f"{base}/{area_id}"),
@@ -56,8 +65,9 @@ def endpoints(area_id: int, unit_id: int) -> list[tuple[str, str]]:
 def test_every_area_page_is_for_organizers_only(app, client, login, users, province):
     district = area_named("Na Hang")
     unit = ops.create_unit(district, "Trường THCS Na Hang", "school", None)
+    group = group_ops.create_group(province, "Cụm Na Hang", "cluster", None)
     db.session.commit()
-    pages = endpoints(district.id, unit.id)
+    pages = endpoints(district.id, unit.id, province.id, group.id)
     covered = {
         app.url_map.bind("localhost").match(path, method=method)[0] for method, path in pages
     }
@@ -77,7 +87,8 @@ def test_every_area_page_is_for_organizers_only(app, client, login, users, provi
             assert response.status_code == 403, (role, path)
         client.post("/logout")
     assert db.session.get(Area, district.id).name == "Na Hang"
-    assert actions() == ["unit.create"]  # the set-up's own
+    assert db.session.get(AreaGroup, group.id).name == "Cụm Na Hang"
+    assert actions() == ["unit.create", "area_group.create"]  # the set-up's own
 
     login(users["admin"])
     assert client.get("/organizer/areas/").status_code == 200
@@ -97,21 +108,22 @@ def test_tree_shows_every_level_with_unit_counts(client, organizer, province):
     assert "2 đơn vị" in row and "1 địa bàn trực thuộc" in row
 
 
-def test_add_province_district_and_commune(client, organizer):
+def test_add_province_and_commune(client, organizer):
+    """Since 1 July 2025 a province's children are communes/wards (no districts)."""
     response = client.post("/organizer/areas/provinces", data={"province-name": "Tỉnh Hà Giang"})
     province = area_named("Tỉnh Hà Giang")
     assert response.location.endswith(f"/organizer/areas/{province.id}")
-    client.post(f"/organizer/areas/{province.id}/children", data={"child-name": "Vị Xuyên"})
-    district = area_named("Vị Xuyên")
-    assert (district.level, district.parent_id) == ("district", province.id)
     response = client.post(
-        f"/organizer/areas/{district.id}/children",
+        f"/organizer/areas/{province.id}/children",
         data={"child-name": "Đạo Đức"},
         follow_redirects=True,
     )
     assert "Đã thêm “Đạo Đức”." in response.get_data(as_text=True)
-    assert area_named("Đạo Đức").level == "commune"
-    assert actions() == ["area.create"] * 3
+    assert (area_named("Đạo Đức").level, area_named("Đạo Đức").parent_id) == (
+        "commune",
+        province.id,
+    )
+    assert actions() == ["area.create"] * 2
     page = client.get(f"/organizer/areas/{area_named('Đạo Đức').id}").get_data(as_text=True)
     assert 'name="child-name"' not in page  # communes have no children
 
@@ -259,14 +271,14 @@ def test_csrf_is_required_for_changes(make_app, province):
 
 
 def test_cli_seed_is_idempotent_and_list_prints_the_tree(runner, app):
+    """Without --province: Tuyên Quang as it is since 1 July 2025 (124 communes and wards)."""
     first = runner.invoke(args=["areas", "seed"])
     second = runner.invoke(args=["areas", "seed"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
-    assert "Tỉnh Tuyên Quang: 7" in second.output
-    assert db.session.execute(select(Area)).scalars().all().__len__() == 8
+    assert "Tỉnh Tuyên Quang (code 08, kept): 124 communes/wards" in second.output
+    assert db.session.execute(select(Area)).scalars().all().__len__() == 125
     listing = runner.invoke(args=["areas", "list"])
     assert listing.exit_code == 0
     lines = listing.output.splitlines()
-    assert lines[0].startswith("Tỉnh Tuyên Quang")
-    assert lines[1].startswith("  Thành phố Tuyên Quang")
-    assert lines[-1].startswith("  Sơn Dương")
+    assert lines[0].startswith("Tỉnh Tuyên Quang  [code 08")
+    assert all(line.startswith("  Phường ") or line.startswith("  Xã ") for line in lines[1:])

@@ -51,7 +51,7 @@ def guard():
     def has_scores(criterion):
         return "đã có điểm chấm" if criterion.code in scored else None
 
-    apply.register_delete_guard("criteria")(has_scores)
+    apply.add_delete_guard(has_scores, "criteria")
     yield scored
     apply.DELETE_GUARDS["criteria"].remove(has_scores)
 

@@ -26,6 +26,7 @@ from contest.judging.panels import (
     round_entry_ids,
     set_chair,
 )
+from contest.results import compile as compiling
 from tests import factories
 from tests.judging.conftest import DURING, make_entry
 
@@ -221,13 +222,19 @@ def test_rounds_current_round_and_membership(edition, final, judges, organizer):
         )
     )
     db.session.flush()
+    # the final's members are read from the preliminary round's latest run: none before it
+    assert round_entry_ids(edition, final) == set()
     # good: (60 + 61) / 2 = 60.5 ≥ 60; weak: 59.5; panel_score: panel score 61.
+    compiling.compile_round(edition, prelim)
     assert round_entry_ids(edition, final) == {good.id, panel_score.id}
     prelim.cutoff = None  # RULES §4: the default cutoff is 60
     db.session.flush()
+    compiling.compile_round(edition, prelim)
     assert round_entry_ids(edition, final) == {good.id, panel_score.id}
     prelim.cutoff = Decimal("59.5")
     db.session.flush()
+    assert round_entry_ids(edition, final) == {good.id, panel_score.id}  # until compiled again
+    compiling.compile_round(edition, prelim)
     assert round_entry_ids(edition, final) == {good.id, weak.id, panel_score.id}
     _panel(edition, final, judges)
     assert current_round(edition).code == "final"

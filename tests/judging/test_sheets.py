@@ -185,7 +185,10 @@ def test_retired_criteria_are_not_asked_but_old_scores_stay(setup, final, judges
     assert "effect" in [c.code for c in sheets.questions(old)]
     sheets.save_draft(new, binh, {"novelty": 1, "applicability": 2}, "", 1, DURING)
     assert sheets.submit(new, binh, 2, DURING).submitted_now
-    assert old.total == Decimal("76")
+    # the retired criterion's 30.5 points stay stored on the old sheet but no longer count in
+    # its total (RULES §5.1, as the compile counts it: judging.totals)
+    assert [s.points for s in old.scores if s.criterion_id == effect.id] == [Decimal("30.5")]
+    assert old.total == Decimal("45.5")
 
 
 def test_judge_view_shows_nothing_that_names_the_authors(setup):

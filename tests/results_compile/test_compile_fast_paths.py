@@ -21,6 +21,7 @@ from contest.results.models import ResultsRun
 from contest.results.ranking import (
     HalfPointDecimals,
     aggregate,
+    check_aggregate,
     check_unit_columns,
     check_units,
     listed_entries,
@@ -29,7 +30,6 @@ from contest.results.ranking import (
     ranking_parts,
     run_round,
 )
-from contest.results.ranking_inputs import check_aggregate
 from contest.results.run_text import (
     ExplanationTexts,
     copy_text,

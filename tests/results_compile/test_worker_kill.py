@@ -12,8 +12,9 @@ out again once the broker's visibility timeout has passed (1 h, ``celery_app``),
 Redis would after the timeout (kombu's ``QoS.restore_by_tag``, which sets ``redelivered``),
 and a freshly started worker runs it.
 
-The compile is made slow with the test-only ``RESULTS_COMPILE_TEST_DELAY`` (a pause after each
-progress report; ``contest/results/compile_test_delay.py``), set for the first worker only.
+The compile is made slow in the first worker only: it runs ``slow_worker_app`` (the real
+``worker`` module plus the test-only ``slow_compile.install``), with
+``RESULTS_COMPILE_TEST_DELAY`` (a pause after each progress report).
 Needs PostgreSQL (TEST_DATABASE_URL) and Redis: skips locally without them, fails under CI.
 """
 
@@ -38,15 +39,23 @@ from tests.results_review.helpers import build, compile_now
 pytestmark = pytest.mark.worker
 
 
+class SlowCompileWorker(CeleryWorker):
+    """A real worker whose compile pauses after each progress report (``slow_worker_app``)."""
+
+    app_module = "tests.results_compile.slow_worker_app"
+
+
 @pytest.fixture()
 def workers(tmp_path):
     """``start(broker, queue, database_url, **env)``: a real worker process; all stopped."""
     started: list[CeleryWorker] = []
 
-    def start(broker: str, queue: str, database_url: str, **env) -> CeleryWorker:
+    def start(
+        broker: str, queue: str, database_url: str, worker_class=CeleryWorker, **env
+    ) -> CeleryWorker:
         folder = tmp_path / f"w{len(started)}"
         folder.mkdir()
-        worker = CeleryWorker(folder, broker, queue, database_url, env)
+        worker = worker_class(folder, broker, queue, database_url, env)
         started.append(worker)
         worker.start()
         return worker
@@ -140,7 +149,9 @@ def test_a_worker_killed_mid_compile_leaves_no_run_and_the_redelivered_job_compl
         db.session.rollback()
         assert _count(ResultsRun) == 0 and len(expected_rows) == 7
 
-        slow = workers(broker, queue, database_url, RESULTS_COMPILE_TEST_DELAY="3")
+        slow = workers(
+            broker, queue, database_url, SlowCompileWorker, RESULTS_COMPILE_TEST_DELAY="3"
+        )
         slow.wait_ready()
         job_id = compile_now(edition)  # committed and handed to Redis
         # progress 99 is reported after the rows were written: all flushed, nothing committed;

@@ -190,9 +190,9 @@ def test_a_preliminary_round_explains_the_cutoff_and_takes_no_decisions(
     assert 'data-testid="no-run"' in html and 'data-testid="round-tabs"' in html
     response = client.post(url + "/compile", data={"round": "final"})  # prelim first
     assert response.status_code == 302 and "round=final" in response.headers["Location"]
-    assert "Hãy tổng hợp kết quả vòng prelim trước vòng final." in client.get(
-        response.headers["Location"]
-    ).get_data(as_text=True)
+    message = client.get(response.headers["Location"]).get_data(as_text=True)
+    # the rounds of this definition have no names: "Vòng" and the code
+    assert "Hãy tổng hợp kết quả vòng prelim trước vòng final." in message
     client.post(url + "/compile", data={"round": "prelim"})
     html = client.get(url + "?round=prelim").get_data(as_text=True)
     assert "70,00 ≥ điểm sàn 60: vào vòng sau" in _row_html(html, "P1")

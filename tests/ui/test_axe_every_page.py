@@ -47,6 +47,7 @@ def _pages_of(app, users, world, login_as, persona: str) -> list[str]:  # noqa: 
         response = client.get(url)
         if response.status_code == 200 and response.mimetype == "text/html":
             pages.append(url)
+        response.close()  # a download's file is open until its body is closed
     return pages
 
 

@@ -268,6 +268,7 @@ def test_every_page_speaks_plain_language(app, users, world, login_as):  # noqa:
             for url in urls:
                 response = client.get(url)
                 if response.status_code != 200 or response.mimetype != "text/html":
+                    response.close()  # a download's file is open until its body is closed
                     continue
                 pages += 1
                 html = response.get_data(as_text=True)

@@ -125,8 +125,11 @@ def test_organizer_home_links_and_counts(client, login, users):
     assert 'data-testid="link-invite"' in html
     assert re.search(r'data-role="judge"><td>Giám khảo</td><td class="text-end">1<', html)
     assert re.search(r'data-role="coordinator"><td>Điều phối viên huyện</td>', html)
-    # users fixture: a province and a district; demo: Tỉnh Tuyên Quang and 7 districts.
-    assert re.search(r'data-count="district"><td>[^<]+</td><td class="text-end">8<', html)
+    # users fixture: a province ("Tuyên Quang") and a district; the demo gives that province
+    # its official code and its 124 communes and wards of 1 July 2025 (no districts).
+    assert re.search(r'data-count="province"><td>[^<]+</td><td class="text-end">1<', html)
+    assert re.search(r'data-count="district"><td>[^<]+</td><td class="text-end">1<', html)
+    assert re.search(r'data-count="commune"><td>[^<]+</td><td class="text-end">124<', html)
     assert re.search(r'data-count="units"><td>[^<]+</td><td class="text-end">4<', html)
 
 

@@ -17,6 +17,8 @@
   var saving = false;
   var afterSave = null;
   var DELAY = 2000;
+  var RETRYABLE = [0, 408, 425, 429, 500, 502, 503, 504];
+  var failures = 0;
 
   function parse(text) {
     var t = (text || "").trim().replace(",", ".");
@@ -83,17 +85,26 @@
       credentials: "same-origin",
       headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" }
     }).then(function (response) {
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
+      // A proxy's or a crashed server's answer may not be JSON: treat it as a retryable error.
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data, retryAfter: response.headers.get("Retry-After") };
+      });
     }).then(function (result) {
       saving = false;
       var data = result.data || {};
       if (result.status === 200) {
+        failures = 0;
         if (version) { version.value = data.version; }
         var now = new Date();
         say(form.dataset.msgSaved + " " + now.toLocaleTimeString("vi-VN"));
         form.dataset.savedVersion = String(data.version);
       } else if (result.status === 409 && data.error === "stale") {
+        failures = 0;
         showStale(data);
+      } else if (RETRYABLE.indexOf(result.status) !== -1 || data.retry) {
+        if (afterSave) { afterSave(); return; }
+        retryLater(Number(data.retry_after || result.retryAfter) || 0);
+        return;
       } else {
         say(data.message || form.dataset.msgError);
       }
@@ -102,9 +113,19 @@
     }).catch(function () {
       saving = false;
       if (afterSave) { afterSave(); return; }
-      dirty = true;
-      say(form.dataset.msgError);
+      retryLater(0);
     });
+  }
+
+  // The server is restarting, overloaded or unreachable: keep the changes, tell the judge and
+  // try again later (the server's Retry-After, else 2, 4, 8 … 60 seconds).
+  function retryLater(seconds) {
+    failures += 1;
+    dirty = true;
+    var wait = seconds > 0 ? seconds : Math.min(60, Math.pow(2, failures));
+    say((form.dataset.msgRetry || form.dataset.msgError).replace("{n}", String(wait)));
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(save, wait * 1000);
   }
 
   function schedule() {

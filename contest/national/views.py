@@ -1,0 +1,94 @@
+"""National intake pages (organizers): what a national edition received from each province,
+and the one-step sending of a province's national selection to a national edition of this
+instance. Thin: the rules are in :mod:`.intake` and :mod:`.package`; each POST commits once."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Regexp
+
+from ..accounts.models import Role
+from ..contests.models import Edition
+from ..contests.operations import get_edition
+from ..extensions import db
+from ..permissions import role_required
+from . import arrivals, intake
+from .package import PackageError
+
+bp = Blueprint("national_intake", __name__, url_prefix="/organizer/national-intake")
+
+
+class SendForm(FlaskForm):
+    """The national edition to send the selection to."""
+
+    target = StringField(
+        validators=[
+            InputRequired(message=_l("Hãy chọn lần thi toàn quốc.")),
+            Regexp(r"^[0-9]{1,18}$", message=_l("Hãy chọn lần thi toàn quốc.")),
+        ]
+    )
+
+
+def _edition_or_404(slug: str) -> Edition:
+    edition = get_edition(slug)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+@bp.get("/<slug>")
+@role_required(Role.ORGANIZER)
+def edition(slug: str):
+    """What the national edition received, by province (404 for a provincial edition)."""
+    edition_ = _edition_or_404(slug)
+    if not intake.is_national(edition_):
+        abort(404)
+    provinces = arrivals.by_province(edition_)
+    return render_template(
+        "national/arrivals.html",
+        edition=edition_,
+        provinces=provinces,
+        total=sum(len(p.arrivals) for p in provinces),
+    )
+
+
+@bp.post("/send/<slug>")
+@role_required(Role.ORGANIZER)
+def send(slug: str):
+    """Send ``slug``'s national selection to the chosen national edition (one step)."""
+    source = _edition_or_404(slug)
+    form = SendForm()
+    back = url_for("national.edition", slug=slug, _anchor="send-national")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "danger")
+        return redirect(back)
+    target = db.session.get(Edition, int(form.target.data))
+    if target is None:
+        flash(_("Hãy chọn lần thi toàn quốc."), "danger")
+        return redirect(back)
+    try:
+        result = intake.send_same_instance(source, target, current_user)
+    except PackageError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(back)
+    db.session.commit()
+    intake.delete_stale(result.stale_keys)
+    flash(
+        _(
+            "Đã gửi sang “%(title)s”: %(c)d sản phẩm mới, %(u)d cập nhật, %(s)d không đổi.",
+            title=target.title,
+            c=len(result.created),
+            u=len(result.updated),
+            s=len(result.unchanged),
+        ),
+        "success",
+    )
+    return redirect(back)
