@@ -140,7 +140,7 @@ class ProfileForm(FlaskForm):
         filters=[_strip],
         render_kw={"autocomplete": "organization"},
     )
-    area = AreaField(_l("Địa bàn (huyện, xã)"), choices=lambda: area_select_choices())
+    area = AreaField(_l("Địa bàn (xã, phường)"), choices=lambda: area_select_choices())
 
 
 class RegisterForm(ProfileForm):

@@ -28,7 +28,7 @@ from .tokens import find_valid_token, issue_token, use_token, void_tokens
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Quản trị hệ thống"),
     Role.ORGANIZER.value: _l("Ban Tổ chức"),
-    Role.COORDINATOR.value: _l("Điều phối viên huyện"),
+    Role.COORDINATOR.value: _l("Điều phối viên địa bàn"),
     Role.JUDGE.value: _l("Giám khảo"),
     Role.ENTRANT.value: _l("Thí sinh / tác giả"),
 }

@@ -14,8 +14,11 @@ the row that names it is committed, so every file named by the snapshot already 
 the files are copied; a file uploaded meanwhile is copied too (harmless, unreferenced). Only a
 file *deleted* between the two steps can be missing: it is listed in ``missing_files``.
 
-Files are read through the local storage backend (``LocalStorage``: the ``UPLOAD_DIR``
-folder). Other backends (S3) have no listing in the storage interface yet and are refused.
+Files are read through the storage interface, whatever the backend (the ``UPLOAD_DIR``
+folder or an S3 bucket): every key that :meth:`~contest.storage.Storage.keys` lists is
+streamed from :meth:`~contest.storage.Storage.open` into ``files/<key>`` and hashed on the
+way (never whole in memory). The manifest records the backend (``storage``: ``local`` or
+``s3``); keys are the same on both, so a backup of one restores into the other.
 """
 
 from __future__ import annotations
@@ -23,13 +26,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from ..storage import SPOOL_FOLDER, LocalStorage, Storage, valid_key
+from ..storage import LocalStorage, Storage, valid_key
 from . import database
 
 FORMAT = 1
@@ -58,6 +60,7 @@ class Manifest:
     row_counts: dict[str, int]
     files: dict[str, dict]  # relative path (database file or files/<key>) → {size, sha256}
     missing_files: list[str] = field(default_factory=list)
+    storage: str = "local"  # the backend the files came from (local, s3)
     format: int = FORMAT
 
     def to_json(self) -> str:
@@ -92,29 +95,41 @@ def app_version() -> str:
         return "unknown"
 
 
-def local_root(storage: Storage) -> Path:
-    """The folder of a local storage (BackupError for a backend without one)."""
-    if not isinstance(storage, LocalStorage):
-        raise BackupError(
-            f"files in {type(storage).__name__} cannot be backed up by this command yet "
-            "(only the local UPLOAD_DIR folder): copy the bucket with the provider's tools"
-        )
-    return storage.root
+def backend_name(storage: Storage) -> str:
+    """``local`` or ``s3`` (another backend: its class name), as the manifest records it."""
+    if isinstance(storage, LocalStorage):
+        return "local"
+    name = type(storage).__name__
+    return "s3" if name == "S3Storage" else name
+
+
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a storage backend raises when it cannot be reached or answers with an
+    error (OSError; botocore's, when boto3 is installed)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:
+        return (OSError,)
+    return (OSError, BotoCoreError, ClientError)
 
 
 def stored_keys(root: Path) -> list[str]:
-    """Every key stored under ``root`` (spooled uploads and foreign files are skipped)."""
-    if not root.is_dir():
-        return []
-    keys = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        if Path(dirpath) == root and SPOOL_FOLDER in dirnames:
-            dirnames.remove(SPOOL_FOLDER)
-        for name in filenames:
-            key = (Path(dirpath) / name).relative_to(root).as_posix()
-            if valid_key(key):
-                keys.append(key)
-    return sorted(keys)
+    """Every key stored under the local folder ``root`` (spooled uploads and foreign files
+    are skipped), sorted."""
+    return sorted(LocalStorage(root).keys())
+
+
+def copy_hashing(source, target: Path) -> dict:
+    """Write the readable stream ``source`` to ``target`` in 1 MB chunks; return its
+    ``{size, sha256}``."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
 
 
 def create_backup(target: Path, *, database_url: str, storage: Storage) -> Manifest:
@@ -124,7 +139,6 @@ def create_backup(target: Path, *, database_url: str, storage: Storage) -> Manif
     target = Path(target)
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: choose a new folder for each backup")
-    root = local_root(storage)
     dialect = database.dialect_of(database_url)
     target.mkdir(parents=True, exist_ok=True)
     created_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -136,15 +150,19 @@ def create_backup(target: Path, *, database_url: str, storage: Storage) -> Manif
     entries = {db_name: _describe(target / db_name)}
 
     missing = []
-    for key in stored_keys(root):
-        copy = target / FILES / key
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            shutil.copyfile(root / key, copy)
-        except FileNotFoundError:  # deleted since it was listed
-            missing.append(key)
-            continue
-        entries[f"{FILES}/{key}"] = _describe(copy)
+    try:
+        keys = sorted(storage.keys())
+        for key in keys:
+            copy = target / FILES / key
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with storage.open(key) as stream:
+                    entries[f"{FILES}/{key}"] = copy_hashing(stream, copy)
+            except FileNotFoundError:  # deleted since it was listed
+                copy.unlink(missing_ok=True)
+                missing.append(key)
+    except storage_errors() as exc:
+        raise BackupError(f"the stored files cannot be read ({backend_name(storage)}): {exc}")
 
     manifest = Manifest(
         dialect=dialect,
@@ -155,6 +173,7 @@ def create_backup(target: Path, *, database_url: str, storage: Storage) -> Manif
         row_counts=facts["row_counts"],
         files=entries,
         missing_files=missing,
+        storage=backend_name(storage),
     )
     partial = target / (MANIFEST + ".part")
     partial.write_text(manifest.to_json(), encoding="utf-8")

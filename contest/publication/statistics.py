@@ -244,7 +244,7 @@ def _by_area(facts) -> Breakdown:
     )
     names = snapshot_names(facts, tree)
     rows = [Row(k, label, counts.get(k, Counts())) for k, label in area_rows(counts, names)]
-    return Breakdown("area", _("Theo địa bàn (huyện, thành phố)"), PER_ENTRY, rows, _("Địa bàn"))
+    return Breakdown("area", _("Theo địa bàn"), PER_ENTRY, rows, _("Địa bàn"))
 
 
 # ---------------------------------------------------------------- fields

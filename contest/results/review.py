@@ -4,9 +4,10 @@ For a round: its latest run, grouped per ranking group (field, or field × board
 edition), each row with the entry's title, score, rank, flags, proposed prize, the
 organizers' decision and the effective prize, each judge's sheet total of the round (ONE
 query over the round's submitted sheets), the spread (max − min), and an explanation in
-Vietnamese built from the run's explanation JSON. A comparison with the previous run lists
-the entries whose rank, score, prize or flags changed, before → after, and why (a sheet
-submitted or changed since the previous run, a panel score, or other entries / settings).
+Vietnamese built from the run's explanation JSON — lazily, only for the rows a page reads
+(``ReviewRow``). A comparison with the previous run lists the entries whose rank, score,
+prize or flags changed, before → after, and why (a sheet submitted or changed since the
+previous run, a panel score, or other entries / settings).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -56,21 +58,49 @@ class JudgeTotal:
 
 @dataclass
 class ReviewRow:
-    """One entry of the review page."""
+    """One entry of the review page. Its explanation (``explanation``, ``details``) is built
+    by :func:`explain` when first read, and so are ``spread`` and ``stale``: only the rows a
+    page shows pay for them (issue 15: at 5,000 entries building every row's sentences took
+    most of the page's time)."""
 
     row: ResultRow
     title: str
     judges: list[JudgeTotal]
-    spread: Decimal | None
     prize: Effective
-    explanation: str
-    details: list[str]
-    stale: bool  # the round's sheets differ from those the run was computed on
+    names: dict[str, str] = field(repr=False)  # prize code → name, for the explanation
+    threshold: Any = field(repr=False)  # the edition's discrepancy threshold
 
     @property
     def flags(self) -> list[str]:
         """The row's flags."""
         return self.row.flag_list
+
+    @cached_property
+    def spread(self) -> Decimal | None:
+        """Max − min of the run's sheet totals (None without sheets); read when shown, like
+        ``stale``: both decode the row's stored explanation."""
+        e = self.row.explanation or {}
+        return None if e.get("min") is None else Decimal(e["max"]) - Decimal(e["min"])
+
+    @cached_property
+    def stale(self) -> bool:
+        """The round's sheets differ from those the run was computed on."""
+        return _stale(self.row, self.judges)
+
+    @cached_property
+    def explained(self) -> tuple[str, list[str]]:
+        """``explain()`` of the row, built once, on first read."""
+        return explain(self.row, self.names, self.threshold)
+
+    @property
+    def explanation(self) -> str:
+        """The explanation's main sentence (Vietnamese)."""
+        return self.explained[0]
+
+    @property
+    def details(self) -> list[str]:
+        """The explanation's detail lines (Vietnamese)."""
+        return self.explained[1]
 
 
 @dataclass
@@ -277,6 +307,7 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
     totals = judge_totals(round_)
     decisions = active_decisions(round_)
     rows = run_rows(run)
+    threshold = edition.discrepancy_threshold
     counts = {f: 0 for f in FLAGS}
     groups: dict[str, ReviewGroup] = {}
     for row, title in rows:
@@ -284,10 +315,6 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
             counts[f] = counts.get(f, 0) + 1
         if flag and flag not in row.flag_list:
             continue
-        judges = totals.get(row.entry_id, [])
-        main, details = explain(row, names, edition.discrepancy_threshold)
-        e = row.explanation or {}
-        spread = None if e.get("min") is None else Decimal(e["max"]) - Decimal(e["min"])
         group = groups.setdefault(
             row.group_key,
             ReviewGroup(row.group_key, _group_label(row, field_names, board_names)),
@@ -296,12 +323,10 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
             ReviewRow(
                 row=row,
                 title=title,
-                judges=judges,
-                spread=spread,
+                judges=totals.get(row.entry_id, []),
                 prize=effective(row, decisions.get(row.entry_id)),
-                explanation=main,
-                details=details,
-                stale=_stale(row, judges),
+                names=names,
+                threshold=threshold,
             )
         )
     previous = previous_run(run)

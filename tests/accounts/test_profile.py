@@ -18,7 +18,7 @@ def test_profile_shows_role_labels_and_coordinator_area(client, users, login):
     db.session.commit()
     login(coordinator)
     html = client.get("/profile").get_data(as_text=True)
-    assert "Điều phối viên huyện" in html and "Giám khảo" in html
+    assert "Điều phối viên địa bàn" in html and "Giám khảo" in html
     assert "Địa bàn phụ trách: Yên Sơn" in html
     assert coordinator.email in html
 
@@ -33,7 +33,7 @@ def test_every_role_has_a_vietnamese_label(client):
     for label in (
         "Quản trị hệ thống",
         "Ban Tổ chức",
-        "Điều phối viên huyện",
+        "Điều phối viên địa bàn",
         "Giám khảo",
         "Thí sinh / tác giả",
     ):

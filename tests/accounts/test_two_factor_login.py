@@ -397,7 +397,7 @@ def test_organizers_cannot_open_the_admin_page_or_reset(client, users):
 def test_the_admin_page_saves_required_roles_and_refuses_unknown_ones(client, users):
     post_login(client, users["admin"].email)
     page = client.get("/admin/two-factor").get_data(as_text=True)
-    for label in ("Quản trị hệ thống", "Ban Tổ chức", "Điều phối viên huyện", "Giám khảo"):
+    for label in ("Quản trị hệ thống", "Ban Tổ chức", "Điều phối viên địa bàn", "Giám khảo"):
         assert label in page
     assert "Thí sinh" not in page
     client.post("/admin/two-factor", data={"roles": ["coordinator", "judge"]})

@@ -110,7 +110,7 @@ def test_xlsx_has_every_table_escaped(runner, tmp_path, users, client, login):
     assert response.headers["Content-Disposition"].endswith("thong-ke-ttn-tk.xlsx")
     book = load_workbook(io.BytesIO(response.data))
     assert book.sheetnames == [
-        "Tổng hợp", "Theo địa bàn (huyện, thành phố)", "Theo lĩnh vực", "Theo cấp học (hồ sơ)",
+        "Tổng hợp", "Theo địa bàn", "Theo lĩnh vực", "Theo cấp học (hồ sơ)",
         "Theo cấp học (tác giả)", "Theo giới tính", "Theo dân tộc", "Danh sách đạt giải",
     ]  # fmt: skip
     rows = list(book["Theo lĩnh vực"].iter_rows(values_only=True))
@@ -178,7 +178,7 @@ def test_report_job_end_to_end(runner, tmp_path, users, client, login):
     for expected in (
         "Liên hiệp các Hội Khoa học và Kỹ thuật tỉnh Tuyên Quang", "Tỉnh Đoàn Tuyên Quang",
         "Số liệu giải thưởng theo bản công bố kết quả số 1",
-        "I. Số liệu chung", "II. Theo địa bàn (huyện, thành phố)", "III. Theo lĩnh vực",
+        "I. Số liệu chung", "II. Theo địa bàn", "III. Theo lĩnh vực",
         "IV. Theo cấp học (hồ sơ)", "V. Theo cấp học (tác giả)", "VI. Theo giới tính",
         "VII. Theo dân tộc", "VIII. Danh sách đạt giải", "So sánh với lần thi trước",
         "Giải Nhất (1)", "Giải Khuyến khích (1)", "Nguyễn Thị Hoa, Lê Văn Bình",

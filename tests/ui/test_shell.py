@@ -124,7 +124,7 @@ def test_organizer_home_links_and_counts(client, login, users):
         assert endpoint_path in html
     assert 'data-testid="link-invite"' in html
     assert re.search(r'data-role="judge"><td>Giám khảo</td><td class="text-end">1<', html)
-    assert re.search(r'data-role="coordinator"><td>Điều phối viên huyện</td>', html)
+    assert re.search(r'data-role="coordinator"><td>Điều phối viên địa bàn</td>', html)
     # users fixture: a province ("Tuyên Quang") and a district; the demo gives that province
     # its official code and its 124 communes and wards of 1 July 2025 (no districts).
     assert re.search(r'data-count="province"><td>[^<]+</td><td class="text-end">1<', html)
