@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
         views_editions,
         views_entries,
         views_judging,
+        views_national,
         views_results,
         views_webhooks,
     )

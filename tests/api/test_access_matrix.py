@@ -101,6 +101,11 @@ MATRIX = {
         "/api/v1/editions/{slug}/results/compile",
         only(ORGANIZERS, ok=None),
     ),
+    "api.national_package": (
+        "POST",
+        "/api/v1/editions/{slug}/national-packages",
+        only(ORGANIZERS, ok=None),
+    ),
     "api.job": ("GET", "/api/v1/jobs/{job}", only(ORGANIZERS, others=404)),
     "api.national_selection": ("GET", "/api/v1/editions/{slug}/national", only(ORGANIZERS)),
     "api.certificate": ("GET", "/api/v1/certificates/ABCD-EFGH-JKLM", public(404)),
