@@ -47,13 +47,39 @@ class OfficialCommune:
     kind: str
 
 
-class UnknownProvince(LookupError):
-    """No province of the 2025 map has that name; ``suggestions`` are close names."""
+#: Provinces merged into another on 1 July 2025 (Resolution 202/2025/QH15): the former
+#: province's name (normalised) → the new province's name as the package spells it. Only
+#: used to tell a user who types a former name where it went; the data comes from the
+#: package.
+MERGED_INTO = {
+    "ha giang": "Tuyên Quang", "yen bai": "Lào Cai", "bac kan": "Thái Nguyên",
+    "vinh phuc": "Phú Thọ", "hoa binh": "Phú Thọ", "bac giang": "Bắc Ninh",
+    "thai binh": "Hưng Yên", "hai duong": "Hải Phòng", "ha nam": "Ninh Bình",
+    "nam dinh": "Ninh Bình", "quang binh": "Quảng Trị", "quang nam": "Đà Nẵng",
+    "kon tum": "Quảng Ngãi", "binh dinh": "Gia Lai", "ninh thuan": "Khánh Hòa",
+    "dak nong": "Lâm Đồng", "binh thuan": "Lâm Đồng", "phu yen": "Đắk Lắk",
+    "binh duong": "Hồ Chí Minh", "ba ria vung tau": "Hồ Chí Minh", "binh phuoc": "Đồng Nai",
+    "long an": "Tây Ninh", "soc trang": "Cần Thơ", "hau giang": "Cần Thơ",
+    "ben tre": "Vĩnh Long", "tra vinh": "Vĩnh Long", "tien giang": "Đồng Tháp",
+    "bac lieu": "Cà Mau", "kien giang": "An Giang",
+}  # fmt: skip
 
-    def __init__(self, name: str, suggestions: list[str]) -> None:
+
+class UnknownProvince(LookupError):
+    """No province of the 2025 map has that name; ``suggestions`` are close names, or the
+    one province a former province was merged into (``merged_into``)."""
+
+    def __init__(self, name: str, suggestions: list[str], merged_into: str | None = None) -> None:
         self.name = name
         self.suggestions = suggestions
-        if suggestions:
+        if merged_into:
+            message = _l(
+                "Từ ngày 1/7/2025, “%(name)s” đã hợp nhất vào %(province)s: hãy dùng tên "
+                "“%(province)s”.",
+                name=name,
+                province=merged_into,
+            )
+        elif suggestions:
             message = _l(
                 "Không có tỉnh, thành phố nào tên “%(name)s”. Có phải: %(names)s?",
                 name=name,
@@ -118,6 +144,9 @@ def find_province(name: str) -> OfficialProvince:
         return by_code[ALIASES[wanted]]
     if wanted.isdigit() and f"{int(wanted):02d}" in by_code:
         return by_code[f"{int(wanted):02d}"]
+    merged = MERGED_INTO.get(wanted) or MERGED_INTO.get(wanted.replace("-", " "))
+    if merged is not None and normalise(merged) in by_name:
+        raise UnknownProvince(name, [], merged_into=by_name[normalise(merged)].name)
     close = difflib.get_close_matches(wanted, list(by_name), n=3, cutoff=0.6)
     if not close:
         close = [key for key in by_name if wanted and (wanted in key or key in wanted)][:3]

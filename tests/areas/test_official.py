@@ -192,3 +192,19 @@ def test_cli_list_shows_official_codes_and_json(runner, app):
     ]
     children = as_json[0]["children"]
     assert len(children) == 124 and all(len(c["code"]) == 5 for c in children)
+
+
+def test_a_former_province_says_where_it_was_merged(runner, app):
+    from contest.areas.official import MERGED_INTO
+
+    # 63 provinces became 34: 29 former names point to an existing new province
+    assert len(MERGED_INTO) == 29
+    names = {normalise(p.short_name) for p in official_provinces()}
+    assert all(normalise(target) in names for target in MERGED_INTO.values())
+    with pytest.raises(UnknownProvince) as refused:
+        find_province("Tỉnh Bà Rịa - Vũng Tàu")
+    assert "Thành phố Hồ Chí Minh" in str(refused.value)
+    result = runner.invoke(args=["areas", "seed", "--province", "Hà Giang"])
+    assert result.exit_code == 1
+    assert "hợp nhất vào Tỉnh Tuyên Quang" in result.output
+    assert db.session.scalar(select(func.count(Area.id))) == 0  # nothing seeded
