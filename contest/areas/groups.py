@@ -24,7 +24,7 @@ from ..audit.operations import record
 from ..extensions import db
 from .models import Area, AreaGroup, AreaGroupArea, AreaGroupUnit, AreaLevel, GroupKind, Unit
 from .operations import AreaError, _clean_name
-from .tree import ChildRow, descendant_ids
+from .tree import ChildRow, descendant_ids, rows_with_counts
 
 KIND_LABELS = {
     GroupKind.CLUSTER.value: _l("Cụm xã, phường"),
@@ -266,25 +266,7 @@ def remove_coordinator(group: AreaGroup, user: User, actor) -> None:
 def member_rows(group: AreaGroup) -> list[ChildRow]:
     """The group's communes/wards in display order, with their unit and sub-area counts (as
     the children of an area are listed)."""
-    areas = list(group.areas)
-    ids = [a.id for a in areas]
-    if not ids:
-        return []
-    units = dict(
-        db.session.execute(
-            select(Unit.area_id, func.count(Unit.id))
-            .where(Unit.area_id.in_(ids))
-            .group_by(Unit.area_id)
-        ).all()
-    )
-    subs = dict(
-        db.session.execute(
-            select(Area.parent_id, func.count(Area.id))
-            .where(Area.parent_id.in_(ids))
-            .group_by(Area.parent_id)
-        ).all()
-    )
-    return [ChildRow(a, units.get(a.id, 0), subs.get(a.id, 0)) for a in areas]
+    return rows_with_counts(list(group.areas))
 
 
 def member_units(group: AreaGroup) -> list[Unit]:

@@ -100,8 +100,12 @@ class ChildRow:
 def children_with_counts(area: Area) -> list[ChildRow]:
     """The direct children of ``area`` in display order, with their unit and sub-area counts
     (three queries whatever the number of children)."""
-    children = siblings(area.id)
-    ids = [child.id for child in children]
+    return rows_with_counts(siblings(area.id))
+
+
+def rows_with_counts(areas: list[Area]) -> list[ChildRow]:
+    """``areas`` in the given order, each with its unit and sub-area counts (two queries)."""
+    ids = [a.id for a in areas]
     if not ids:
         return []
     units = dict(
@@ -118,7 +122,7 @@ def children_with_counts(area: Area) -> list[ChildRow]:
             .group_by(Area.parent_id)
         ).all()
     )
-    return [ChildRow(c, units.get(c.id, 0), subs.get(c.id, 0)) for c in children]
+    return [ChildRow(a, units.get(a.id, 0), subs.get(a.id, 0)) for a in areas]
 
 
 def path_of(area: Area) -> list[Area]:
