@@ -36,7 +36,13 @@ def matrix() -> dict:
         "national_selection",
     ]
     specs = {f"api.{name}": token_only() for name in token_routes}
-    for name in ("create_edition", "import_entries_file", "compile_results", "create_webhook"):
+    for name in (
+        "create_edition",
+        "import_entries_file",
+        "compile_results",
+        "create_webhook",
+        "national_package",
+    ):
         specs[f"api.{name}"] = token_only(get=False)
     # PUT and DELETE only: the matrix's POST is not allowed.
     specs["api.save_sheet"] = token_only(405)
