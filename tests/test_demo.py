@@ -9,6 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.services import port_free
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,6 +21,7 @@ def _contest_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "flask", "--app", "contest"]
 
 
+@pytest.mark.slow
 def test_contest_demo_serves_the_seeded_app(tmp_path):
     port = port_free()
     env = {

@@ -5,6 +5,7 @@ one through the real operations and pages), while the youth edition stays open f
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from contest.accounts.operations import find_user
@@ -39,6 +40,7 @@ def _unscored(edition, judge) -> list[Assignment]:
     return [a for a in mine if a.entry_id not in submitted]
 
 
+@pytest.mark.slow
 def test_one_edition_is_being_judged_and_one_is_open(app, client):
     seed_demo()
     db.session.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from contest.contests.demo import TECHNICAL_SLUG, YOUTH_SLUG, seed_editions
@@ -23,6 +24,7 @@ def _current_entries() -> list[Entry]:
     return db.session.scalars(select(Entry).join(Edition).where(Edition.slug.in_(slugs))).all()
 
 
+@pytest.mark.slow
 def test_seed_demo_adds_entries_once(app):
     seed_demo()
     entries = _current_entries()

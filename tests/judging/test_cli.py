@@ -3,6 +3,7 @@ and the demo judging seed."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from contest.accounts.models import Role
@@ -70,6 +71,7 @@ def test_panel_add_assign_and_scores_import(runner, edition, judges, tmp_path):
     assert unknown.exit_code == 1 and "semi" in unknown.output
 
 
+@pytest.mark.slow
 def test_demo_seeds_panels_assignments_and_a_mix_of_sheets(app):
     from contest.demo import seed_demo
 

@@ -32,6 +32,7 @@ def _invoke(runner, *args):
     return runner.invoke(args=[str(a) for a in args], catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_a_whole_season_survives_backup_drop_and_restore(app, runner, tmp_path):
     seed_demo()
     db.session.commit()

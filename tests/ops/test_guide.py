@@ -276,6 +276,7 @@ def test_every_contest_command_of_the_guide_exists_with_its_options(app):
     assert {"backup", "restore", "db upgrade", "db current", "jobs selfcheck"} <= paths
 
 
+@pytest.mark.slow
 def test_the_backup_script_makes_a_verified_backup_and_keeps_the_newest(tmp_path):
     """contest-backup.sh with the real ``contest`` command on a throw-away SQLite
     installation: two runs with KEEP_DAILY=1 leave one verified backup."""

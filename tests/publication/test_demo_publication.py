@@ -4,6 +4,7 @@ technical one in its posting period with an entry of the demo entrant."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from contest.accounts.models import User
@@ -16,6 +17,7 @@ from contest.publication.demo import TECHNICAL_PAST_SLUG, YOUTH_PAST_SLUG
 from contest.publication.models_certificates import Certificate, CertificateBatch
 
 
+@pytest.mark.slow
 def test_demo_publishes_last_years_editions(app, client):
     seed_demo()
     youth, technical = get_edition(YOUTH_PAST_SLUG), get_edition(TECHNICAL_PAST_SLUG)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from contest.areas.models import Area
 from contest.contests.operations import create_from_definition, get_edition
 from contest.entries.models import Entry
@@ -109,6 +111,7 @@ def read_everything(app, users, login_as, values) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_unpublished_results_never_leak(app, users, world, login_as):
     l1 = build_edition(users)
     edition = get_edition(SLUG)

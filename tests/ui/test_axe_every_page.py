@@ -62,6 +62,7 @@ def _log_in(page, base: str, user) -> None:
         page.locator("form button[type=submit]").last.click()
 
 
+@pytest.mark.slow
 def test_every_page_of_every_role_passes_axe(app, users, world, login_as, chromium):  # noqa: F811
     extra_urls[:] = _add_every_flag(world, users)
     failures: list[str] = []
