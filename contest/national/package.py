@@ -54,15 +54,13 @@ from typing import IO, Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import file_types
 from ..areas.models import Area, AreaLevel
 from ..contests.models import ATTACHMENT_KINDS, Edition
-from ..entries.models import Entry
 from ..extensions import db
 from ..publication import national
-from ..publication.national_dossier import COMPRESSED, safe_name
+from ..publication.national_dossier import COMPRESSED, load_entries, safe_name
 from ..storage import CHUNK_SIZE, get_storage
 
 FORMAT = "contest-national-package"
@@ -156,29 +154,13 @@ def _score(value) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
-def _entries(ids: list[int]) -> dict[int, Entry]:
-    rows = db.session.scalars(
-        select(Entry)
-        .where(Entry.id.in_(ids))
-        .options(
-            selectinload(Entry.authors),
-            selectinload(Entry.attachments),
-            selectinload(Entry.field),
-            selectinload(Entry.board),
-            selectinload(Entry.unit),
-            selectinload(Entry.area),
-        )
-    )
-    return {e.id: e for e in rows}
-
-
 def build_manifest(edition: Edition, province: Area, now: datetime) -> tuple[dict, list]:
     """The manifest of ``edition``'s national selection and the files to pack, as
     ``[(path in the archive, Attachment)]``. PackageError when the list is empty."""
     chosen = national.selection(edition)
     if not chosen.items or chosen.publication is None:
         raise PackageError(_("Danh sách gửi dự thi toàn quốc đang trống."))
-    entries = _entries([i.entry.entry_id for i in chosen.items])
+    entries = load_entries([i.entry.entry_id for i in chosen.items])
     files: list = []
     out_entries = []
     for item in chosen.items:

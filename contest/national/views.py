@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Regexp
 
 from ..accounts.models import Role
 from ..contests.models import Edition
-from ..contests.operations import get_edition
+from ..contests.pages_support import edition_or_404
 from ..extensions import db
 from ..permissions import role_required
 from . import arrivals, intake
@@ -34,18 +34,11 @@ class SendForm(FlaskForm):
     )
 
 
-def _edition_or_404(slug: str) -> Edition:
-    edition = get_edition(slug)
-    if edition is None:
-        abort(404)
-    return edition
-
-
 @bp.get("/<slug>")
 @role_required(Role.ORGANIZER)
 def edition(slug: str):
     """What the national edition received, by province (404 for a provincial edition)."""
-    edition_ = _edition_or_404(slug)
+    edition_ = edition_or_404(slug)
     if not intake.is_national(edition_):
         abort(404)
     provinces = arrivals.by_province(edition_)
@@ -61,7 +54,7 @@ def edition(slug: str):
 @role_required(Role.ORGANIZER)
 def send(slug: str):
     """Send ``slug``'s national selection to the chosen national edition (one step)."""
-    source = _edition_or_404(slug)
+    source = edition_or_404(slug)
     form = SendForm()
     back = url_for("national.edition", slug=slug, _anchor="send-national")
     if not form.validate_on_submit():

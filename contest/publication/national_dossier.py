@@ -276,7 +276,8 @@ def build_dossier(job: Job, progress: Progress) -> dict[str, Any]:
         return _build(job, progress)
 
 
-def _load_entries(ids: list[int]) -> dict[int, Entry]:
+def load_entries(ids: list[int]) -> dict[int, Entry]:
+    """The entries ``ids`` with their authors, files, field, board, unit and area, by id."""
     entries = db.session.scalars(
         select(Entry)
         .where(Entry.id.in_(ids))
@@ -303,7 +304,7 @@ def _build(job: Job, progress: Progress) -> dict[str, Any]:
     total = len(items) + 1
     progress(0, total, _("Đang chuẩn bị hồ sơ"))
     ids = [i.entry.entry_id for i in items]
-    entries = _load_entries(ids)
+    entries = load_entries(ids)
     scores = national_paper.score_summaries(edition, publication, [i.entry for i in items])
     width = max(2, len(str(len(items))))
     folders = {
