@@ -100,8 +100,9 @@ class Config:
     # has stalled and is re-enqueued by the sweeper, at most JOB_MAX_AUTO_RERUNS times in a row.
     JOB_STALE_AFTER = float(os.environ.get("JOB_STALE_AFTER", "60"))
     JOB_MAX_AUTO_RERUNS = int(os.environ.get("JOB_MAX_AUTO_RERUNS", "3"))
-    # Seconds between two sweeps under celery beat.
-    JOB_SWEEP_EVERY = float(os.environ.get("JOB_SWEEP_EVERY", "30"))
+    # Seconds between two sweeps under celery beat (a job whose worker died is run again at
+    # most JOB_STALE_AFTER + JOB_SWEEP_EVERY seconds after its last heartbeat: 70 s < 90 s).
+    JOB_SWEEP_EVERY = float(os.environ.get("JOB_SWEEP_EVERY", "10"))
     # A job hit by a transient database error runs again this many times, after this many
     # seconds (doubled each time), before it fails.
     JOB_DB_RETRIES = int(os.environ.get("JOB_DB_RETRIES", "4"))

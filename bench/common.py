@@ -29,8 +29,8 @@ def admin_sql(sql: str) -> None:
 
 def fresh_database(name: str) -> str:
     """Create (again) the database ``name``; its URL."""
-    if not name.startswith("contest_h6_"):
-        raise SystemExit("benchmark databases are named contest_h6_*")
+    if not name.startswith(("contest_h6_", "contest_bench")):
+        raise SystemExit("benchmark databases are named contest_h6_* or contest_bench*")
     admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin_sql(f'CREATE DATABASE "{name}"')
     return SERVER + name

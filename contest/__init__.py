@@ -65,6 +65,9 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
     from . import wiring
 
     wiring.wire()  # job handlers, deletion guards, publish hooks, tasks, round membership
+    from .contests import tenancy
+
+    tenancy.install()  # staff of a province reach only its editions
 
     from . import errors, input_guard, security_headers, templating
 
@@ -72,6 +75,9 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
     security_headers.register(app)
     templating.register(app)
     input_guard.register(app)  # after the language choice (templating), before any view
+    from .publication import public_fast
+
+    public_fast.install(app)  # cached public pages for cookie-less visitors (issue 15)
 
     from .cli import register_cli
 
@@ -182,6 +188,9 @@ def _register_blueprints(app: Flask) -> None:
     from .national.views import bp as national_intake_bp  # national intake (issue 17 part 3)
 
     app.register_blueprint(national_intake_bp)
+    from .areas.views_provinces import bp as provinces_bp  # provinces (issue 17 part 2)
+
+    app.register_blueprint(provinces_bp)
     _register_gates()
 
 

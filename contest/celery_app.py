@@ -9,7 +9,7 @@ Settings that matter (see FORMATS "Environment" and the README):
   delivered again, which is safe because job tasks are idempotent.
 * Short broker timeouts: with Redis down ``.delay()`` fails within about a second instead of
   blocking a web request for ~20 s; the caller keeps the job ``pending`` for the sweeper.
-* The sweeper runs once when a worker is ready and every ``JOB_SWEEP_EVERY`` seconds (30)
+* The sweeper runs once when a worker is ready and every ``JOB_SWEEP_EVERY`` seconds (10)
   under ``celery beat``; it also re-enqueues jobs whose heartbeat stopped.
 * No database connection crosses a fork: each pool process disposes of the engines it
   inherited (``worker_process_init``), pooled connections are checked against the process
@@ -30,7 +30,7 @@ from .jobs import forksafe
 
 log = logging.getLogger(__name__)
 
-SWEEP_EVERY = 30.0  # default seconds between two beat-scheduled sweeps (JOB_SWEEP_EVERY)
+SWEEP_EVERY = 10.0  # default seconds between two beat-scheduled sweeps (JOB_SWEEP_EVERY)
 
 
 def celery_init_app(app: Flask) -> Celery:

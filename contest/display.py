@@ -138,6 +138,8 @@ ATTACHMENT_FILE_WORDS = {
     "installer": "bo-cai-dat",
     "instructions": "huong-dan-su-dung",
     "unit_confirmation": "xac-nhan-don-vi",
+    "registration_form": "phieu-dang-ky",
+    "identity_document": "giay-to-tuy-than",
 }
 
 
@@ -252,6 +254,7 @@ AUDIT_PHRASES = {
     "edition.rules_document": _l("thay đổi tệp thể lệ"),
     "edition.reminder_days": _l("đổi số ngày nhắc hồ sơ nháp"),
     "edition.predecessor": _l("chọn lần thi trước để so sánh thống kê"),
+    "edition.province": _l("đổi tỉnh, thành phố của lần thi"),
     "judging.conflict_declare": _l("ghi nhận xung đột lợi ích"),
     "job.rerun": _l("chạy lại một tác vụ nền"),
     "announcement.send": _l("gửi thông báo “%(subject)s” tới %(recipients)s người"),
@@ -311,6 +314,8 @@ AUDIT_PHRASES = {
     "area.move": _l("chuyển một địa bàn"),
     "area.delete": _l("xoá một địa bàn"),
     "area.seed": _l("tạo tỉnh và các xã, phường theo danh mục chính thức"),
+    "province.organizer_bind": _l("gắn %(email)s vào Ban Tổ chức của %(name)s"),
+    "province.organizer_unbind": _l("gỡ %(email)s khỏi Ban Tổ chức của %(name)s"),
     "area_group.create": _l("lập nhóm điều phối “%(name)s”"),
     "area_group.update": _l("sửa một nhóm điều phối"),
     "area_group.members": _l("chọn các xã, phường, đơn vị của một nhóm điều phối"),

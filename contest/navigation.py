@@ -103,6 +103,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("areas.index", _l("Địa bàn"), (Role.ORGANIZER,), "nav-areas", "admin"),
     NavItem("accounts.invite", _l("Lời mời"), (Role.ORGANIZER,), "nav-invite", "admin"),
     NavItem("jobs.index", _l("Tác vụ nền"), (Role.ORGANIZER,), "nav-jobs", "admin"),
+    NavItem("provinces.index", _l("Tỉnh, thành phố"), (Role.ADMIN,), "nav-provinces", "admin"),
     NavItem("two_factor.admin", _l("Xác thực hai bước"), (Role.ADMIN,), "nav-two-factor", "admin"),
     NavItem("main.coordinator_home", _l("Địa bàn của tôi"), (Role.COORDINATOR,), "nav-coordinator"),
     NavItem("district.index", _l("Bài dự thi của địa bàn"), (Role.COORDINATOR,), "nav-district"),

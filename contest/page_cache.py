@@ -75,6 +75,14 @@ def put(key: str, value: Any, timeout: int | None = None) -> None:
         log.warning("page cache unreachable (set %s)", key, exc_info=True)
 
 
+def put_many(values: dict[str, Any], timeout: int | None = None) -> None:
+    """Store every value of ``values`` under its key, in one round trip on Redis."""
+    try:
+        get_cache().set_many(values, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        log.warning("page cache unreachable (set %s)", ", ".join(values), exc_info=True)
+
+
 def cached(key: str, build: Callable[[], Any], timeout: int | None = None) -> Any:
     """The value of ``key``, built by ``build()`` and stored when absent."""
     value = get(key)

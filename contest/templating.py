@@ -14,6 +14,7 @@ from flask import Flask
 from flask_babel import format_date, get_locale
 
 from . import display
+from .redirects import safe_next
 from .timeutil import format_local, to_local
 
 # The languages offered in the switch, each named in its own language.
@@ -61,6 +62,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["longdate"] = format_long_date
     display.register(app)
     app.jinja_env.globals["edition_sections"] = _edition_sections
+    # Where a form sends the user back to (the language switch): same-site paths only, so an
+    # error page about a bad URL never writes that URL's control characters back.
+    app.jinja_env.globals["safe_next"] = safe_next
 
     @app.context_processor
     def _globals():

@@ -28,6 +28,7 @@ JOB_HANDLER_MODULES = (
     "contest.publication.certificate_jobs",
     "contest.publication.complaints",
     "contest.publication.national_dossier",
+    "contest.national.send_job",
     "contest.publication.notify",
     "contest.publication.report",
     "contest.announcements.tasks",

@@ -350,18 +350,23 @@ def test_a_judge_reaches_an_assigned_entry_only_through_the_judging_pages(
     app, users, world, login_as
 ):
     """A judge requests every integer-id GET route with the ids of an entry assigned to them
-    and of its files: the entrant, coordinator, organizer and attachment routes are 403/404,
-    and no answer names the authors (name, birth date, phone), the unit or the mentor."""
+    and of its files (in the browser and with a REST API token): the entrant and attachment
+    routes are 404, the coordinator and organizer routes 403/404, and no answer names the
+    authors (name, birth date, phone), the unit or the mentor."""
     from tests.matrix_parts import judge_access as part
 
     entry, files, round_ = part.judged_entry(world, users)
     judge = _client_for(app, users, "judge", login_as)
     results = part.sweep(app, judge, world, [entry.id, *files], round_.id)
+    token = part.api_token(users["judge"])
+    results += part.sweep(app, app.test_client(), world, [entry.id, *files], round_.id, token)
     problems = []
     for endpoint, url, status, text in results:
         if status == 200 and part.leaks(text):
             problems.append(f"{url}: 200 naming {part.leaks(text)}")
-        if endpoint.startswith(part.ENTRY_ROUTES) and status not in (403, 404):
+        if endpoint.startswith(part.ENTRANT_ROUTES) and status != 404:
+            problems.append(f"{url}: got {status}, want 404")
+        elif endpoint.startswith(part.ENTRY_ROUTES) and status not in (403, 404):
             problems.append(f"{url}: got {status}, want 403 or 404")
         elif status == 200 and not (endpoint.startswith(part.JUDGE_ROUTES) or _public(endpoint)):
             problems.append(f"{url}: got 200 ({endpoint})")
@@ -369,6 +374,7 @@ def test_a_judge_reaches_an_assigned_entry_only_through_the_judging_pages(
     # The judging pages do serve the entry and its files (blind): the sweep reached them.
     served = {url for endpoint, url, status, _t in results if status == 200}
     assert f"/judge/entries/{entry.id}" in served
+    assert f"/api/v1/judge/entries/{entry.id}" in served
     from contest.judging.blind import judge_view
 
     shown = [a.id for a in judge_view(entry).attachments]  # the kinds judges may see
@@ -403,13 +409,15 @@ def _conflict(app, users, world, login_as, how: str, entry) -> None:
 def test_a_judge_with_a_conflict_reaches_nothing_about_the_entry(app, users, world, login_as, how):
     """After a conflict (declared kind entry or unit, or inferred from the judge's profile
     unit) the assignment is gone and every route about the entry is 404 for the judge,
-    the judging pages, sheets, files and thumbnails included."""
+    the judging pages, sheets, files and thumbnails included, in the browser and through
+    the REST API."""
     from contest.audit.models import AuditEntry
     from contest.judging.models import Assignment
     from tests.matrix_parts import judge_access as part
 
     entry, files, round_ = part.judged_entry(world, users)
     judge = _client_for(app, users, "judge", login_as)
+    token = part.api_token(users["judge"])
     assert judge.get(f"/judge/entries/{entry.id}").status_code == 200
     _conflict(app, users, world, login_as, how, entry)
     db.session.expire_all()
@@ -421,8 +429,10 @@ def test_a_judge_with_a_conflict_reaches_nothing_about_the_entry(app, users, wor
     ).all()
     assert [a.object_id for a in audit] == [str(entry.id)]
     problems = []
-    for endpoint, url, status, text in part.sweep(app, judge, world, [entry.id, *files], round_.id):
-        about_entry = endpoint.startswith(("judge.", "entries.", "attachments."))
+    results = part.sweep(app, judge, world, [entry.id, *files], round_.id)
+    results += part.sweep(app, app.test_client(), world, [entry.id, *files], round_.id, token)
+    for endpoint, url, status, text in results:
+        about_entry = endpoint.startswith((*part.JUDGE_ROUTES, *part.ENTRANT_ROUTES))
         if about_entry and status != 404:
             problems.append(f"{url}: got {status}, want 404")
         elif status == 200 and not _public(endpoint):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..areas.models import Area
 from ..extensions import db
 from .models import ROLE_VALUES
-from .operations import AccountError, ensure_user, role_label
+from .operations import PROVINCE_ROLES, AccountError, ensure_user, role_label
 from .throttle import purge_attempts
 
 
@@ -31,6 +31,18 @@ def _find_area(name: str) -> Area:
             )
         )
     return areas[0]
+
+
+def _find_province(name: str) -> Area:
+    """The province on the instance called ``name`` (typed as for ``areas seed``); a clear
+    error when it is no province or is not on the instance yet."""
+    from ..areas.operations import AreaError
+    from ..areas.provinces_admin import instance_province
+
+    try:
+        return instance_province(name)
+    except AreaError as error:
+        raise click.ClickException(str(error.message)) from None
 
 
 def _read_password() -> str:
@@ -54,8 +66,18 @@ def register(app: Flask) -> None:
     @click.option("--name", default=None, help="Họ và tên.")
     @click.option("--password-stdin", is_flag=True, help="Đọc mật khẩu (một dòng) từ stdin.")
     @click.option("--area", default=None, help="Tên địa bàn (bắt buộc với coordinator).")
+    @click.option(
+        "--province",
+        default=None,
+        help='Tỉnh, thành phố của organizer hoặc judge, ví dụ "Tuyên Quang" (đã có trên hệ thống).',
+    )
     def create_command(
-        email: str, role: str, name: str | None, password_stdin: bool, area: str | None
+        email: str,
+        role: str,
+        name: str | None,
+        password_stdin: bool,
+        area: str | None,
+        province: str | None,
     ) -> None:
         """Tạo tài khoản, hoặc thêm vai trò cho tài khoản đã có (chạy lại không sao)."""
         role = role.strip().lower()
@@ -67,12 +89,19 @@ def register(app: Flask) -> None:
                     roles=", ".join(ROLE_VALUES),
                 )
             )
+        if province is not None and role not in PROVINCE_ROLES:
+            raise click.ClickException(
+                _("--province chỉ dùng với vai trò organizer (Ban Tổ chức) hoặc judge (giám khảo).")
+            )
         if role == "coordinator" and not area:
             raise click.ClickException(_("Điều phối viên cần --area (tên địa bàn)."))
         area_obj = _find_area(area) if area else None
+        province_obj = _find_province(province) if province is not None else None
         password = _read_password() if password_stdin else None
         try:
-            result = ensure_user(email, role, full_name=name, password=password, area=area_obj)
+            result = ensure_user(
+                email, role, full_name=name, password=password, area=area_obj, province=province_obj
+            )
         except AccountError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc.message)) from None
@@ -84,6 +113,17 @@ def register(app: Flask) -> None:
             click.echo(_("Đã thêm vai trò %(role)s cho %(email)s.", email=user.email, role=label))
         else:
             click.echo(_("%(email)s đã có vai trò %(role)s.", email=user.email, role=label))
+        if result.province_bound:
+            click.echo(
+                _(
+                    "Đã gắn %(email)s (%(role)s) với %(province)s.",
+                    email=user.email,
+                    role=label,
+                    province=province_obj.name,
+                )
+            )
+        elif province_obj is not None:
+            click.echo(_("Tỉnh, thành phố: %(province)s.", province=province_obj.name))
         if password is not None:
             click.echo(_("Đã đặt mật khẩu."))
         elif not user.password_hash:

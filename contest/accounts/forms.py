@@ -24,6 +24,7 @@ from .models import Role
 from .operations import INVITABLE_ROLES, ROLE_LABELS, password_problem
 
 NO_AREA = _l("— Không chọn —")
+WHOLE_INSTANCE = _l("Toàn hệ thống")
 CONFIRM_MISMATCH = _l("Mật khẩu nhập lại không khớp.")
 
 
@@ -58,6 +59,16 @@ def area_select_choices(levels=(AreaLevel.DISTRICT, AreaLevel.COMMUNE)) -> list[
 
     return [SelectChoice("", str(NO_AREA))] + [
         SelectChoice(str(area_id), label) for area_id, label in area_choices(levels)
+    ]
+
+
+def province_select_choices() -> list[SelectChoice]:
+    """Choices for an optional province select: "Toàn hệ thống" (none), then the provinces
+    on the instance."""
+    from ..contests.tenancy import provinces
+
+    return [SelectChoice("", str(WHOLE_INSTANCE))] + [
+        SelectChoice(str(p.id), p.name) for p in provinces()
     ]
 
 
@@ -200,6 +211,14 @@ class InviteForm(FlaskForm):
     area = AreaField(
         _l("Địa bàn (bắt buộc với điều phối viên)"),
         choices=lambda: area_select_choices(levels=(AreaLevel.DISTRICT,)),
+    )
+    # Administrators and instance-wide organizers only (the view removes it for an organizer
+    # bound to a province, whose invitees get that province).
+    province = AreaField(
+        _l("Tỉnh, thành phố (với Ban Tổ chức, giám khảo)"),
+        choices=lambda: province_select_choices(),
+        invalid_choice_message=_l("Tỉnh, thành phố không hợp lệ."),
+        invalid_value_message=_l("Tỉnh, thành phố không hợp lệ."),
     )
 
     def validate_area(self, field) -> None:

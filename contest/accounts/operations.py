@@ -33,7 +33,9 @@ ROLE_LABELS = {
     Role.ENTRANT.value: _l("Thí sinh / tác giả"),
 }
 ROLE_ORDER = tuple(r.value for r in Role)
-INVITABLE_ROLES = (Role.JUDGE.value, Role.COORDINATOR.value)
+INVITABLE_ROLES = (Role.JUDGE.value, Role.COORDINATOR.value, Role.ORGANIZER.value)
+#: Roles whose row may name a province (contest.areas.provinces): the user is bound to it.
+PROVINCE_ROLES = (Role.ORGANIZER.value, Role.JUDGE.value)
 
 PASSWORD_RULE = _l("Mật khẩu phải có từ 8 đến 128 ký tự.")
 DUPLICATE_EMAIL = _l("Địa chỉ e-mail này đã được dùng cho một tài khoản khác.")
@@ -152,16 +154,39 @@ def reset_password(raw: str, password: str, now: datetime | None = None) -> User
 # --- Users and roles ------------------------------------------------------------------------
 
 
-def add_role(user: User, role: str, area: Area | None = None) -> bool:
+def add_role(user: User, role: str, area: Area | None = None, province: Area | None = None) -> bool:
     """Give ``user`` ``role`` unless held already; return True when it was added.
 
     A coordinator is bound to exactly one area: ``area`` is required, and a coordinator of
-    another area is refused rather than silently moved.
+    another area is refused rather than silently moved. An organizer or a judge may be bound
+    to ``province``: a new row names it; a row of another province is refused (never moved);
+    a row naming no province (instance-wide) is left as it is.
     """
     role = str(role)
     if role not in ROLE_LABELS:
         raise AccountError(_l("Vai trò không hợp lệ: %(role)s.", role=role), field="role")
     existing = next((r for r in user.roles if r.role == role), None)
+    if province is not None:
+        if role not in PROVINCE_ROLES:
+            raise AccountError(
+                _l("Chỉ Ban Tổ chức và giám khảo được gắn với một tỉnh, thành phố."),
+                field="province",
+            )
+        if existing is None:
+            user.roles.append(UserRole(role=role, area_id=province.id))
+            return True
+        if existing.area_id not in (None, province.id):
+            other = db.session.get(Area, existing.area_id)
+            raise AccountError(
+                _l(
+                    "%(email)s đã có vai trò %(role)s của %(province)s.",
+                    email=user.email,
+                    role=role_label(role),
+                    province=other.name if other else "?",
+                ),
+                field="province",
+            )
+        return False
     if role == Role.COORDINATOR.value:
         if area is None:
             raise AccountError(_l("Điều phối viên phải gắn với một địa bàn."), field="area")
@@ -266,11 +291,13 @@ def update_profile(
 
 @dataclass
 class EnsuredUser:
-    """What :func:`ensure_user` did."""
+    """What :func:`ensure_user` did; ``province_bound``: an instance-wide organizer or judge
+    role was bound to the given province."""
 
     user: User
     created: bool
     role_added: bool
+    province_bound: bool = False
 
 
 def ensure_user(
@@ -280,11 +307,14 @@ def ensure_user(
     password: str | None = None,
     area: Area | None = None,
     actor: User | None = None,
+    province: Area | None = None,
 ) -> EnsuredUser:
     """Create the user with ``role``, or add ``role`` to the existing one (idempotent).
 
     A given ``password`` is set (revoking the user's sessions if the account existed); a given
-    ``full_name`` replaces the old one. Used by the command line and the demo data.
+    ``full_name`` replaces the old one. An organizer or a judge is bound to ``province`` when
+    given (an instance-wide role of theirs too; a role of another province is refused). Used
+    by the command line and the demo data.
     """
     email = normalize_email(email)
     if not email or "@" not in email:
@@ -298,7 +328,13 @@ def ensure_user(
         db.session.add(user)
     elif full_name:
         user.full_name = full_name.strip()
-    role_added = add_role(user, role, area)
+    role_added = add_role(user, role, area, province=province)
+    province_bound = False
+    if province is not None and not role_added:
+        row = next(r for r in user.roles if r.role == str(role))
+        if row.area_id is None:
+            row.area_id = province.id
+            province_bound = True
     if password is not None:
         set_password(user, password)
     if created:
@@ -307,7 +343,7 @@ def ensure_user(
         db.session.flush()
         if password is not None:
             revoke_all_sessions(user)
-    if created or role_added or password is not None:
+    if created or role_added or province_bound or password is not None:
         record(
             actor,
             "user.create" if created else "user.update",
@@ -315,7 +351,9 @@ def ensure_user(
             user.id,
             role=str(role),
             area_id=area.id if area else None,
+            province_id=province.id if province else None,
             role_added=role_added,
+            province_bound=province_bound,
             password_set=password is not None,
         )
-    return EnsuredUser(user, created, role_added)
+    return EnsuredUser(user, created, role_added, province_bound)

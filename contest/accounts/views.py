@@ -21,6 +21,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..areas.models import Area
+from ..areas.provinces import user_province_id
+from ..areas.tree import descendant_ids
 from ..extensions import db
 from ..jobs.operations import commit as commit_and_dispatch
 from ..permissions import role_required
@@ -349,21 +351,32 @@ def profile():
 @bp.route("/invite", methods=["GET", "POST"])
 @role_required(Role.ORGANIZER)
 def invite():
-    """Organizers invite judges and district coordinators; pending invitations are listed."""
+    """Organizers invite judges, coordinators and organizers; pending invitations are listed.
+    An organizer bound to a province invites into it (no province select); others choose."""
+    inviter = current_user._get_current_object()
+    own_province = _area(user_province_id(inviter))
     form = InviteForm()
+    if own_province is not None:
+        del form.province
+        inside = descendant_ids(own_province.id)
+        choices = form.area.choices() if callable(form.area.choices) else form.area.choices
+        form.area.choices = [c for c in choices if not c.value or int(c.value) in inside]
     if form.validate_on_submit():
-        inviter = current_user._get_current_object()
-        area = _area(form.area.data) if form.role.data == Role.COORDINATOR.value else None
+        role = form.role.data
+        area = _area(form.area.data) if role == Role.COORDINATOR.value else None
+        chosen = None
+        if own_province is None and role in operations.PROVINCE_ROLES:
+            chosen = _area(form.province.data)
         try:
             invitation = invitations.invite(
-                inviter, form.email.data, form.full_name.data, form.role.data, area
+                inviter, form.email.data, form.full_name.data, role, area, province=chosen
             )
         except AccountError as exc:
             db.session.rollback()
             _show_error(form, exc)
         else:
             if invitation.token or invitation.role_added:
-                send_invitation(inviter, invitation, area)
+                send_invitation(inviter, invitation, area or invitation.province)
             commit_and_dispatch()
             email, role = invitation.user.email, operations.role_label(invitation.role)
             if invitation.token:
@@ -385,7 +398,8 @@ def invite():
     return render_template(
         "accounts/invite.html",
         form=form,
-        pending=invitations.pending_invitations(),
+        own_province=own_province,
+        pending=invitations.pending_invitations(actor=inviter),
         invitable=operations.INVITABLE_ROLES,
         now=utcnow(),
     )

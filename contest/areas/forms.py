@@ -57,3 +57,37 @@ class CoordinatorForm(FlaskForm):
         _l("Thư điện tử của điều phối viên"), validators=[required(), length(max=254)]
     )
     submit = SubmitField(_l("Giao điều phối"))
+
+
+def _official_province_choices() -> list[SelectChoice]:
+    """The 34 official provinces (value: official code), those on the instance marked."""
+    from .provinces_admin import official_province_choices
+
+    present_label = _l("đã có")
+    return [
+        SelectChoice(o.code, f"{o.name} ({present_label})" if present else o.name)
+        for o, present in official_province_choices()
+    ]
+
+
+class SeedProvinceForm(FlaskForm):
+    """One of the 34 official provinces, to add with its communes and wards."""
+
+    code = SelectField(
+        _l("Tỉnh, thành phố (34 tỉnh, thành phố từ 1/7/2025)"),
+        choices=_official_province_choices,
+        validators=[required()],
+        invalid_choice_message=_l("Vui lòng chọn một tỉnh, thành phố trong danh sách."),
+    )
+    submit = SubmitField(_l("Thêm tỉnh, thành phố"))
+
+
+class BindOrganizerForm(FlaskForm):
+    """The e-mail of an existing account to make an organizer of a province."""
+
+    email = EmailField(
+        _l("Thư điện tử của thành viên Ban Tổ chức"),
+        validators=[required(), length(max=254)],
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+    )
+    submit = SubmitField(_l("Gắn vào Ban Tổ chức"))

@@ -16,6 +16,7 @@ from ..redirects import safe_next
 from . import operations as ops
 from .forms import AreaNameForm, UnitForm
 from .models import Area, Unit
+from .provinces import reaches_area, user_province_id
 
 bp = Blueprint("areas", __name__, url_prefix="/organizer/areas")
 
@@ -31,13 +32,19 @@ def _organizers_only():
 
 
 def _area_or_404(area_id: int) -> Area:
-    """Load an area or answer 404."""
-    return db.get_or_404(Area, area_id)
+    """Load an area of the organizer's province (any, for instance-wide staff) or 404."""
+    area = db.get_or_404(Area, area_id)
+    if not reaches_area(current_user, area.id):
+        abort(404)
+    return area
 
 
 def _unit_or_404(unit_id: int) -> Unit:
-    """Load a unit or answer 404."""
-    return db.get_or_404(Unit, unit_id)
+    """Load a unit of the organizer's province or answer 404."""
+    unit = db.get_or_404(Unit, unit_id)
+    if not reaches_area(current_user, unit.area_id):
+        abort(404)
+    return unit
 
 
 def _refused(error: ops.AreaError):
@@ -61,7 +68,9 @@ def index():
 
 
 def _render_index(province_form: AreaNameForm, status: int = 200):
-    nodes = [node for root in ops.area_tree() for node in root.walk()]
+    own = user_province_id(current_user)
+    roots = [root for root in ops.area_tree() if own is None or root.area.id == own]
+    nodes = [node for root in roots for node in root.walk()]
     return (
         render_template(
             "areas/index.html",
@@ -76,7 +85,9 @@ def _render_index(province_form: AreaNameForm, status: int = 200):
 
 @bp.post("/provinces")
 def add_province():
-    """Add a province (a root of the tree)."""
+    """Add a province (a root of the tree): instance-wide staff only."""
+    if user_province_id(current_user) is not None:
+        abort(403)
     form = AreaNameForm(prefix="province")
     if not form.validate_on_submit():
         return _render_index(form, 400)

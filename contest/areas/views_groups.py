@@ -16,20 +16,24 @@ from . import groups as ops
 from .forms import CoordinatorForm, GroupForm
 from .models import Area, AreaGroup
 from .operations import AreaError
+from .provinces import reaches_area
 from .views import bp
 
 
 def _province_or_404(area_id: int) -> Area:
     """A province (a root of the tree) or 404."""
     area = db.get_or_404(Area, area_id)
-    if area.parent_id is not None:
+    if area.parent_id is not None or not reaches_area(current_user, area.id):
         abort(404)
     return area
 
 
 def _group_or_404(group_id: int) -> AreaGroup:
-    """Load a group or answer 404."""
-    return db.get_or_404(AreaGroup, group_id)
+    """Load a group of the organizer's province or answer 404."""
+    group = db.get_or_404(AreaGroup, group_id)
+    if not reaches_area(current_user, group.province_id):
+        abort(404)
+    return group
 
 
 def _refused(error: AreaError) -> None:

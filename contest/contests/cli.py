@@ -73,6 +73,19 @@ def _read(path: str) -> str:
     return ""
 
 
+def _province_id(name: str) -> int:
+    """The id of the province on the instance called ``name`` (typed as for ``areas seed``);
+    exits 1 when it is no province or is not on the instance yet."""
+    from ..areas.operations import AreaError
+    from ..areas.provinces_admin import instance_province
+
+    try:
+        return instance_province(name).id
+    except AreaError as error:
+        _fail([_("Lỗi: %(p)s", p=str(error.message)), _("Không có gì được ghi.")])
+    return 0
+
+
 def _report(exc: InvalidEdition) -> None:
     lines = []
     for problem in exc.problems:
@@ -94,15 +107,23 @@ def _report(exc: InvalidEdition) -> None:
 @click.option("--deadline", help="Hạn nộp, giờ Việt Nam: 2025-07-31 (17:00) hoặc 2025-07-31T17:00.")
 @click.option("--opens", help="Mở nhận hồ sơ (với --template); bỏ trống: lần thi ở dạng nháp.")
 @click.option("--confirm", is_flag=True, help="Chấp nhận các cảnh báo (ví dụ tổng điểm ≠ 100).")
-def create_command(path, template, slug, title, deadline, opens, confirm) -> None:
+@click.option(
+    "--province",
+    help='Tỉnh, thành phố tổ chức lần thi, ví dụ "Tuyên Quang" (đã có trên hệ thống); '
+    "bỏ trống: tỉnh duy nhất của hệ thống.",
+)
+def create_command(path, template, slug, title, deadline, opens, confirm, province) -> None:
     """Create an edition from a definition file or from a built-in template."""
     if bool(path) == bool(template):
         _fail([_("Lỗi: dùng đúng một trong hai: --file hoặc --template.")])
+    province_id = _province_id(province) if province is not None else None
     try:
         if path:
             if slug or title or deadline or opens:
                 _fail([_("Lỗi: --slug, --title, --deadline, --opens chỉ dùng với --template.")])
-            edition = operations.create_from_definition(_read(path), None, confirm=confirm)
+            edition = operations.create_from_definition(
+                _read(path), None, confirm=confirm, province_id=province_id
+            )
         else:
             missing = [
                 name
@@ -118,6 +139,7 @@ def create_command(path, template, slug, title, deadline, opens, confirm) -> Non
                 _moment_option(deadline, "--deadline"),
                 None,
                 opens_at=_moment_option(opens, "--opens"),
+                province_id=province_id,
             )
     except InvalidEdition as exc:
         _report(exc)
@@ -131,6 +153,8 @@ def create_command(path, template, slug, title, deadline, opens, confirm) -> Non
             due=format_local(edition.submission_deadline),
         )
     )
+    if edition.province is not None:
+        click.echo(_("Tỉnh, thành phố: %(province)s.", province=edition.province.name))
 
 
 @edition_cli.command(

@@ -21,11 +21,13 @@ Optional keys this service adds (all round-trip through export):
   the edition is a draft), ``judging_starts_at`` and ``judging_ends_at`` (moments or null);
 * in a field: ``attachments``, the dossier checklist — the attachment kinds required for an
   entry of that field, from ``description``, ``full_text``, ``photos``, ``video``,
-  ``source_code``, ``installer``, ``instructions``, ``unit_confirmation`` (absent: the
-  template's checklist for the contest, see :mod:`.templates`);
+  ``source_code``, ``installer``, ``instructions``, ``unit_confirmation``,
+  ``registration_form``, ``identity_document`` (absent: the template's checklist for the
+  contest, see :mod:`.templates`);
 * top level: ``organizer_only_attachments``, the attachment kinds judges never receive (only
   organizers, the owner and the area's coordinators see them), from the same kinds (absent:
-  ``["unit_confirmation"]``, the unit's confirmation names the unit by design);
+  ``["unit_confirmation", "registration_form", "identity_document"]``, which name the unit or
+  the authors by design);
 * in a round: ``name`` (e.g. "Vòng sơ khảo", default "");
 * in a criterion: ``guidance``, the text shown to judges under the criterion on the sheet
   (default ""; exported only when not empty).

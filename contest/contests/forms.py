@@ -146,6 +146,10 @@ class GeneralForm(EditionChangeForm):
     predecessor_id = SelectField(
         _l("So sánh thống kê với lần thi trước"), choices=[], validate_choice=False, default=""
     )
+    # Nor is the province (contest.contests.edition_province): instance-wide staff only.
+    province_id = SelectField(
+        _l("Tỉnh, thành phố tổ chức"), choices=[], validate_choice=False, default=""
+    )
 
     KEYS = (
         "title",

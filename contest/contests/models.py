@@ -56,13 +56,20 @@ class AttachmentKind(enum.StrEnum):
     INSTALLER = "installer"
     INSTRUCTIONS = "instructions"
     UNIT_CONFIRMATION = "unit_confirmation"
+    REGISTRATION_FORM = "registration_form"
+    IDENTITY_DOCUMENT = "identity_document"
 
 
 ATTACHMENT_KINDS = tuple(k.value for k in AttachmentKind)
 
-#: Kinds only organizers see unless the edition says otherwise: the unit's confirmation names
-#: the school or organisation by design, which blind judging must not show (RULES.md §4).
-ORGANIZER_ONLY_DEFAULT = (AttachmentKind.UNIT_CONFIRMATION.value,)
+#: Kinds only organizers see unless the edition says otherwise: the unit's confirmation, the
+#: signed registration form and the authors' identity documents name the school, the authors
+#: or their home by design, which blind judging must not show (RULES.md §4).
+ORGANIZER_ONLY_DEFAULT = (
+    AttachmentKind.UNIT_CONFIRMATION.value,
+    AttachmentKind.REGISTRATION_FORM.value,
+    AttachmentKind.IDENTITY_DOCUMENT.value,
+)
 
 
 def default_organizer_only() -> list[str]:
@@ -137,6 +144,11 @@ class Edition(db.Model):
     )
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The province whose organizers run the edition (contest.contests.tenancy); None for an
+    # instance-wide edition (national, or made before provinces).
+    province_id: Mapped[int | None] = mapped_column(
+        ForeignKey("areas.id", ondelete="RESTRICT"), index=True
+    )
     # The edition this one continues (cloned from it, or chosen): statistics compare with it.
     predecessor_id: Mapped[int | None] = mapped_column(
         ForeignKey("editions.id", ondelete="SET NULL")
@@ -170,6 +182,7 @@ class Edition(db.Model):
     )
     created_by = relationship("User", foreign_keys=[created_by_id])
     predecessor = relationship("Edition", remote_side=[id], foreign_keys=[predecessor_id])
+    province = relationship("Area", foreign_keys=[province_id])
 
     @property
     def contest_kind(self) -> ContestKind:

@@ -35,11 +35,13 @@ def is_national(edition: Edition) -> bool:
 
 
 def national_editions() -> list[Edition]:
-    """Every national edition, newest first."""
+    """Every national edition, newest first (seen by the organizers of every province, who
+    send their selections to it)."""
     return list(
         db.session.scalars(
             select(Edition)
             .join(NationalEdition, NationalEdition.edition_id == Edition.id)
             .order_by(Edition.submission_deadline.desc(), Edition.id.desc())
+            .execution_options(all_provinces=True)  # contest.contests.tenancy.ALL_PROVINCES
         )
     )

@@ -37,6 +37,7 @@ from .models import Edition
 from .saving import flush_edition
 from .spec import EditionSpec
 from .templates import template_spec
+from .tenancy import ALL_PROVINCES, default_province_id
 from .validation import InvalidEdition, Problem, Severity, check_spec
 
 RUBRIC_KEYS = ("criteria", "tiebreak", "rounds", "judges_per_entry", "discrepancy_threshold")
@@ -80,13 +81,31 @@ def _settle(problems: Iterable[Problem], confirm: bool = False, override: bool =
     return problems
 
 
-def create_edition(spec: EditionSpec, actor, *, confirm: bool = False, source: str = "") -> Edition:
-    """Create an edition from a validated or unvalidated ``spec`` (all or nothing)."""
+def slug_taken(slug: str) -> bool:
+    """True when any edition, of any province, has ``slug`` (slugs are instance-wide)."""
+    stmt = select(Edition.id).where(Edition.slug == slug)
+    return db.session.scalar(stmt.execution_options(**{ALL_PROVINCES: True})) is not None
+
+
+def create_edition(
+    spec: EditionSpec,
+    actor,
+    *,
+    confirm: bool = False,
+    source: str = "",
+    province_id: int | None = None,
+) -> Edition:
+    """Create an edition from a validated or unvalidated ``spec`` (all or nothing). It belongs
+    to ``province_id``, else to its creator's province, else to the instance's only province
+    (:func:`contest.contests.tenancy.default_province_id`)."""
     problems = check_spec(spec)
-    if spec.slug and get_edition(spec.slug) is not None:
+    if spec.slug and slug_taken(spec.slug):
         problems.append(Problem("slug", _("đã có lần thi với mã '%(s)s'", s=spec.slug)))
     problems = _settle(problems, confirm=confirm)
-    edition = Edition(created_by_id=getattr(actor, "id", None))
+    edition = Edition(
+        created_by_id=getattr(actor, "id", None),
+        province_id=province_id if province_id is not None else default_province_id(actor),
+    )
     apply_spec(edition, spec)
     flush_edition(spec.slug, new=edition)
     record(
@@ -102,14 +121,23 @@ def create_edition(spec: EditionSpec, actor, *, confirm: bool = False, source: s
     return edition
 
 
-def create_from_definition(data: str | dict[str, Any], actor, *, confirm: bool = False) -> Edition:
-    """Create an edition from a definition (JSON text or decoded dict); invalid → nothing."""
+def create_from_definition(
+    data: str | dict[str, Any],
+    actor,
+    *,
+    confirm: bool = False,
+    province_id: int | None = None,
+) -> Edition:
+    """Create an edition from a definition (JSON text or decoded dict); invalid → nothing.
+    ``province_id``: see :func:`create_edition`."""
     if isinstance(data, str):
         spec, problems = load_definition(data)
     else:
         spec, problems = validate_definition(data)
     _settle(problems, confirm=confirm)
-    return create_edition(spec, actor, confirm=confirm, source="definition")
+    return create_edition(
+        spec, actor, confirm=confirm, source="definition", province_id=province_id
+    )
 
 
 def create_from_template(
@@ -120,11 +148,13 @@ def create_from_template(
     actor=None,
     *,
     opens_at: datetime | None = None,
+    province_id: int | None = None,
 ) -> Edition:
-    """Create an edition from the built-in template of ``kind`` (RULES.md values)."""
+    """Create an edition from the built-in template of ``kind`` (RULES.md values).
+    ``province_id``: see :func:`create_edition`."""
     spec = template_spec(kind, slug, title, deadline)
     spec.opens_at = opens_at
-    return create_edition(spec, actor, source=f"template:{kind}")
+    return create_edition(spec, actor, source=f"template:{kind}", province_id=province_id)
 
 
 def _top(path: str) -> str:
@@ -352,7 +382,9 @@ def clone_edition(
         judging_starts_at=moment(spec.judging_starts_at),
         judging_ends_at=moment(spec.judging_ends_at),
     )
-    clone = create_edition(spec, actor, confirm=True, source=f"clone:{edition.slug}")
+    clone = create_edition(
+        spec, actor, confirm=True, source=f"clone:{edition.slug}", province_id=edition.province_id
+    )
     clone.predecessor_id = edition.id
     db.session.flush()
     return clone

@@ -46,6 +46,8 @@ ATTACHMENT_LABELS = {
     "installer": _l("Bộ cài đặt"),
     "instructions": _l("Hướng dẫn sử dụng"),
     "unit_confirmation": _l("Xác nhận của đơn vị"),
+    "registration_form": _l("Phiếu đăng ký dự thi (bản ký)"),
+    "identity_document": _l("Giấy tờ tùy thân của tác giả (CCCD, giấy khai sinh)"),
 }
 
 SCOPE_LABELS = {
@@ -112,12 +114,15 @@ def organizer_editions(q: str, page: int, per_page: int):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
-def public_editions(now: datetime, q: str, page: int, per_page: int):
+def public_editions(now: datetime, q: str, page: int, per_page: int, province_id=None):
     """``(current, past)``: the public editions still running (open, closed, judging,
-    review), all of them, and the finished ones (published, archived), paginated."""
+    review), all of them, and the finished ones (published, archived), paginated; only
+    ``province_id``'s when given."""
     opened = _search(_with_extensions(), q).where(
         Edition.opens_at.is_not(None), Edition.opens_at <= now
     )
+    if province_id is not None:
+        opened = opened.where(Edition.province_id == province_id)
     finished = or_(Edition.published_at <= now, Edition.archived_at <= now)
     running = and_(
         or_(Edition.published_at.is_(None), Edition.published_at > now),

@@ -33,11 +33,18 @@ def index():
     """Editions still running (those open for entries first), then finished ones."""
     now = utcnow()
     q = request.args.get("q", "").strip()
+    province = open_calls.province_by_code(request.args.get("province", ""))
     current, past = support.public_editions(
-        now, q, request.args.get("page", 1, type=int), current_app.config.get("PER_PAGE", 25)
+        now,
+        q,
+        request.args.get("page", 1, type=int),
+        current_app.config.get("PER_PAGE", 25),
+        province_id=province.id if province else None,
     )
     current = open_calls.open_first(current, now)
-    return render_template("public/index.html", current=current, past=past, q=q, now=now)
+    return render_template(
+        "public/index.html", current=current, past=past, q=q, now=now, province=province
+    )
 
 
 @bp.get("/<slug>")

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..timeutil import utcnow
-from . import operations
+from . import edition_province, operations
 from . import pages_support as support
 from .deadlines import set_reminder_days
 from .definition import spec_from_edition, spec_to_json
@@ -54,6 +54,7 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
         data.update({key: getattr(edition, key) for key in GeneralForm.KEYS})
         data["reminder_days_before"] = edition.reminder_days_before
         data["predecessor_id"] = str(edition.predecessor_id or "")
+        data["province_id"] = str(edition.province_id or "")
     elif page == "eligibility":
         data.update(
             reference_date=edition.reference_date,
@@ -110,6 +111,7 @@ def _settings_page(page: str, slug: str):
     form = form_class(data=data)
     if page == "general":
         form.predecessor_id.choices = _predecessor_choices(edition)
+        form.province_id.choices = edition_province.province_choices()
     status = 200
     if form.validate_on_submit():
         try:
@@ -129,6 +131,9 @@ def _settings_page(page: str, slug: str):
                 if "predecessor_id" in request.form:  # absent: left alone
                     chosen = _predecessor_choice(form.predecessor_id.data)
                     diff = operations.set_predecessor(edition, chosen, current_user) or diff
+                if "province_id" in request.form:  # absent (bound organizers): left alone
+                    chosen = edition_province.parse_choice(form.province_id.data)
+                    diff = edition_province.set_province(edition, chosen, current_user) or diff
         except InvalidEdition as exc:
             db.session.rollback()
             form.show_problems(exc.problems)
@@ -152,6 +157,8 @@ def _settings_page(page: str, slug: str):
             retired=[c for c in edition.criteria if c.retired_at is not None],
             attachment_labels=support.ATTACHMENT_LABELS,
             middle_rounds=definition["rounds"][1:-1] if len(definition["rounds"]) >= 3 else [],
+            province_label=edition_province.province_label(edition),
+            may_change_province=edition_province.may_change_province(current_user),
         ),
         status,
     )

@@ -4,7 +4,8 @@ Visibility is one SQL condition, :func:`scope_clause`, used by the loader
 (:func:`load_entry`), by :func:`can_view` and by every list and count of
 :mod:`contest.entries.queries`:
 
-* organizers (and admins) see every entry;
+* organizers (and admins) see every entry — an organizer bound to a province only the
+  entries of its editions (:mod:`contest.contests.tenancy`);
 * a coordinator sees the entries whose area is their area or any area under it (an entry
   without a known area — an imported name that matched nothing — is the organizers' only);
   a coordinator of a group (cluster of communes, sector: :mod:`contest.areas.groups`) sees
@@ -29,12 +30,13 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, or_, select
 
 from ..accounts.models import Role
 from ..areas.groups import group_area_select, group_unit_select
 from ..areas.models import Area
 from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
+from ..contests.tenancy import entry_clause
 from ..extensions import db
 from .models import Entry, EntryStatus
 
@@ -74,7 +76,7 @@ def scope_clause(user) -> ColumnElement:
     if not _authenticated(user):
         return false()
     if is_organizer(user):
-        return true()
+        return entry_clause(user, Entry.edition_id)  # an organizer of a province: its editions
     clauses: list[ColumnElement] = [Entry.owner_id == user.id]
     if user.has_role(Role.COORDINATOR):
         clauses.append(coordinator_clause(user))

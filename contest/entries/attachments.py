@@ -109,6 +109,10 @@ POLICIES: dict[str, KindPolicy] = {
     "full_text": KindPolicy("full_text", DOCUMENTS, _DOCS),
     "instructions": KindPolicy("instructions", DOCUMENTS, _DOCS),
     "unit_confirmation": KindPolicy("unit_confirmation", DOCUMENTS, (*_DOCS, ft.JPEG, ft.PNG)),
+    "registration_form": KindPolicy("registration_form", DOCUMENTS, (*_DOCS, ft.JPEG, ft.PNG)),
+    "identity_document": KindPolicy(
+        "identity_document", DOCUMENTS, (ft.PDF, ft.JPEG, ft.PNG), multiple=True
+    ),
     "photos": KindPolicy("photos", IMAGES, (ft.JPEG, ft.PNG, ft.WEBP), multiple=True),
     "video": KindPolicy("video", VIDEO, (ft.MP4, ft.WEBM, ft.MOV)),
     "source_code": KindPolicy("source_code", ARCHIVES, (ft.ZIP, ft.SEVEN_Z, ft.RAR, ft.TAR_GZ)),

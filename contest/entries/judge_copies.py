@@ -4,7 +4,8 @@ Two rules, one per function:
 
 * :func:`judges_may_see` — each attachment kind of an edition is for judges or for organizers
   only (``Edition.organizer_only_attachments``; the built-in templates keep the unit's
-  confirmation, which names the unit by design, from judges). An organizer-only file never
+  confirmation, the registration form and the identity documents, which name the unit or the
+  authors by design, from judges). An organizer-only file never
   reaches a judge: not on a page, in a download, a ZIP, a paper packet or an export.
 * :func:`judge_copy` — judges download a copy without the file's metadata
   (:mod:`.metadata_strip`: PDF, DOCX, JPEG, PNG, WebP). The original stays for organizers,

@@ -53,10 +53,12 @@ class ConfirmationNeeded(EntryError):
 
 def consequence(entry: Entry, now: datetime) -> str | None:
     """What reclassifying or rejecting ``entry`` at ``now`` does to its judging, as a sentence
-    with the counts; None before judging has started (nothing to confirm)."""
-    if not judging_started(entry.edition, now):
-        return None
+    with the counts; None before judging has started (nothing to confirm). Judging has
+    started when the edition's judging window has, or when the entry already has score
+    sheets (a season run from files may never set the window)."""
     load = judging_load(entry)
+    if not judging_started(entry.edition, now) and not (load.submitted_sheets or load.draft_sheets):
+        return None
     return _(
         "Việc chấm đã bắt đầu: hồ sơ %(code)s có %(assignments)d lượt phân công giám khảo, "
         "%(submitted)d phiếu chấm đã nộp và %(drafts)d phiếu chấm nháp. Chuyển lĩnh vực hoặc "

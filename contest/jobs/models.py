@@ -91,12 +91,21 @@ class Job(db.Model):
         return lines[-1] if lines else ""
 
     def visible_to(self, user) -> bool:
-        """Whether ``user`` may see this job: its creator and the organizers (and admins)."""
+        """Whether ``user`` may see this job: its creator and the organizers (and admins); an
+        organizer bound to a province only the jobs of that province's people."""
         from ..accounts.models import Role
+        from ..areas.provinces import user_province_id
 
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return self.created_by_id == user.id or user.has_role(Role.ORGANIZER)
+        if self.created_by_id == user.id:
+            return True
+        if not user.has_role(Role.ORGANIZER):
+            return False
+        own = user_province_id(user)  # an organizer of a province: its people's jobs only
+        return own is None or (
+            self.created_by is not None and user_province_id(self.created_by) == own
+        )
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status}>"

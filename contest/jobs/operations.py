@@ -335,6 +335,24 @@ def run(job_id: int, redelivered: bool = False, token: int | None = None) -> Job
     return db.session.get(Job, job_id, populate_existing=True)
 
 
+_AFTER_SUCCESS_KEY = "contest.jobs.after_success"
+
+
+def after_success(action: Callable[[], None]) -> None:
+    """Run ``action`` once the running job's outcome is committed — for what must not happen
+    if the job's work is rolled back (deleting files a correction replaced). Dropped when
+    the job fails."""
+    db.session.info.setdefault(_AFTER_SUCCESS_KEY, []).append(action)
+
+
+def _run_after_success(job_id: int) -> None:
+    for action in db.session.info.pop(_AFTER_SUCCESS_KEY, []):
+        try:
+            action()
+        except Exception:  # the job's work is committed: report, don't fail it
+            log.exception("job %s: an after-success action failed", job_id)
+
+
 def _run_with_retries(job_id: int, attempt: int, config) -> None:
     """Run the handler, retrying it on transient database errors; record the outcome."""
     retries = max(0, int(config.get("JOB_DB_RETRIES", 4)))
@@ -347,18 +365,23 @@ def _run_with_retries(job_id: int, attempt: int, config) -> None:
             handler = HANDLERS.get(job.kind)
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
+            db.session.info.pop(_AFTER_SUCCESS_KEY, None)
             result = handler(job, Progress(job.id, job.total, attempt))
             db.session.flush()
-            _finish(
+            finished = _finish(
                 job_id,
                 attempt,
                 status=JobStatus.SUCCEEDED.value,
                 result=result,
                 progress=Job.total,  # the total as last reported (maybe by another connection)
             )
+            if finished:
+                _run_after_success(job_id)
+            db.session.info.pop(_AFTER_SUCCESS_KEY, None)
             return
         except Exception as exc:
             error = traceback.format_exc(limit=20)[-4000:]
+            db.session.info.pop(_AFTER_SUCCESS_KEY, None)
             db.session.rollback()
             transient = is_transient_db_error(exc)
             if transient and retry < retries and kind not in OWN_DB_RETRIES:

@@ -15,10 +15,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Role
+from ..areas.provinces import people_of_province, user_province_id
 from ..audit.operations import record
 from ..extensions import db
 from ..forms import EmptyForm
@@ -64,6 +65,14 @@ def index():
     """Recent jobs, newest first, optionally of one status; paginated."""
     status = request.args.get("status", "")
     stmt = select(Job).options(selectinload(Job.created_by)).order_by(Job.id.desc())
+    own = user_province_id(current_user)
+    if own is not None:  # an organizer of a province: its people's jobs
+        stmt = stmt.where(
+            or_(
+                Job.created_by_id == current_user.id,
+                Job.created_by_id.in_(people_of_province(own)),
+            )
+        )
     if status in STATUS_LABELS:
         stmt = stmt.where(Job.status == status)
     else:

@@ -144,25 +144,43 @@ class ConflictIndex:
     # --- entries -----------------------------------------------------------------------------
 
     def _index_entries(self) -> None:
-        """Index every entry by the keys a judge may collide with."""
+        """Index every entry by the keys a judge may collide with. Names, units and
+        organisations repeat across entries: each distinct text is normalised once."""
         parents, unit_names = self.area_parents, self.unit_names
+        norms: dict[str | None, str] = {}
+        people: dict[str | None, str] = {}
+        add = self._add
+
+        def norm(text: str | None) -> str:
+            found = norms.get(text)
+            if found is None:
+                found = norms[text] = normalise(text)
+            return found
+
+        def person(name: str | None) -> str:
+            found = people.get(name)
+            if found is None:
+                found = people[name] = person_key(name)
+            return found
+
         for entry_id, unit_id, unit_name, area_id, mentor, mentor_email in self.entry_rows:
-            self._add(("entry", entry_id), entry_id)
+            add(("entry", entry_id), entry_id)
             if unit_id is not None:
-                self._add(("unit_id", unit_id), entry_id)
-                self._add(("unit_name", normalise(unit_names.get(unit_id))), entry_id)
-            self._add(("unit_name", normalise(unit_name)), entry_id)
-            self._add(("person", person_key(mentor)), entry_id)
-            self._add(("mentor", person_key(mentor)), entry_id)
-            self._add(("mentor_email", normalise(mentor_email)), entry_id)
+                add(("unit_id", unit_id), entry_id)
+                add(("unit_name", norm(unit_names.get(unit_id))), entry_id)
+            add(("unit_name", norm(unit_name)), entry_id)
+            mentor_key = person(mentor)
+            add(("person", mentor_key), entry_id)
+            add(("mentor", mentor_key), entry_id)
+            add(("mentor_email", norm(mentor_email)), entry_id)
             seen = set()
             while area_id is not None and area_id not in seen:
                 seen.add(area_id)
-                self._add(("area", area_id), entry_id)
+                add(("area", area_id), entry_id)
                 area_id = parents.get(area_id)
         for entry_id, full_name, organisation in self.author_rows:
-            self._add(("person", person_key(full_name)), entry_id)
-            self._add(("unit_name", normalise(organisation)), entry_id)
+            add(("person", person(full_name)), entry_id)
+            add(("unit_name", norm(organisation)), entry_id)
 
     def _add(self, key: tuple, entry_id: int) -> None:
         """Index ``entry_id`` under ``key`` (empty values are no key)."""

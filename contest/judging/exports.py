@@ -1,12 +1,13 @@
 """Every score sheet of a round to XLSX (issue 5, point 9): one row per sheet, one column per
 criterion, Vietnamese headers. For organizers: judges are named, authors are not listed.
 
-Set-based (issue 15): two statements whatever the number of sheets — the sheets joined to
-their entry, field and judge as plain rows, and every score of the round ordered by sheet —
-merged while streaming into openpyxl's write-only workbook. No ORM object per sheet or
-score, and every label (status, source) is translated once, not once per row. Above
-:data:`JOB_THRESHOLD` sheets (config ``SHEETS_EXPORT_JOB_THRESHOLD``) the page runs the
-export as the ``judging.export_sheets`` job (progress bar, stored file to download)."""
+Set-based (issue 15): one statement whatever the number of sheets — the sheets joined to
+their entry, field and judge, with their points per criterion and total summed in SQL —
+streamed into the XLSX (``tabular.write_xlsx``: openpyxl's write-only file, its rows written
+as text). No ORM object per sheet or score, and every label (status, source) is translated
+once, not once per row. Above :data:`JOB_THRESHOLD` sheets (config
+``SHEETS_EXPORT_JOB_THRESHOLD``) the page runs the export as the ``judging.export_sheets`` job
+(progress bar, stored file to download)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from .. import display
 from ..accounts.models import User
@@ -79,55 +80,54 @@ def sheet_count(round_: Round) -> int:
     )
 
 
-def _order():
-    return (Entry.code, ScoreSheet.id)
-
-
 def rows(
     edition: Edition, round_: Round, progress: Callable[[int], None] | None = None
 ) -> Iterator[list[Any]]:
     """The data rows, by entry code then sheet; points are numbers (empty: not scored).
-    Two statements: the sheets (plain rows) and the scores ordered the same way."""
-    sheets = db.session.execute(
-        select(
-            ScoreSheet.id,
-            Entry.code,
-            Field.code,
-            User.full_name,
-            User.email,
-            ScoreSheet.status,
-            ScoreSheet.source,
-            ScoreSheet.comment,
-            ScoreSheet.submitted_at,
-        )
-        .join(Entry, Entry.id == ScoreSheet.entry_id)
-        .join(Field, Field.id == Entry.field_id)
-        .join(User, User.id == ScoreSheet.judge_id)
-        .where(ScoreSheet.round_id == round_.id)
-        .order_by(*_order())
-    ).all()
-    scores = db.session.execute(
-        select(Score.sheet_id, Score.criterion_id, Score.points)
+    One statement: the sheets joined to their entry, field and judge, and to their scores
+    summed per sheet in SQL — one column per criterion (``sum(CASE …)``: the sheet's points
+    for it, NULL when not scored) and the sheet total — so no score row reaches Python."""
+    criteria = [c.id for c in edition.criteria]
+    per_criterion = [
+        func.sum(case((Score.criterion_id == cid, Score.points))).label(f"c{i}")
+        for i, cid in enumerate(criteria)
+    ]
+    scores = (
+        select(Score.sheet_id, func.sum(Score.points).label("total"), *per_criterion)
         .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-        .join(Entry, Entry.id == ScoreSheet.entry_id)
         .where(ScoreSheet.round_id == round_.id)
-        .order_by(*_order(), Score.id)
+        .group_by(Score.sheet_id)
+        .subquery()
     )
-    columns = {c.id: i for i, c in enumerate(edition.criteria)}
+    sheets = (
+        db.session.connection()
+        .execute(
+            select(
+                Entry.code,
+                Field.code,
+                User.full_name,
+                User.email,
+                ScoreSheet.status,
+                ScoreSheet.source,
+                ScoreSheet.comment,
+                ScoreSheet.submitted_at,
+                scores.c.total,
+                *(scores.c[f"c{i}"] for i in range(len(criteria))),
+            )
+            .join(Entry, Entry.id == ScoreSheet.entry_id)
+            .join(Field, Field.id == Entry.field_id)
+            .join(User, User.id == ScoreSheet.judge_id)
+            .outerjoin(scores, scores.c.sheet_id == ScoreSheet.id)
+            .where(ScoreSheet.round_id == round_.id)
+            .order_by(Entry.code, ScoreSheet.id)
+        )
+        .all()
+    )
     statuses = {s.value: str(s.label) for s in SheetStatus}
     sources = _source_labels()
-    pending = next(scores, None)
-    for done, (sheet_id, code, field, name, email, status, source, comment, at) in enumerate(
+    for done, (code, field, name, email, status, source, comment, at, total, *points) in enumerate(
         sheets, start=1
     ):
-        points: list[float | None] = [None] * len(columns)
-        total = 0.0
-        while pending is not None and pending[0] == sheet_id:
-            value = float(pending[2])
-            total += value
-            if pending[1] in columns:
-                points[columns[pending[1]]] = value
-            pending = next(scores, None)
         if progress is not None:
             progress(done)
         yield [
@@ -137,8 +137,8 @@ def rows(
             email,
             statuses.get(status, status),
             sources.get(source, source),
-            *points,
-            round(total, 2),
+            *(None if p is None else float(p) for p in points),
+            round(float(total or 0), 2),
             comment,
             format_local(at) if at else "",
         ]

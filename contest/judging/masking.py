@@ -363,7 +363,8 @@ def _split_people(text: str) -> list[str]:
 
 
 def names_for_entry(entry) -> NameSet:
-    """Every known name of ``entry``: authors, mentor(s), units and areas (not the province)."""
+    """Every known name of ``entry``: authors, mentor(s), units and areas (not the province;
+    the area's and its district's former names too, when the tree changed since)."""
     pairs: list[tuple[str, str]] = []
     for author in entry.authors:
         pairs.append(("author", author.full_name))
@@ -379,7 +380,8 @@ def names_for_entry(entry) -> NameSet:
             if area.level != "province":
                 areas.append(area.name)
             area = area.parent
-    areas.append(entry.area_name)
+    # the typed name, and the names the area and its district had when the edition ran
+    areas += [entry.area_name, entry.area_snapshot, entry.district_snapshot]
     pairs += [("area", a) for a in areas if a]
     return NameSet.of(pairs)
 

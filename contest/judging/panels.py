@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from ..accounts.models import Role, User
+from ..areas.provinces import judge_of_province
 from ..audit.operations import record
 from ..contests.models import Edition, EditionField, Round
 from ..entries.models import Entry
@@ -115,9 +116,15 @@ def ensure_judge(user: User) -> None:
 
 def add_judges(panel: Panel, judges: list[User], actor) -> list[User]:
     """Put ``judges`` on ``panel`` (those already on it are left alone); return the ones
-    added. Every judge must hold the judge role. Audited; flushes."""
+    added. Every judge must hold the judge role, for the edition's province or for none.
+    Audited; flushes."""
+    province_id = panel.edition.province_id
     for judge in judges:
         ensure_judge(judge)
+        if not judge_of_province(judge, province_id):
+            raise JudgingError(
+                _("%(email)s là giám khảo của tỉnh, thành phố khác.", email=judge.email)
+            )
     present = set(panel.judge_ids)
     added = []
     for judge in judges:

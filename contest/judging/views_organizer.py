@@ -29,6 +29,7 @@ from ..accounts import invitations
 from ..accounts.emails import send_invitation
 from ..accounts.models import Role, User, UserRole
 from ..accounts.operations import AccountError, find_user
+from ..areas.provinces import judge_pool_clause
 from ..contests.operations import get_edition, list_editions
 from ..entries.access import NotAllowed
 from ..entries.models import Entry
@@ -176,7 +177,10 @@ def panels(slug: str):
         )
     }
     judges = db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.JUDGE.value).order_by(User.email)
+        select(User)
+        .join(UserRole)
+        .where(UserRole.role == Role.JUDGE.value, judge_pool_clause(edition.province_id))
+        .order_by(User.email)
     ).all()
     return _page(
         "judging/org_panels.html",

@@ -8,30 +8,46 @@ from sqlalchemy import func, select
 
 from ..accounts.models import ROLE_VALUES, User, UserRole
 from ..areas.models import Area, AreaLevel, Unit
+from ..areas.provinces import people_of_province
 from ..contests.models import Edition
 from ..extensions import db
 
 
-def users_per_role() -> dict[str, int]:
-    """How many active users hold each role (every role listed, zeros included)."""
-    rows = db.session.execute(
+def _province_areas(province_id: int):
+    """``SELECT id`` of ``province_id`` and every area under it."""
+    tree = select(Area.id).where(Area.id == province_id).cte("overview_areas", recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def users_per_role(province_id: int | None = None) -> dict[str, int]:
+    """How many active users hold each role (every role listed, zeros included); only the
+    people of ``province_id`` when given (an organizer bound to a province)."""
+    stmt = (
         select(UserRole.role, func.count(UserRole.id))
         .join(User, User.id == UserRole.user_id)
         .where(User.is_active_account.is_(True))
         .group_by(UserRole.role)
-    ).all()
+    )
+    if province_id is not None:
+        stmt = stmt.where(UserRole.user_id.in_(people_of_province(province_id)))
     counts = dict.fromkeys(ROLE_VALUES, 0)
-    counts.update(dict(rows))
+    counts.update(dict(db.session.execute(stmt).all()))
     return counts
 
 
-def area_counts() -> dict[str, int]:
-    """How many areas of each level there are, and how many units."""
-    rows = dict(
-        db.session.execute(select(Area.level, func.count(Area.id)).group_by(Area.level)).all()
-    )
+def area_counts(province_id: int | None = None) -> dict[str, int]:
+    """How many areas of each level there are, and how many units; only inside
+    ``province_id`` when given."""
+    areas = select(Area.level, func.count(Area.id)).group_by(Area.level)
+    units = select(func.count(Unit.id))
+    if province_id is not None:
+        inside = _province_areas(province_id)
+        areas = areas.where(Area.id.in_(inside))
+        units = units.where(Unit.area_id.in_(_province_areas(province_id)))
+    rows = dict(db.session.execute(areas).all())
     counts = {level.value: rows.get(level.value, 0) for level in AreaLevel}
-    counts["units"] = db.session.execute(select(func.count(Unit.id))).scalar() or 0
+    counts["units"] = db.session.execute(units).scalar() or 0
     return counts
 
 

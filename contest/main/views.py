@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 
 from ..accounts.models import Role
-from ..contests.open_calls import open_calls
+from ..contests.open_calls import open_calls, provinces_with_calls
 from ..extensions import db
 from ..forms import EmptyForm
 from ..permissions import role_required
@@ -35,8 +35,13 @@ def home_endpoint_for(user) -> str:
 
 @bp.get("/")
 def index():
-    """Public landing page: the editions open for entries first, with the days left."""
-    return render_template("main/index.html", calls=open_calls(utcnow()))
+    """Public landing page: the editions open for entries first, with the days left, then
+    each province the instance serves with its open editions."""
+    now = utcnow()
+    calls = open_calls(now)
+    return render_template(
+        "main/index.html", calls=calls, provinces=provinces_with_calls(calls, now)
+    )
 
 
 @bp.get("/home")
@@ -53,14 +58,16 @@ def organizer_home():
     how many users, areas and units there are."""
     from ..accounts.operations import ROLE_LABELS
     from ..season.cockpit import cockpit
+    from ..areas.provinces import user_province_id
     from .overview import area_counts, current_editions, users_per_role
 
+    own = user_province_id(current_user)  # an organizer of a province: its figures only
     return render_template(
         "main/organizer_home.html",
         seasons=[cockpit(edition) for edition in current_editions()],
-        role_counts=users_per_role(),
+        role_counts=users_per_role(own),
         role_labels=ROLE_LABELS,
-        area_counts=area_counts(),
+        area_counts=area_counts(own),
     )
 
 

@@ -47,13 +47,15 @@ def _edition(slug: str):
 @national_cli.command("export")
 @click.argument("slug")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--province", default=None, help="Tỉnh gửi (khi danh mục có nhiều tỉnh).")
+@click.option("--province", default=None, help="Tỉnh gửi (mặc định: tỉnh của lần thi).")
 def export_command(slug: str, file: Path, province: str | None) -> None:
     """Ghi gói hồ sơ gửi dự thi toàn quốc (ZIP đã ký) của lần thi SLUG vào FILE."""
     edition = _edition(slug)
     partial = file.with_name(file.name + ".part")
     try:
         key = package_key()
+        if province is None and edition.province is not None:
+            province = edition.province.code or edition.province.name  # the edition's own
         area = sending_province(province)
         with open(partial, "wb") as target:
             manifest = write_package(target, edition, area, key, utcnow())

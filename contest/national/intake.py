@@ -385,6 +385,8 @@ def send_same_instance(
         raise PackageError(_("Không gửi được một lần thi vào chính nó."))
     if not is_national(target):
         raise PackageError(_("Hãy chọn một lần thi toàn quốc."))
+    if province_name is None and source.province is not None:
+        province_name = source.province.code or source.province.name
     province = sending_province(province_name)
     key = local_key()
     storage = get_storage()

@@ -5,7 +5,6 @@ instance. Thin: the rules are in :mod:`.intake` and :mod:`.package`; each POST c
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,9 +14,11 @@ from wtforms.validators import InputRequired, Regexp
 from ..accounts.models import Role
 from ..contests.models import Edition
 from ..contests.pages_support import edition_or_404
+from ..contests.tenancy import ALL_PROVINCES
 from ..extensions import db
+from ..jobs.operations import commit as commit_and_dispatch
 from ..permissions import role_required
-from . import arrivals, intake
+from . import arrivals, intake, send_job
 from .package import PackageError
 
 bp = Blueprint("national_intake", __name__, url_prefix="/organizer/national-intake")
@@ -53,7 +54,8 @@ def edition(slug: str):
 @bp.post("/send/<slug>")
 @role_required(Role.ORGANIZER)
 def send(slug: str):
-    """Send ``slug``'s national selection to the chosen national edition (one step)."""
+    """Send ``slug``'s national selection to the chosen national edition in one step: a
+    background job (``national.send``) whose page shows what arrived."""
     source = edition_or_404(slug)
     form = SendForm()
     back = url_for("national.edition", slug=slug, _anchor="send-national")
@@ -62,26 +64,14 @@ def send(slug: str):
             for message in errors:
                 flash(str(message), "danger")
         return redirect(back)
-    target = db.session.get(Edition, int(form.target.data))
-    if target is None:
-        flash(_("Hãy chọn lần thi toàn quốc."), "danger")
-        return redirect(back)
+    # The national edition is the national body's, not the province's: looked up across
+    # provinces (contest.contests.tenancy), then checked to be national.
+    target = db.session.get(Edition, int(form.target.data), execution_options={ALL_PROVINCES: True})
     try:
-        result = intake.send_same_instance(source, target, current_user)
+        job = send_job.start(source, target, current_user)
     except PackageError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(str(exc.message), "danger")
         return redirect(back)
-    db.session.commit()
-    intake.delete_stale(result.stale_keys)
-    flash(
-        _(
-            "Đã gửi sang “%(title)s”: %(c)d sản phẩm mới, %(u)d cập nhật, %(s)d không đổi.",
-            title=target.title,
-            c=len(result.created),
-            u=len(result.updated),
-            s=len(result.unchanged),
-        ),
-        "success",
-    )
-    return redirect(back)
+    commit_and_dispatch()
+    return redirect(url_for("jobs.show", job_id=job.id))

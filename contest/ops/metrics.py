@@ -6,7 +6,10 @@
   (a sync worker serves one request at a time, so this is the requests' own CPU: what a
   page costs, whatever else the machine is doing). With ``REDIS_URL`` the counters live in
   one Redis hash, so every gunicorn worker adds to the same figures; without it they are
-  per process (the embedded default).
+  per process (the embedded default). A request adds to counters in its own process; they
+  reach Redis in one pipeline at most every ``METRICS_FLUSH_SECONDS`` (1 s), from a
+  background thread, when ``/metrics`` is read and when the process exits — never a Redis
+  round trip per request (issue 15: a cached public page costs less than that round trip).
 * ``contest_jobs`` (rows by kind and status), ``contest_job_failures`` and
   ``contest_job_duration_seconds`` (a histogram of started → finished, per kind) are read from
   the jobs table (the last :data:`JOB_WINDOW` jobs).
@@ -18,9 +21,12 @@ Recording a request never fails it: Redis errors are swallowed.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import threading
 import time
+import weakref
 from collections import defaultdict
 
 from flask import Flask, g, request
@@ -64,25 +70,106 @@ class LocalRecorder:
 
 
 class RedisRecorder:
-    """Request counters in a Redis hash shared by every process of the deployment."""
+    """Request counters in a Redis hash shared by every process of the deployment.
 
-    def __init__(self, client, key: str):
-        self.client, self.key = client, key
+    :meth:`add` only adds to this process's pending counters (no network); :meth:`flush`
+    sends them in one pipeline of ``HINCRBY`` / ``HINCRBYFLOAT``. Flushes happen at most
+    every ``interval`` seconds on the request path, from one background thread per process
+    (so an idle worker's last requests arrive too), before :meth:`read` and at exit. A
+    flush that fails keeps the counters for the next one."""
+
+    def __init__(self, client, key: str, interval: float = 1.0):
+        self.client, self.key, self.interval = client, key, float(interval)
+        self.lock = threading.Lock()
+        self.pending: dict[str, float] = defaultdict(float)
+        self.last_flush = time.monotonic()
+        _RECORDERS.add(self)
+        _ensure_flusher(self.interval)
 
     def add(self, labels: str, seconds: float, cpu: float) -> None:
+        with self.lock:
+            pending = self.pending
+            pending[f"{labels}{SEP}c"] += 1
+            pending[f"{labels}{SEP}s"] += seconds
+            pending[f"{labels}{SEP}u"] += cpu
+            pending[f"{labels}{SEP}b{_bucket(seconds)}"] += 1
+            due = time.monotonic() - self.last_flush >= self.interval
+        if due:
+            self.flush()
+        elif _flusher_pid != os.getpid():  # a forked child (gunicorn worker): its own thread
+            _ensure_flusher(self.interval)
+
+    def flush(self) -> None:
+        """Send the pending counters to Redis (never raises; on failure they stay pending)."""
+        with self.lock:
+            self.last_flush = time.monotonic()
+            if not self.pending:
+                return
+            batch, self.pending = self.pending, defaultdict(float)
         try:
             pipe = self.client.pipeline(transaction=False)
-            pipe.hincrby(self.key, f"{labels}{SEP}c", 1)
-            pipe.hincrbyfloat(self.key, f"{labels}{SEP}s", seconds)
-            pipe.hincrbyfloat(self.key, f"{labels}{SEP}u", cpu)
-            pipe.hincrby(self.key, f"{labels}{SEP}b{_bucket(seconds)}", 1)
+            for field, amount in batch.items():
+                if field.endswith(f"{SEP}s") or field.endswith(f"{SEP}u"):
+                    pipe.hincrbyfloat(self.key, field, amount)
+                else:
+                    pipe.hincrby(self.key, field, int(amount))
             pipe.execute()
         except Exception as exc:  # metrics never break a request
-            log.debug("request metrics not recorded: %s", exc)
+            log.debug("request metrics not recorded yet: %s", exc)
+            with self.lock:
+                for field, amount in batch.items():
+                    self.pending[field] += amount
 
     def read(self) -> dict[str, float]:
+        flush_all()  # this process's counters (every app of it) are in the figures at once
         raw = self.client.hgetall(self.key)
         return {k.decode(): float(v) for k, v in raw.items()}
+
+
+#: Every Redis recorder of this process (flushed by the thread, before a read and at exit).
+_RECORDERS: weakref.WeakSet[RedisRecorder] = weakref.WeakSet()
+_flusher_lock = threading.Lock()
+_flusher_pid: int | None = None
+_flusher_interval = 1.0
+
+
+def flush_all() -> None:
+    """Send every pending counter of this process to Redis."""
+    for each in list(_RECORDERS):
+        each.flush()
+
+
+def _flush_due() -> None:
+    now = time.monotonic()
+    for each in list(_RECORDERS):
+        if each.pending and now - each.last_flush >= each.interval:
+            each.flush()
+
+
+def _flusher_loop(pid: int) -> None:
+    while _flusher_pid == pid:
+        time.sleep(_flusher_interval)
+        try:
+            _flush_due()
+        except Exception:  # noqa: BLE001 - the thread must outlive any one failure
+            log.debug("request metrics flush failed", exc_info=True)
+
+
+def _ensure_flusher(interval: float) -> None:
+    """Start this process's flushing thread (once per process: a fork needs its own)."""
+    global _flusher_pid, _flusher_interval
+    with _flusher_lock:
+        _flusher_interval = max(0.05, min(_flusher_interval, interval))
+        pid = os.getpid()
+        if _flusher_pid == pid:
+            return
+        _flusher_pid = pid
+        threading.Thread(
+            target=_flusher_loop, args=(pid,), name="contest-metrics-flush", daemon=True
+        ).start()
+
+
+atexit.register(flush_all)
 
 
 def recorder(app: Flask):
@@ -93,7 +180,11 @@ def recorder(app: Flask):
             from .health import redis_client
 
             queue = app.config.get("CELERY_QUEUE") or "contest"
-            state["recorder"] = RedisRecorder(redis_client(app), f"contest:{queue}:metrics:http")
+            state["recorder"] = RedisRecorder(
+                redis_client(app),
+                f"contest:{queue}:metrics:http",
+                interval=float(app.config.get("METRICS_FLUSH_SECONDS", 1.0)),
+            )
         else:
             state["recorder"] = LocalRecorder()
     return state["recorder"]
@@ -111,11 +202,15 @@ def install(app: Flask) -> None:
         started = g.pop("_metrics_started", None)
         if started is not None:
             endpoint = request.url_rule.endpoint if request.url_rule else "unmatched"
-            labels = SEP.join((endpoint, request.method, str(response.status_code)))
-            recorder(app).add(
-                labels, time.perf_counter() - started[0], time.process_time() - started[1]
-            )
+            record(app, endpoint, request.method, response.status_code, started)
         return response
+
+
+def record(app: Flask, endpoint: str, method: str, status: int, started: tuple) -> None:
+    """Count one request answered; ``started`` is ``(perf_counter(), process_time())`` taken
+    when it arrived."""
+    labels = SEP.join((endpoint, method, str(status)))
+    recorder(app).add(labels, time.perf_counter() - started[0], time.process_time() - started[1])
 
 
 # --- Rendering ----------------------------------------------------------------------------

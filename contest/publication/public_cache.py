@@ -12,11 +12,20 @@ cached (they are rendered as before).
 
 The only per-visitor text of an anonymous page is the CSRF token of the language switch: the
 page is rendered with a marker in its place and each response gets the visitor's own token.
+
+On a shared cache (Redis) each stored page has an id, kept next to it under its own key; a
+process keeps the pages it has read (:data:`_LOCAL`, by id, bounded in bytes), so a hit reads
+two small values — the generation and the id of the page Redis holds now — and copies no page
+over the network. A local copy is used only while Redis holds that very page (same id) with
+the current generation, so it is never staler than the shared one.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -56,7 +65,13 @@ def _stamp(value) -> str:
 
 def page_key(kind: str, *parts) -> str:
     """The cache key of a public page: ``kind``, ``parts``, the language and the path."""
-    return ":".join(["public", kind, *(_stamp(p) for p in parts), str(get_locale()), request.path])
+    return key_for(kind, parts, str(get_locale()), request.path)
+
+
+def key_for(kind: str, parts: tuple, locale: str, path: str) -> str:
+    """:func:`page_key` from its pieces (also used outside a request, see
+    :mod:`contest.publication.public_fast`)."""
+    return ":".join(["public", kind, *(_stamp(p) for p in parts), locale, path])
 
 
 # --- Which key: a generation (shared cache) or the database's version columns -----------------
@@ -100,23 +115,82 @@ def _forget_changes(session: Session) -> None:
     session.info.pop(_DIRTY, None)
 
 
-def lookup(kind: str, db_parts: Callable[[], tuple | None]) -> tuple[str | None, Any, str | None]:
+#: Suffix of the key holding the id of the page stored under a key.
+ID_SUFFIX = ":id"
+#: Pages this process has read from the shared cache: id → (stamp, until, UTF-8 bytes).
+_LOCAL: OrderedDict[str, tuple[Any, datetime | None, bytes]] = OrderedDict()
+_LOCAL_LOCK = threading.Lock()
+#: At most this many bytes of pages are kept in a process.
+LOCAL_BYTES = 16 * 1024 * 1024
+_local_size = 0
+
+
+def _remember(page_id: str, stamp: Any, until: datetime | None, html: str | bytes) -> bytes:
+    """Keep a page read from (or written to) the shared cache; its bytes."""
+    global _local_size
+    data = html.encode() if isinstance(html, str) else html
+    with _LOCAL_LOCK:
+        old = _LOCAL.pop(page_id, None)
+        if old is not None:
+            _local_size -= len(old[2])
+        _LOCAL[page_id] = (stamp, until, data)
+        _local_size += len(data)
+        while _local_size > LOCAL_BYTES and len(_LOCAL) > 1:
+            _key, (_s, _u, dropped) = _LOCAL.popitem(last=False)
+            _local_size -= len(dropped)
+    return data
+
+
+def local_page(page_id: Any, stamp: Any) -> bytes | None:
+    """The local copy of page ``page_id`` when it carries ``stamp`` and has not expired."""
+    if not isinstance(page_id, str):
+        return None
+    found = _LOCAL.get(page_id)
+    if found is None or found[0] != stamp:
+        return None
+    until = found[1]
+    if until is not None and utcnow() >= until:
+        return None
+    return found[2]
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests)."""
+    global _local_size
+    with _LOCAL_LOCK:
+        _LOCAL.clear()
+        _local_size = 0
+
+
+def lookup(
+    kind: str, db_parts: Callable[[], tuple | None]
+) -> tuple[str | None, Any, str | bytes | None]:
     """``(key, stamp, page)`` for the current request: the cache key of its page, what the
     stored page must carry to be current, and the page when the cache has it (else None).
 
     On a shared cache (Redis) the key is the page's kind, language and path, and the stamp is
-    the current generation: one round trip reads both, no database statement. Otherwise
-    ``db_parts()`` (one plain statement: the version columns of what the page shows) goes
-    into the key. ``(None, None, None)`` when the request is not cacheable or ``db_parts``
-    finds nothing."""
+    the current generation: one round trip reads both with the id of the stored page, no
+    database statement; the page itself comes from this process's copy of that id, else from
+    Redis (a second round trip). Otherwise ``db_parts()`` (one plain statement: the version
+    columns of what the page shows) goes into the key. ``(None, None, None)`` when the request
+    is not cacheable or ``db_parts`` finds nothing."""
     if not cacheable():
         return None, None, None
     try:
         if shared():
             key = page_key(kind)
-            generation, entry = page_cache.get_cache().get_many(GENERATION_KEY, key)
+            cache = page_cache.get_cache()
+            generation, page_id = cache.get_many(GENERATION_KEY, key + ID_SUFFIX)
             generation = int(generation or 0)
-            return key, generation, _current(entry, generation)
+            page = local_page(page_id, generation)
+            if page is None:  # (a page stored without an id, by an older release: rebuilt)
+                entry = cache.get(key)
+                page = _current(entry, generation)
+                if page is not None and isinstance(entry.get("id"), str):
+                    page = _remember(entry["id"], generation, entry.get("until"), page)
+                else:
+                    page = None
+            return key, generation, page
     except Exception:  # noqa: BLE001 - the database's version columns then
         log.warning("page cache unreachable (lookup)", exc_info=True)
     parts = db_parts()
@@ -150,14 +224,26 @@ def render(
         return build({})
     html = build({"csrf_token": lambda: MARKER})
     until = valid_until() if valid_until is not None else None
-    if stamp is not None:
+    entry = {"html": html, "until": until, "stamp": stamp}
+    if stamp is not None:  # shared: the page and its id (written after it)
         timeout = min(timeout or SHARED_TIMEOUT, SHARED_TIMEOUT)
-    page_cache.put(key, {"html": html, "until": until, "stamp": stamp}, timeout)
+        entry["id"] = uuid.uuid4().hex
+        page_cache.put_many({key: entry, key + ID_SUFFIX: entry["id"]}, timeout)
+        _remember(entry["id"], stamp, until, html)
+    else:
+        page_cache.put(key, entry, timeout)
     return with_token(html)
 
 
-def with_token(html: str) -> str:
+MARKER_BYTES = MARKER.encode()
+
+
+def with_token(html: str | bytes) -> str | bytes:
     """``html`` with the visitor's own CSRF token in place of the marker."""
+    if isinstance(html, bytes):
+        if MARKER_BYTES not in html:
+            return html
+        return html.replace(MARKER_BYTES, generate_csrf().encode())
     return html.replace(MARKER, generate_csrf()) if MARKER in html else html
 
 

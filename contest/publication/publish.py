@@ -12,7 +12,7 @@ unless ``override_reason`` is given, while any of these remains (:func:`blockers
 * the judging window is still open;
 * an accepted entry of the round has fewer submitted sheets than ``judges_per_entry``
   (INCOMPLETE), counted from the sheets as they are now — also when the run is older than the
-  last submitted sheet;
+  last submitted sheet, or does not list the entry (accepted after the compile);
 * a sheet of the round is still a draft;
 * an unresolved DISCREPANCY or TIE_AT_QUOTA flag of the run: an entry's flag is resolved by an
   active prize decision for that entry, a DISCREPANCY also by a panel score (PANEL_SCORE, RULES
@@ -37,8 +37,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import case, event, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, event, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..audit.operations import record
 from ..contests import timeline
@@ -46,11 +46,13 @@ from ..contests.models import Edition
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..judging.models import ScoreSheet, SheetStatus
+from ..judging.totals import member_condition
 from ..results.compile import latest_run
 from ..results.config_from_edition import ordered_rounds
 from ..results.decisions import active_decisions, effective
-from ..results.flags import Flag
+from ..results.flags import Flag, has_flag
 from ..results.models import ResultRow, ResultsRun
+from ..results.models_decisions import PrizeDecision
 from ..timeutil import format_local, utcnow
 from . import hooks
 from .models import Publication, PublishedEntry
@@ -185,55 +187,205 @@ def last_round_run(edition: Edition) -> ResultsRun | None:
 # ---------------------------------------------------------------- gating
 
 
+@dataclass(frozen=True)
+class Blockers:
+    """What stops publishing: ``count`` blockers in all, and ``shown``, the first of them in
+    :func:`blockers`' order (all of them when no limit was asked)."""
+
+    count: int
+    shown: list[Blocker]
+
+    @property
+    def hidden(self) -> int:
+        """How many are not in ``shown``."""
+        return self.count - len(self.shown)
+
+
 def blockers(edition: Edition, run: ResultsRun, now: datetime | None = None) -> list[Blocker]:
     """Everything that stops publishing ``run`` at ``now`` (module docstring): the open
-    judging window first, then per entry in the run's order its unfinished sheets and its
-    unresolved flags."""
+    judging window first, then per entry in the run's order its unfinished sheets (then the
+    entries of the round the run does not list, by code), then per entry in the run's order
+    its unresolved flags."""
+    return find_blockers(edition, run, now).shown
+
+
+def find_blockers(
+    edition: Edition, run: ResultsRun, now: datetime | None = None, limit: int | None = None
+) -> Blockers:
+    """The blockers of :func:`blockers`, counted in SQL, with only the first ``limit`` of them
+    built (None: all). Set-based (issue 15): two statements whatever the number of entries —
+    the run's rows that block, with the totals, and the round's entries the run does not
+    list — and no row that blocks nothing reaches Python."""
     now = now or utcnow()
-    rows = db.session.scalars(
-        select(ResultRow).where(ResultRow.run_id == run.id).order_by(ResultRow.position)
-    ).all()
     out: list[Blocker] = []
     if timeline.phase(edition, now) == timeline.Phase.JUDGING:
         out.append(Blocker(None, "", JUDGING_OPEN, until=edition.judging_ends_at))
-    out += _unfinished_judging(edition, run, rows)
-    out += _unresolved_flags(run, rows)
-    return out
-
-
-def _unfinished_judging(edition: Edition, run: ResultsRun, rows) -> list[Blocker]:
-    """INCOMPLETE and DRAFT_SHEETS of the run's entries still accepted, from the sheets as
-    they are now (one grouped query)."""
-    submitted = func.sum(case((ScoreSheet.status == SheetStatus.SUBMITTED.value, 1), else_=0))
-    drafts = func.sum(case((ScoreSheet.status == SheetStatus.DRAFT.value, 1), else_=0))
-    counts = {
-        entry_id: (int(n_submitted or 0), int(n_drafts or 0))
-        for entry_id, n_submitted, n_drafts in db.session.execute(
-            select(ScoreSheet.entry_id, submitted, drafts)
-            .where(ScoreSheet.round_id == run.round_id)
-            .group_by(ScoreSheet.entry_id)
-        )
-    }
-    accepted = set(
-        db.session.scalars(
-            select(Entry.id).where(
-                Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED.value
+    needed = edition.judges_per_entry or 0
+    fetch = None if limit is None else max(limit, 1)  # at least one row: it carries the totals
+    rows, unfinished_total, flags_total = _blocking_rows(edition, run, needed, fetch)
+    late, late_total = _late_entries(edition, run, fetch)
+    for row in rows:
+        if row.incomplete:
+            out.append(
+                Blocker(
+                    row.entry_id, row.entry_code, INCOMPLETE, max(needed - int(row.submitted), 0)
+                )
             )
+        if row.draft:
+            out.append(Blocker(row.entry_id, row.entry_code, DRAFT_SHEETS, int(row.drafts)))
+    for entry_id, code, submitted, drafts in late:
+        code = code or f"#{entry_id}"
+        out.append(Blocker(entry_id, code, INCOMPLETE, max(needed - submitted, 0)))
+        if drafts:
+            out.append(Blocker(entry_id, code, DRAFT_SHEETS, drafts))
+    for row in rows:
+        if row.discrepancy:
+            out.append(Blocker(row.entry_id, row.entry_code, Flag.DISCREPANCY))
+        if row.tie:
+            out.append(Blocker(row.entry_id, row.entry_code, Flag.TIE_AT_QUOTA))
+    count = (1 if out and out[0].flag == JUDGING_OPEN else 0) + unfinished_total
+    count += late_total + flags_total
+    return Blockers(count, out if limit is None else out[:limit])
+
+
+def _sheet_counts(round_id: int):
+    """Per entry of the round: its submitted and draft sheets (a grouped subquery)."""
+    return (
+        select(
+            ScoreSheet.entry_id.label("entry_id"),
+            func.sum(case((ScoreSheet.status == SheetStatus.SUBMITTED.value, 1), else_=0)).label(
+                "submitted"
+            ),
+            func.sum(case((ScoreSheet.status == SheetStatus.DRAFT.value, 1), else_=0)).label(
+                "drafts"
+            ),
+        )
+        .where(ScoreSheet.round_id == round_id)
+        .group_by(ScoreSheet.entry_id)
+        .subquery()
+    )
+
+
+def _blocking_rows(edition: Edition, run: ResultsRun, needed: int, limit: int | None):
+    """The run's rows that block, in the run's order, each with what it blocks on (0/1 per
+    blocker kind), and the totals: unfinished judging (INCOMPLETE, DRAFT_SHEETS — entries
+    still accepted, from the sheets as they are now) and unresolved flags (DISCREPANCY,
+    TIE_AT_QUOTA — see the module docstring). With ``limit``: only the rows that give one of
+    the first ``limit`` blockers of each of the two kinds."""
+    counts = _sheet_counts(run.round_id)
+    decided = select(PrizeDecision.entry_id).where(
+        PrizeDecision.round_id == run.round_id, PrizeDecision.superseded_at.is_(None)
+    )
+    other = aliased(ResultRow)
+    decided_block = exists().where(
+        other.run_id == run.id,
+        has_flag(other.flags, Flag.TIE_AT_QUOTA.value),
+        other.entry_id.in_(decided),
+        other.group_key == ResultRow.group_key,
+        other.score.is_not_distinct_from(ResultRow.score),
+    )
+    accepted = Entry.id.is_not(None)
+    submitted = func.coalesce(counts.c.submitted, 0)
+    drafts = func.coalesce(counts.c.drafts, 0)
+    not_decided = ResultRow.entry_id.not_in(decided)
+
+    def one(condition):
+        return case((condition, 1), else_=0)
+
+    incomplete = one(
+        and_(
+            accepted,
+            or_(submitted < needed, has_flag(ResultRow.flags, Flag.INCOMPLETE.value)),
         )
     )
-    needed = edition.judges_per_entry or 0
-    out = []
-    for row in rows:
-        if row.entry_id not in accepted:
-            continue
-        n_submitted, n_drafts = counts.get(row.entry_id, (0, 0))
-        if n_submitted < needed:
-            out.append(Blocker(row.entry_id, row.entry_code, INCOMPLETE, needed - n_submitted))
-        elif INCOMPLETE in row.flag_list:
-            out.append(Blocker(row.entry_id, row.entry_code, INCOMPLETE, 0))
-        if n_drafts:
-            out.append(Blocker(row.entry_id, row.entry_code, DRAFT_SHEETS, n_drafts))
-    return out
+    draft = one(and_(accepted, drafts > 0))
+    discrepancy = one(
+        and_(
+            has_flag(ResultRow.flags, Flag.DISCREPANCY.value),
+            not_decided,
+            ~has_flag(ResultRow.flags, Flag.PANEL_SCORE.value),
+        )
+    )
+    tie = one(and_(has_flag(ResultRow.flags, Flag.TIE_AT_QUOTA.value), not_decided, ~decided_block))
+    per_row = (
+        select(
+            ResultRow.position.label("position"),
+            ResultRow.entry_id.label("entry_id"),
+            ResultRow.entry_code.label("entry_code"),
+            submitted.label("submitted"),
+            drafts.label("drafts"),
+            incomplete.label("incomplete"),
+            draft.label("draft"),
+            discrepancy.label("discrepancy"),
+            tie.label("tie"),
+        )
+        .outerjoin(
+            Entry,
+            and_(
+                Entry.id == ResultRow.entry_id,
+                Entry.edition_id == edition.id,
+                Entry.status == EntryStatus.ACCEPTED.value,
+            ),
+        )
+        .outerjoin(counts, counts.c.entry_id == ResultRow.entry_id)
+        .where(ResultRow.run_id == run.id)
+        .subquery()
+    )
+    unfinished = per_row.c.incomplete + per_row.c.draft
+    flagged = per_row.c.discrepancy + per_row.c.tie
+    upto = {"order_by": per_row.c.position, "rows": (None, 0)}
+    blocking = (
+        select(
+            per_row,
+            func.sum(unfinished).over().label("unfinished_total"),
+            func.sum(flagged).over().label("flags_total"),
+            (func.sum(unfinished).over(**upto) - unfinished).label("unfinished_before"),
+            (func.sum(flagged).over(**upto) - flagged).label("flags_before"),
+        )
+        .where(unfinished + flagged > 0)
+        .subquery()
+    )
+    stmt = select(blocking).order_by(blocking.c.position)
+    if limit is not None:
+        stmt = stmt.where(
+            or_(
+                and_(
+                    blocking.c.incomplete + blocking.c.draft > 0,
+                    blocking.c.unfinished_before < limit,
+                ),
+                and_(blocking.c.discrepancy + blocking.c.tie > 0, blocking.c.flags_before < limit),
+            )
+        )
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        return [], 0, 0
+    return rows, int(rows[0].unfinished_total), int(rows[0].flags_total)
+
+
+def _late_entries(edition: Edition, run: ResultsRun, limit: int | None):
+    """The entries of the round the run does not list (accepted after the compile), by code:
+    ``(id, code, submitted, drafts)`` (the first ``limit``), and the blockers they give in
+    all (INCOMPLETE each, DRAFT_SHEETS when they have drafts)."""
+    counts = _sheet_counts(run.round_id)
+    drafts = func.coalesce(counts.c.drafts, 0)
+    listed = exists().where(ResultRow.run_id == run.id, ResultRow.entry_id == Entry.id)
+    stmt = (
+        select(
+            Entry.id,
+            Entry.code,
+            func.coalesce(counts.c.submitted, 0),
+            drafts,
+            (func.count().over() + func.sum(case((drafts > 0, 1), else_=0)).over()).label("total"),
+        )
+        .outerjoin(counts, counts.c.entry_id == Entry.id)
+        .where(member_condition(edition, run.round), ~listed)
+        .order_by(Entry.code, Entry.id)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = db.session.execute(stmt).all()
+    total = int(rows[0].total) if rows else 0
+    return [(i, code, int(sub), int(dr)) for i, code, sub, dr, _total in rows], total
 
 
 def refusal_message(found: list[Blocker]) -> str:
@@ -247,27 +399,6 @@ def refusal_message(found: list[Blocker]) -> str:
     ]
     lines += [f"- {b.sentence}" for b in found]
     return "\n".join(lines)
-
-
-def _unresolved_flags(run: ResultsRun, rows) -> list[Blocker]:
-    """The run's DISCREPANCY / TIE_AT_QUOTA flags not resolved by a decision."""
-    decisions = active_decisions(run.round)
-    decided_blocks = {
-        (r.group_key, r.score)
-        for r in rows
-        if Flag.TIE_AT_QUOTA in r.flag_list and r.entry_id in decisions
-    }
-    out = []
-    for row in rows:
-        for flag in BLOCKING_FLAGS:
-            if flag not in row.flag_list or row.entry_id in decisions:
-                continue
-            if flag == Flag.DISCREPANCY and Flag.PANEL_SCORE in row.flag_list:
-                continue  # the panel reviewed it and gave its score
-            if flag == Flag.TIE_AT_QUOTA and (row.group_key, row.score) in decided_blocks:
-                continue
-            out.append(Blocker(row.entry_id, row.entry_code, flag))
-    return out
 
 
 # ---------------------------------------------------------------- snapshot

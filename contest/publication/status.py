@@ -20,6 +20,8 @@ from . import publish as pub
 from .models import Complaint, ComplaintStatus, Publication, PublishedEntry
 
 NOT_COMPILED, READY, BLOCKED = "not_compiled", "ready", "blocked"
+#: How many blockers the pages name; the others are counted ("và N vấn đề khác").
+BLOCKERS_SHOWN = 50
 POSTING, FINAL = "posting", "final"
 
 
@@ -29,12 +31,14 @@ class EditionStatus:
 
     ``kind``: ``not_compiled`` (no run of the last round), ``ready`` / ``blocked`` (never
     published; blocked while flags remain), ``posting`` / ``final`` (the current version's
-    state). ``newer_run``: the latest run is not the one the current version was made from."""
+    state). ``newer_run``: the latest run is not the one the current version was made from.
+    ``blockers``: the first :data:`BLOCKERS_SHOWN` blockers, ``blocker_count`` all of them."""
 
     edition: Edition
     kind: str
     run: ResultsRun | None
     blockers: list[pub.Blocker] = field(default_factory=list)
+    blocker_count: int = 0
     current: Publication | None = None
     newer_run: bool = False
     open_complaints: int = 0
@@ -44,23 +48,29 @@ def edition_status(
     edition: Edition, now: datetime | None = None, *, brief: bool = False
 ) -> EditionStatus:
     """The status of ``edition`` at ``now``. ``brief`` (the list of editions): the blockers
-    are read only for an edition never published (they cost a read of the run's rows)."""
+    are read only for an edition never published. The blockers are counted in SQL and only
+    the first :data:`BLOCKERS_SHOWN` are built (``publish.find_blockers``)."""
     now = now or utcnow()
     run = pub.last_round_run(edition)
     current = pub.latest_publication(edition)
     wanted = run is not None and not (brief and current is not None)
-    found = pub.blockers(edition, run) if wanted else []
+    found = (
+        pub.find_blockers(edition, run, now, limit=BLOCKERS_SHOWN)
+        if wanted
+        else pub.Blockers(0, [])
+    )
     if current is not None:
         kind = POSTING if pub.state(current, now) == pub.State.POSTING else FINAL
     elif run is None:
         kind = NOT_COMPILED
     else:
-        kind = BLOCKED if found else READY
+        kind = BLOCKED if found.count else READY
     return EditionStatus(
         edition=edition,
         kind=kind,
         run=run,
-        blockers=found,
+        blockers=found.shown,
+        blocker_count=found.count,
         current=current,
         newer_run=bool(current and run and current.run_id != run.id),
         open_complaints=open_complaints(edition) if current else 0,

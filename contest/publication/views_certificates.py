@@ -31,6 +31,7 @@ from ..audit.operations import record
 from ..contests.form_fields import LocalDateInput
 from ..contests.models import Edition
 from ..contests.operations import get_edition
+from ..contests.tenancy import may_reach
 from ..extensions import db
 from ..forms import length, required
 from ..jobs.operations import commit
@@ -282,7 +283,7 @@ def generate(slug: str):
 def download(cert_batch_id: int):
     """A finished batch's ZIP."""
     batch = db.session.get(CertificateBatch, cert_batch_id)
-    if batch is None or not batch.ready:
+    if batch is None or not batch.ready or not may_reach(current_user, batch.publication.edition):
         abort(404)
     publication = batch.publication
     name = f"giay-chung-nhan_{publication.edition.slug}_v{publication.version}_{batch.id}.zip"
@@ -295,7 +296,7 @@ def pdf(cert_code: str):
     """One certificate as PDF, with the settings of the edition's latest generation (or the
     defaults); a revoked one is marked "ĐÃ THU HỒI"."""
     certificate = certificates.get_by_code(cert_code)
-    if certificate is None:
+    if certificate is None or not may_reach(current_user, certificate.publication.edition):
         abort(404)
     return certificate_pdf_response(certificate)
 

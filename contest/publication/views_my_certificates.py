@@ -22,6 +22,7 @@ def pdf(cert_code: str):
     if certificate is None or certificate.revoked_at is not None:
         abort(404)
     entry = certificate.entry
-    if not (access.is_organizer(current_user) or entry.owner_id == current_user.id):
+    owner = entry.owner_id == current_user.id
+    if not (owner or (access.is_organizer(current_user) and access.can_view(current_user, entry))):
         abort(404)
     return certificate_pdf_response(certificate)

@@ -147,12 +147,7 @@ def _outlook(entry: Entry, phase, publication, state, prizes, now=None) -> Outlo
         position = 4
     else:
         position = reached
-    steps = [
-        Step(
-            label, DONE if i < position or (i == position == 6) else NOW if i == position else LATER
-        )
-        for i, label in enumerate(labels, start=1)
-    ]
+    steps = [Step(label, _step_state(i, position)) for i, label in enumerate(labels, start=1)]
     if published:
         prize = prizes.get(entry.id)
         headline = _("Đạt %(prize)s.", prize=prize) if prize else _("Không đạt giải.")

@@ -5,6 +5,7 @@ next edition."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from ..contests.models import Edition, Round
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..jobs.models import Job, JobStatus
+from ..judging.conflicts import ConflictIndex
 from ..judging.models import Assignment, ScoreSheet, SheetStatus
 from ..judging.panels import current_round, panels_of_round, round_entry_ids
 from ..publication import certificates, national, national_dossier, report
@@ -103,8 +105,8 @@ def gather(edition: Edition, now: datetime) -> Facts:
 def _effective_phase(edition, now, by_status, judging, run, publication) -> timeline.Phase:
     """Where the edition stands: its timeline's phase, or further when its data shows that
     the season went further (a season run from files may never set its dates): entries
-    submitted → open, sheets → judging, a results run → review, a publication →
-    published."""
+    submitted → open (closed once the deadline has passed), sheets → judging, a results
+    run → review, a publication → published."""
     phase = timeline.phase(edition, now)
     reached = timeline.Phase.DRAFT
     if publication is not None:
@@ -114,7 +116,9 @@ def _effective_phase(edition, now, by_status, judging, run, publication) -> time
     elif judging is not None and judging.sheets_any:
         reached = timeline.Phase.JUDGING
     elif any(n for status, n in by_status.items() if status != EntryStatus.DRAFT.value):
-        reached = timeline.Phase.OPEN
+        deadline = timeline.effective_deadline(edition)
+        closed = deadline is not None and now >= deadline
+        reached = timeline.Phase.CLOSED if closed else timeline.Phase.OPEN
     return reached if reached.order > phase.order else phase
 
 
@@ -138,20 +142,7 @@ def _judging(edition: Edition) -> JudgingFacts:
     panels = panels_of_round(edition, round_)
     fields_used = {field_id for _id, _code, field_id in entries}
     without = [f.name for f in edition.fields if f.id in fields_used and not panels.get(f.id)]
-    # Judges of an entry: assigned, or who handed in a sheet (paper sheets need no assignment).
-    judges = (
-        select(Assignment.entry_id, Assignment.judge_id)
-        .where(Assignment.round_id == round_.id)
-        .union(
-            select(ScoreSheet.entry_id, ScoreSheet.judge_id).where(ScoreSheet.round_id == round_.id)
-        )
-        .subquery()
-    )
-    assigned = dict(
-        db.session.execute(
-            select(judges.c.entry_id, func.count(judges.c.judge_id)).group_by(judges.c.entry_id)
-        ).all()
-    )
+    assigned = _judge_counts(edition, round_)
     submitted = func.sum(case((ScoreSheet.status == SheetStatus.SUBMITTED.value, 1), else_=0))
     drafts = func.sum(case((ScoreSheet.status == SheetStatus.DRAFT.value, 1), else_=0))
     sheets = {
@@ -180,6 +171,31 @@ def _judging(edition: Edition) -> JudgingFacts:
         with_drafts=[(codes[i], sheets[i][1]) for i in ordered if sheets.get(i, (0, 0))[1]],
         sheets_any=bool(sheets),
     )
+
+
+def _judge_counts(edition: Edition, round_: Round) -> dict[int, int]:
+    """Usable judges per entry of ``round_``: those assigned, and those who handed in a sheet
+    without an assignment (paper sheets need none) unless the pair is conflicted — a
+    conflict removes the assignment, and the sheet it kept does not make the entry whole
+    (``judging assign`` counts it the same way)."""
+    pairs = {
+        tuple(p)
+        for p in db.session.execute(
+            select(Assignment.entry_id, Assignment.judge_id).where(Assignment.round_id == round_.id)
+        ).all()
+    }
+    unassigned = {
+        tuple(p)
+        for p in db.session.execute(
+            select(ScoreSheet.entry_id, ScoreSheet.judge_id).where(ScoreSheet.round_id == round_.id)
+        ).all()
+    } - pairs
+    if unassigned:
+        index = ConflictIndex(
+            edition.id, {judge for _e, judge in unassigned}, {entry for entry, _j in unassigned}
+        )
+        pairs |= {(entry, judge) for entry, judge in unassigned if not index.of(judge, entry)}
+    return dict(Counter(entry for entry, _judge in pairs))
 
 
 def _job_done(kind: str, edition: Edition) -> bool:

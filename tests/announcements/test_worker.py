@@ -2,7 +2,9 @@
 backend: exactly one ``.eml`` per recipient when the job's message is delivered twice and a
 second job for the same announcement runs at the same time on another worker; and a sending
 whose worker is killed -9 mid-way is finished by the next worker (the sweeper re-runs the
-stalled job), writing only to the recipients not written to yet.
+stalled job), writing only to the recipients not written to yet. The draft reminders go the
+same way: a reminders job whose worker is killed mid-way is finished by the next worker, each
+draft's owner written to once.
 
 Skips locally when PostgreSQL (``TEST_DATABASE_URL``) or Redis is missing; fails under CI.
 """
@@ -19,13 +21,14 @@ import pytest
 from sqlalchemy import func, select
 
 from contest.accounts.models import Role
-from contest.announcements import operations
+from contest.announcements import operations, tasks
 from contest.announcements.models import AnnouncementRecipient, Audience
+from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs import operations as jobs
 from contest.jobs.models import JobStatus
 from tests import factories
-from tests.announcements.helpers import build_season
+from tests.announcements.helpers import build_season, local
 from tests.jobs.helpers import reload, wait_until_finished
 from tests.jobs.processes import CeleryWorker
 
@@ -204,3 +207,53 @@ def test_a_sending_whose_worker_was_killed_is_finished_by_the_next_worker_withou
     assert set(delivered.values()) == {1}  # at most once each
     assert sorted(delivered) == expected  # and everyone, in the end
     assert left == 0
+
+
+def test_draft_reminders_whose_worker_was_killed_are_finished_by_the_next_worker_once_each(
+    app, make_app, broker_and_queue, workers, tmp_path
+):
+    season = build_season()
+    edition = season["edition"]
+    for n in range(EXTRA):  # more drafts, each of its own entrant, due with d1 and d2
+        owner = factories.make_user(f"nhap{n:02d}@example.vn", (Role.ENTRANT,))
+        db.session.add(
+            Entry(edition_id=edition.id, title=f"Nháp {n}", area_id=season["B"].id,
+                  field_id=edition.field_by_code("HT").id, owner_id=owner.id, status="draft")
+        )  # fmt: skip
+    db.session.commit()
+    total = 2 + EXTRA
+    due_at = local(2026, 7, 30, 9, 0)  # the day before the deadline of 31/7 17:00
+    real = _app(make_app, broker_and_queue)
+    mail = tmp_path / "instance" / "mail"
+    with real.app_context():
+        first = workers(real, 0.4, "--beat", f"--schedule-filename={tmp_path / 'beat-0'}")
+        first.wait_ready(timeout=60)
+        job_id = tasks.queue_reminders(due_at)
+        assert job_id is not None
+        jobs.commit()
+        deadline = time.monotonic() + 60
+        while (job := reload(job_id)).progress < 5:
+            assert job.status in (JobStatus.RUNNING, JobStatus.QUEUED), job.error
+            assert time.monotonic() < deadline, first.log[-3000:]
+            time.sleep(0.05)
+        time.sleep(0.15)
+        first.kill_all()
+        killed = reload(job_id)
+        assert killed.status == JobStatus.RUNNING and killed.progress < total
+        before = _delivered(mail)
+        assert 5 <= sum(before.values()) < total and set(before.values()) == {1}
+
+        second = workers(real, 0.0, "--beat", f"--schedule-filename={tmp_path / 'beat-1'}")
+        second.wait_ready(timeout=60)
+        job = wait_until_finished(job_id, timeout=90, what=lambda: second.log[-3000:])
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        assert job.attempts == 2  # the same job, run again by the sweeper
+        assert job.result["sent"] == total - sum(before.values())
+        # Nothing is due any more: a new reminders job is not even created.
+        assert tasks.queue_reminders(due_at) is None
+        db.session.remove()
+
+    delivered = _delivered(mail)
+    assert set(delivered.values()) == {1}  # at most once each
+    owners = {"e1@example.vn", "e2@example.vn"} | {f"nhap{n:02d}@example.vn" for n in range(EXTRA)}
+    assert set(delivered) == owners  # and every draft's owner, in the end

@@ -19,6 +19,7 @@ from contest.entries.attachments import FileChanges
 from contest.entries.models import Attachment
 from contest.extensions import db
 from contest.judging.blind import judge_view
+from contest.judging.doc_findings import scan_targets
 from contest.storage import get_storage
 from tests.attachments.judge_files_support import (
     NAME,
@@ -151,17 +152,21 @@ def test_a_damaged_file_is_refused_to_judges_never_sent_as_is(
     assert list((upload_root / ".incoming").glob("*")) == []
 
 
-def test_organizer_only_kinds_never_reach_judges(judging, people, client_for):
+@pytest.mark.parametrize("kind", ["unit_confirmation", "registration_form", "identity_document"])
+def test_organizer_only_kinds_never_reach_judges(judging, people, client_for, kind):
     edition, entry, judge = judging
-    assert edition.organizer_only_attachments == ["unit_confirmation"]
-    confirmation = _upload(
-        entry, "unit_confirmation", jpeg_with_names(), "xn.jpg", people["organizer"]
-    )
+    assert edition.organizer_only_attachments == [
+        "unit_confirmation",
+        "registration_form",
+        "identity_document",
+    ]
+    confirmation = _upload(entry, kind, jpeg_with_names(), "xn.jpg", people["organizer"])
     description = _upload(entry, "description", pdf_with_names(), "tm.pdf", people["organizer"])
     assert judge_copies.judges_may_see(edition, "description")
-    assert not judge_copies.judges_may_see(edition, "unit_confirmation")
+    assert not judge_copies.judges_may_see(edition, kind)
     view = judge_view(entry)
     assert [a.id for a in view.attachments] == [description.id]
+    assert [a.id for _e, a in scan_targets(edition)] == [description.id]  # nor scanned
 
     client = client_for(judge)
     for url in (

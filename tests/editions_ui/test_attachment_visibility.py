@@ -1,6 +1,7 @@
-"""Which attachment kinds judges receive: the built-in templates keep the unit's confirmation
-for organizers; the fields page edits the choice with labelled checkboxes; the edition
-definition carries it as the optional ``organizer_only_attachments`` key."""
+"""Which attachment kinds judges receive: the built-in templates keep the unit's
+confirmation, the registration form and the identity documents for organizers; the fields page
+edits the choice with labelled checkboxes; the edition definition carries it as the optional
+``organizer_only_attachments`` key."""
 
 from __future__ import annotations
 
@@ -17,18 +18,20 @@ from contest.extensions import db
 from tests.contests.conftest import EXAMPLE_TEXT
 from tests.editions_ui.conftest import FIELD_KEYS, definition_of, grid_data
 
+PRIVATE = ["unit_confirmation", "registration_form", "identity_document"]
+
 
 def url(edition) -> str:
     return f"/organizer/editions/{edition.slug}/fields"
 
 
 @pytest.mark.parametrize("kind", ["youth", "technical"])
-def test_built_in_templates_keep_the_unit_confirmation_from_judges(users, kind):
+def test_built_in_templates_keep_what_names_the_authors_from_judges(users, kind):
     from tests.editions_ui.conftest import _create, local
 
     edition = _create(kind, f"{kind}-an", "Lần thi", local(2027, 7, 31, 17), None, users["admin"])
-    assert edition.organizer_only_attachments == ["unit_confirmation"]
-    assert not edition.judges_may_see("unit_confirmation")
+    assert edition.organizer_only_attachments == PRIVATE
+    assert not any(edition.judges_may_see(k) for k in PRIVATE)
     assert edition.judges_may_see("description") and edition.judges_may_see("photos")
 
 
@@ -37,13 +40,13 @@ def test_the_fields_page_shows_and_saves_the_choice(client, organizer, open_edit
     assert "Loại tệp chỉ Ban Tổ chức xem (giám khảo không nhận)" in page
     assert re.search(r'<input[^>]*name="organizer_only_shown"[^>]*value="1"', page)
     boxes = re.findall(r'<input[^>]*name="organizer_only"[^>]*>', page)
-    assert len(boxes) == 8
+    assert len(boxes) == 10
     checked = [b for b in boxes if "checked" in b]
-    assert len(checked) == 1 and 'value="unit_confirmation"' in checked[0]
-    box_id = re.search(r'id="([^"]+)"', checked[0]).group(1)
-    assert (
-        f'<label class="form-check-label small" for="{box_id}">Xác nhận của đơn vị</label>' in page
-    )
+    assert [re.search(r'value="([^"]+)"', b).group(1) for b in checked] == PRIVATE
+    labels = ("Xác nhận của đơn vị", "Phiếu đăng ký dự thi (bản ký)")
+    for box, label in zip(checked, labels, strict=False):
+        box_id = re.search(r'id="([^"]+)"', box).group(1)
+        assert f'<label class="form-check-label small" for="{box_id}">{label}</label>' in page
 
     items = [dict(item) for item in definition_of(open_edition)["fields"]]
     data = grid_data(items, FIELD_KEYS, open_edition.version)
@@ -57,7 +60,7 @@ def test_the_fields_page_shows_and_saves_the_choice(client, organizer, open_edit
         select(AuditEntry).where(AuditEntry.action == "edition.update")
     ).one()
     assert audit.details["changes"]["organizer_only_attachments"] == {
-        "before": ["unit_confirmation"],
+        "before": PRIVATE,
         "after": ["photos", "unit_confirmation"],
     }
     assert json.loads(export_edition(open_edition))["organizer_only_attachments"] == [
@@ -90,7 +93,7 @@ def test_an_unknown_kind_is_refused_with_its_message(client, organizer, open_edi
     assert response.status_code == 400
     assert "Lựa chọn không hợp lệ." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert open_edition.organizer_only_attachments == ["unit_confirmation"]
+    assert open_edition.organizer_only_attachments == PRIVATE
 
 
 def test_the_definition_key_is_optional_and_round_trips(users):
@@ -98,7 +101,7 @@ def test_the_definition_key_is_optional_and_round_trips(users):
     assert "organizer_only_attachments" not in data  # an existing file still loads
     spec, problems = load_definition(EXAMPLE_TEXT)
     assert [p for p in problems if p.severity == "error"] == []
-    assert spec.organizer_only_attachments == ["unit_confirmation"]
+    assert spec.organizer_only_attachments == PRIVATE
 
     data["organizer_only_attachments"] = ["video", "unit_confirmation", "photos"]
     edition = operations.create_from_definition(json.dumps(data, ensure_ascii=False), None)

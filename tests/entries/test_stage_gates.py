@@ -212,6 +212,20 @@ def test_bulk_reject_after_judging_started_needs_the_confirmation(youth, people)
     assert outcome.ok and entry.status == "rejected"
 
 
+def test_an_entry_with_sheets_needs_the_confirmation_without_a_judging_window(youth, people):
+    """A season run from files (sheets imported, judging dates never set): the entry's
+    sheets show that its judging has started."""
+    entry = judged_entry(youth, people)
+    youth.judging_starts_at = None
+    db.session.commit()
+    with pytest.raises(ConfirmationNeeded) as refused:
+        intake.reject(entry, people["organizer"], "Trùng", now=AFTER_DEADLINE)
+    assert "1 phiếu chấm đã nộp và 1 phiếu chấm nháp" in str(refused.value.message)
+    db.session.rollback()
+    intake.reject(entry, people["organizer"], "Trùng", now=AFTER_DEADLINE, confirm=True)
+    assert entry.status == "rejected"
+
+
 def test_before_judging_no_confirmation_is_asked(youth, people):
     [entry] = entries_of(youth, people["entrant"], ["received"])
     intake.reject(entry, people["organizer"], "Thiếu bản vẽ", now=AFTER_DEADLINE)

@@ -93,6 +93,9 @@ class CeleryWorker:
     app_module = "worker"
     pool = "solo"
     extra_args: tuple[str, ...] = ()
+    #: Where ``-A worker`` and the ``contest`` package are imported from (a machine's code
+    #: folder in tests/storage/test_two_live_machines.py).
+    cwd: Path = ROOT
 
     def __init__(self, folder: Path, redis_url: str, queue: str, database_url: str, env: dict):
         self.log_path = folder / f"worker-{queue}.log"
@@ -131,7 +134,7 @@ class CeleryWorker:
                 "--without-heartbeat",
                 *self.extra_args,
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

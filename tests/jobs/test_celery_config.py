@@ -27,7 +27,7 @@ def test_settings(app):
     task = app.extensions["celery"].tasks["jobs.run"]
     assert task.acks_late is True and task.reject_on_worker_lost is True
     schedule = conf.beat_schedule["jobs-sweep"]
-    assert schedule["task"] == "jobs.sweep" and schedule["schedule"] == SWEEP_EVERY == 30.0
+    assert schedule["task"] == "jobs.sweep" and schedule["schedule"] == SWEEP_EVERY == 10.0
 
 
 def test_queue_and_broker_come_from_the_config(make_app):

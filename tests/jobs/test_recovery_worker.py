@@ -1,7 +1,9 @@
 """Recovery with real Celery workers on Redis and PostgreSQL: pool processes never share the
 main process's connection, a job whose whole worker was killed -9 completes once a worker is
 back (target: within 90 s, identical to an undisturbed run), and a job whose message Redis
-lost is enqueued again by the sweeper.
+lost is enqueued again by the sweeper. The kill -9 test runs its workers with the
+deployment's defaults (``JOB_STALE_AFTER`` 60 s, ``JOB_SWEEP_EVERY`` 10 s), so the time it
+measures is the one a deployment gets; the other tests shorten both.
 
 The workers load ``tests.jobs.recovery_worker_app`` (the deployment's worker plus test-only
 handlers) and run an embedded beat with a short heartbeat and sweep interval, set through the
@@ -41,8 +43,9 @@ class RecoveryWorker(CeleryWorker):
 
 @pytest.fixture()
 def workers(tmp_path):
-    """``start(app, *args, **env)``: a real prefork worker on ``app``'s queue and database;
-    all are stopped (with their pool and beat processes) at the end."""
+    """``start(app, *args, **env)``: a real prefork worker on ``app``'s queue and database
+    (an ``env`` value None: the variable is unset, the deployment's default applies); all
+    are stopped (with their pool and beat processes) at the end."""
     started: list[RecoveryWorker] = []
 
     def start(app, *args: str, **env: str) -> RecoveryWorker:
@@ -55,6 +58,8 @@ def workers(tmp_path):
             app.config["SQLALCHEMY_DATABASE_URI"],
             {"JOB_STALE_AFTER": str(STALE_AFTER), "JOB_SWEEP_EVERY": "1", **env},
         )
+        for name in [k for k, v in env.items() if v is None]:
+            worker.env.pop(name, None)
         worker.extra_args = ("--concurrency=1", *args)
         started.append(worker)
         worker.start()
@@ -139,9 +144,20 @@ def _wait_for_progress(job_id: int, at_least: int, worker: CeleryWorker, timeout
         time.sleep(0.05)
 
 
+# The deployment's heartbeat and sweep settings (config.py's defaults).
+DEPLOYMENT_DEFAULTS = {"JOB_STALE_AFTER": None, "JOB_SWEEP_EVERY": None}
+
+
 def test_a_job_whose_worker_was_killed_completes_like_an_undisturbed_run(
     make_app, broker_and_queue, workers, handler, tmp_path
 ):
+    """kill -9 of the whole worker (main process, pool process and beat) mid-job; a new
+    worker with the deployment's default settings completes the job within the 90 s target
+    (the heartbeat goes stale after 60 s, the next sweep, at most 10 s later, runs it again)
+    and the outcome is identical to an undisturbed run."""
+    from config import Config
+
+    assert Config.JOB_STALE_AFTER + Config.JOB_SWEEP_EVERY < RECOVERY_TARGET - 10
     handler(SLOW, slow)
     app = _app(make_app, broker_and_queue)
     params = {"steps": 8, "pause": 0.5}
@@ -153,7 +169,7 @@ def test_a_job_whose_worker_was_killed_completes_like_an_undisturbed_run(
         assert operations.run(undisturbed_id).status == JobStatus.SUCCEEDED
         expected = (reload(undisturbed_id).result, _steps(undisturbed_id))
 
-        first = workers(app, *_beat(tmp_path / "beat-0"))
+        first = workers(app, *_beat(tmp_path / "beat-0"), **DEPLOYMENT_DEFAULTS)
         first.wait_ready()
         job = operations.create_job(SLOW, params, total=8)
         job_id = job.id
@@ -166,7 +182,7 @@ def test_a_job_whose_worker_was_killed_completes_like_an_undisturbed_run(
         assert (killed.status, killed.attempts) == (JobStatus.RUNNING, 1)
         assert _steps(job_id) == []  # nothing of the killed run was committed
 
-        second = workers(app, *_beat(tmp_path / "beat-1"))
+        second = workers(app, *_beat(tmp_path / "beat-1"), **DEPLOYMENT_DEFAULTS)
         second.wait_ready()
         available_at = time.monotonic()
         job = wait_until_finished(job_id, timeout=RECOVERY_TARGET, what=lambda: second.log[-3000:])

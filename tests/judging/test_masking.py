@@ -184,6 +184,10 @@ def test_names_for_entry(edition):
     assert ("area", "Tỉnh Tuyên Quang") not in names  # shared by every entry of the contest
     text = "Em Hoàng Minh Tuệ, trường Hòa Phú, tỉnh Tuyên Quang"
     assert mask(text, names_for_entry(entry)) == f"Em {P}, {P}, tỉnh Tuyên Quang"
+    # The names the area and its district had when the edition ran (the tree changed since).
+    entry.area_snapshot, entry.district_snapshot = "Xã Kim Bình", "Huyện Lâm Bình"
+    text = "Bà con xã Kim Bình, huyện Lâm Bình"
+    assert mask(text, names_for_entry(entry)) == f"Bà con {P}, {P}"
 
 
 def test_given_names_alone_are_hinted_not_masked():

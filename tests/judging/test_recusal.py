@@ -19,6 +19,7 @@ from contest.judging.judge_files import judged_rounds
 from contest.judging.models import Assignment, Conflict, ScoreSheet, SheetStatus
 from contest.judging.panels import add_judges, ensure_panel
 from contest.judging.progress import progress_by_panel
+from contest.season.cockpit import as_json, cockpit
 from tests.judging.conftest import DURING, make_entry
 
 FULL = {"novelty": "20", "applicability": "20", "effect": "30"}
@@ -158,6 +159,30 @@ def test_judging_assign_reports_the_entry_short_of_judges(runner, edition, final
     assert _pairs(final) == {(entry.id, binh.id)}
     counts = {j.judge_id: j.due for p in progress_by_panel(edition, final) for j in p.judges}
     assert counts == {an.id: 0, binh.id: 1}
+
+
+def test_the_cockpit_shows_the_entry_short_of_a_judge_after_a_conflict(app, edition, final, judges):
+    """An's submitted sheet is kept, but An no longer counts as the entry's judge: the
+    edition's cockpit reports the entry short of judges, as ``judging assign`` does."""
+    an, binh = judges[:2]
+    _panel_of_two(edition, final, judges)
+    entry = make_entry(edition, "CNTT-001")
+    assigning.assign_judges_to_entry(edition, final, entry, [an, binh], None)
+    _submitted(an, entry, final)
+    db.session.commit()
+
+    def judging_stage():
+        with app.test_request_context("/"):
+            data = as_json(cockpit(edition, DURING))
+        return next(s for s in data["stages"] if s["key"] == "judging")
+
+    assert judging_stage()["counts"]["short_of_judges"] == 0
+    declare_conflict(edition, an, "entry", an, entry=entry)
+    db.session.commit()
+    stage = judging_stage()
+    assert stage["counts"]["short_of_judges"] == 1
+    assert stage["counts"]["sheets_submitted"] == 1  # the kept sheet still counts
+    assert any("CNTT-001" in p["message"] for p in stage["problems"])
 
 
 def test_judging_assign_drops_a_conflicted_assignment_left_behind(runner, edition, final, judges):

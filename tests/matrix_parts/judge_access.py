@@ -3,9 +3,11 @@ matrix's two judge cases (``test_access_matrix.py``): a judge requesting every i
 route with the ids of an entry assigned to them (and of its attachments), and a judge with a
 conflict doing the same.
 
-A judge sees an assigned entry only through the judging pages (blind); every entrant,
-coordinator, organizer and ``/attachments/<id>`` route is 403 or 404 for them, and no page
-they get shows an author's name, birth date or phone, the unit or the mentor."""
+A judge sees an assigned entry only through the judging pages (blind): every entrant route
+and ``/attachments/<id>`` is 404 for them (the entry does not exist for them there), every
+coordinator and organizer route is 403 (not their role), the REST API's entrant routes
+answer a judge's token 404, and no page they get shows an author's name, birth date or
+phone, the unit or the mentor."""
 
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ PHONE = "0987654321"
 SECRETS = (AUTHOR, CO_AUTHOR, UNIT, MENTOR, "21/03/2013", "2013-03-21", PHONE, "Bímật", "Kínđáo")
 
 # Routes that may serve an entry or its files to a judge: the judging pages only.
-JUDGE_ROUTES = ("judge.",)
+JUDGE_ROUTES = ("judge.", "api.judge_", "api.sheet")
+# Routes of an entry's owner, open to every logged-in user and scoped to the entries they
+# may see: 404 for a judge.
+ENTRANT_ROUTES = ("entries.", "attachments.", "api.entry", "api.attachment")
 # Routes about one entry or its files, for its owner, coordinators and organizers.
 ENTRY_ROUTES = ("entries.", "attachments.", "district.", "intake.", "judging.")
 
@@ -80,19 +85,36 @@ def int_get_rules(app):
             yield rule, ints
 
 
-def sweep(app, client, world: dict, ids, round_id: int) -> list[tuple[str, str, int, str]]:
+def api_token(user) -> str:
+    """The secret of a new read-write REST API token of ``user`` (committed)."""
+    from contest.api import tokens
+    from contest.extensions import db
+
+    made = tokens.create_token(user, "khoá kiểm tra", "write", 30)
+    db.session.commit()
+    return made.secret
+
+
+def sweep(
+    app, client, world: dict, ids, round_id: int, token: str | None = None
+) -> list[tuple[str, str, int, str]]:
     """GET every integer-id route with each of ``ids`` in its integer arguments (a round
-    argument gets ``round_id``); ``(endpoint, url, status, body and headers)`` each."""
+    argument gets ``round_id``); ``(endpoint, url, status, body and headers)`` each. The
+    REST API's routes (which ignore the session) are swept only with ``token``, and then
+    only they."""
     from flask import url_for
 
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     out = []
     for rule, ints in int_get_rules(app):
+        if bool(token) != rule.endpoint.startswith("api."):
+            continue
         for value in ids:
             values = {n: world[n] for n in rule.arguments if n not in ints}
             values.update({n: round_id if n == "round_id" else value for n in ints})
             with app.test_request_context():
                 url = url_for(rule.endpoint, **values)
-            response = client.get(url)
+            response = client.get(url, headers=headers)
             try:
                 text = response.get_data().decode("utf-8", "ignore")
                 text += "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())

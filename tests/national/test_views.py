@@ -103,3 +103,39 @@ def test_anonymous_goes_to_login(client, source, target):
     response = client.post(f"/organizer/national-intake/send/{SLUG}", data={"target": target.id})
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert arrival_count() == 0
+
+
+def test_the_send_is_a_job_whose_page_says_what_arrived(client, login, organizer, source, target):
+    from contest.jobs.models import Job
+
+    login(organizer)
+    response = client.post(f"/organizer/national-intake/send/{SLUG}", data={"target": target.id})
+    job = db.session.scalars(db.select(Job).where(Job.kind == "national.send")).one()
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert job.status == "succeeded" and job.params == {
+        "source_id": source.id,
+        "target_id": target.id,
+    }
+    assert job.result["created"] == 4 and job.result["province"] == "Tuyên Quang"
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-testid="national-send-result"' in page and "4 sản phẩm mới" in page
+
+
+def test_a_send_whose_package_is_refused_says_why_and_writes_nothing(
+    client, login, organizer, source, target
+):
+    from contest.areas.models import Area
+    from contest.jobs.models import Job
+
+    province = db.session.scalars(
+        db.select(Area).where(Area.parent_id.is_(None), Area.name == "Tuyên Quang")
+    ).one()
+    province.code = ""  # a province made by hand: no official code, no package
+    db.session.commit()
+    login(organizer)
+    client.post(f"/organizer/national-intake/send/{SLUG}", data={"target": target.id})
+    job = db.session.scalars(db.select(Job).where(Job.kind == "national.send")).one()
+    assert job.status == "succeeded" and "mã" in job.result["refused"]
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert 'data-testid="national-send-refused"' in page
+    assert arrival_count() == 0

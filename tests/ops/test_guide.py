@@ -71,6 +71,22 @@ def test_the_gunicorn_command_line_is_valid_for_gunicorn():
     assert parsed.bind == ["127.0.0.1:8000"]
 
 
+def test_every_gunicorn_line_of_the_readme_sets_a_worker_timeout():
+    """Issue 11 point 9: gunicorn's default 30 s killed slow uploads; a request never
+    computes for long (imports run in the worker), so the timeout covers a slow upload."""
+    from gunicorn.config import Config
+
+    lines = [
+        line.split("#")[0]
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.strip().startswith("gunicorn ")
+    ]
+    assert lines
+    for line in lines:
+        parsed = Config().parser().parse_args(shlex.split(line)[1:])
+        assert "--timeout" in line and 60 <= parsed.timeout <= 300, line
+
+
 def _celery_options(*subcommand: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-m", "celery", *subcommand, "--help"],

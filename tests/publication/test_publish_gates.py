@@ -5,6 +5,7 @@ naming every entry and what it lacks; an override reason publishes anyway and is
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from contest.audit.models import AuditEntry
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
+from contest.judging.imports import import_scores
 from contest.judging.models import Score, ScoreSheet, SheetStatus
 from contest.publication import publish as pub
 from contest.publication.models import Publication
@@ -171,3 +173,31 @@ def test_the_page_lists_every_gate_and_never_says_ready(client, login, runner, t
     assert "A6: chưa đủ phiếu chấm, còn thiếu 1 phiếu đã nộp." in html
     assert "Sẵn sàng công bố" not in html
     assert 'name="override_reason"' in html
+
+
+def test_an_entry_accepted_after_the_compile_blocks_until_it_is_judged(runner, tmp_path, users):
+    """The run does not list an entry accepted after it was compiled: the entry still counts
+    as INCOMPLETE (with the sheets it lacks), and once scored it asks for a new compile."""
+    organizer = users["organizer"]
+    edition = compiled_edition(runner, tmp_path)
+    resolve_flags(edition, organizer)
+    assert _gates(edition) == []
+    a1 = db.session.get(Entry, entry_id("A1"))
+    late = Entry(
+        edition_id=edition.id, code="A9", title="Nhận muộn", field_id=a1.field_id,
+        status="accepted",
+    )  # fmt: skip
+    db.session.add(late)
+    commit()
+    assert _gates(edition) == [("A9", "INCOMPLETE", 2)]
+    assert "A9: chưa đủ phiếu chấm, còn thiếu 2 phiếu đã nộp." in _refusal(edition, organizer)
+    rows = "entry,judge,criterion,points\n" + "".join(
+        f"A9,{judge},{criterion},{points}\n"
+        for judge in ("gk1@example.vn", "gk2@example.vn")
+        for criterion, points in (("novelty", 20), ("effect", 30))
+    )
+    import_scores(edition, io.BytesIO(rows.encode()), "a9.csv", None)
+    commit()
+    assert _gates(edition) == [("A9", "INCOMPLETE", 0)]
+    compile_now(edition)
+    assert _gates(edition) == []

@@ -9,6 +9,7 @@ from datetime import timedelta
 from html import unescape
 
 from contest.contests.operations import get_edition
+from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.publication import publish as pub
@@ -169,3 +170,26 @@ def test_the_organizer_home_lists_each_season_with_its_next_action(
     with app.test_request_context("/"):
         assert cockpit(edition).next_action is not None
         assert as_json(cockpit(edition))["current_stage"] == "judging"
+
+
+def test_a_season_run_from_files_is_closed_once_its_deadline_has_passed(runner, users):
+    """No opening date (the timeline says draft), entries imported: the data shows the edition
+    was open, and its deadline has passed, so it stands closed, not open."""
+    deadline = (utcnow() - timedelta(days=3)).strftime("%Y-%m-%d")
+    created = runner.invoke(
+        args=[
+            "edition", "create", "--template", "youth", "--slug", SLUG, "--title", "Từ tệp",
+            "--deadline", deadline,
+        ]
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    edition = get_edition(SLUG)
+    db.session.add(
+        Entry(edition_id=edition.id, code="T1", title="Nhập từ tệp",
+              field_id=edition.fields[0].id, status="accepted")
+    )  # fmt: skip
+    commit()
+    data = _status(runner)
+    assert data["edition"]["phase"] == "closed"
+    assert _stage(data, "open")["state"] == "done"
+    assert data["current_stage"] == "intake"

@@ -69,6 +69,15 @@ def test_nul_in_slug_is_refused(client, world):
     _refused(client.get(f"/results/{slug}%00x"), REFUSED_URL)
 
 
+def test_the_refusal_page_does_not_write_the_control_characters_back(client, world):
+    response = client.get(f"/editions/{world['edition'].slug}%00x?q=a%01b")
+    _refused(response, REFUSED_URL)
+    body = response.get_data()
+    assert b"\x00" not in body and b"\x01" not in body
+    # The language switch of the page goes back to wherever the user came from instead.
+    assert b'name="next" value=""' in body
+
+
 def test_registration_with_nul_writes_nothing(client, world):
     before = db.session.scalar(select(func.count(User.id)))
     response = client.post(

@@ -109,6 +109,17 @@ def test_full_disk_on_put_upload_is_507_json(client, login, world, monkeypatch):
     assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 0
 
 
+def test_full_disk_answers_in_the_users_language(client, login, world, monkeypatch):
+    import contest.storage
+
+    monkeypatch.setattr(contest.storage, "_copy", _disk_full)
+    login(world["users"]["entrant"])
+    assert client.post("/lang/en", data={"next": "/"}).status_code == 302
+    body = _json_error(_put(client, world["entry"].id, pdf_bytes()), 507)
+    assert body["message"].startswith("The server has run out of storage space")
+    assert DISK_FULL not in body["message"]
+
+
 def test_full_disk_on_form_upload_is_a_507_page(client, login, world, monkeypatch):
     import io
 

@@ -1,0 +1,134 @@
+"""Cached public pages for a visitor without a cookie, answered before Flask's request cycle
+(issue 15, results day).
+
+On results day most visitors of the public results and edition pages arrive with no cookie:
+not logged in, no language chosen, no flashed message. For them the page is the one stored in
+the shared page cache (:mod:`contest.publication.public_cache`) for the default language, and
+the only per-visitor part is the CSRF token of the language switch. This WSGI layer answers
+exactly those requests, when this process already holds the current page (same generation,
+same id as the one Redis holds): one Redis round trip, a fresh CSRF token signed into a new
+session cookie, the security headers and the request metrics — the response Flask would give,
+without its request context, session loading, login and language machinery.
+
+Everything else goes to Flask untouched: another method, a query string, a session or
+remember-me cookie, another URL, a page this process does not hold (Flask then reads it from
+Redis, or renders and stores it), the cache being per process (no Redis) or unreachable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+
+from babel import Locale
+from flask import Flask
+from itsdangerous import URLSafeTimedSerializer
+
+from .. import page_cache, security_headers
+from ..ops import metrics
+from . import public_cache
+
+log = logging.getLogger(__name__)
+
+#: Endpoints whose anonymous page may be answered here, with their kind of page.
+ENDPOINTS = {
+    "public_results.edition": "results",
+    "public_results.version": "results",
+    "public.edition": "edition",
+}
+
+
+class FastPublicPages:
+    """WSGI middleware in front of the app's own ``wsgi_app`` (see the module docstring)."""
+
+    def __init__(self, app: Flask, wsgi_app):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cookie_names = (
+            app.config.get("SESSION_COOKIE_NAME") or "session",
+            app.config.get("REMEMBER_COOKIE_NAME") or "remember_token",
+        )
+        self.locale = str(Locale.parse(app.config["BABEL_DEFAULT_LOCALE"]))
+        self.csrf_field = app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        self._backend = None  # the cachelib Redis client, once known to be shared
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET" and not environ.get("QUERY_STRING"):
+            cookies = environ.get("HTTP_COOKIE")
+            if not cookies or not any(name in cookies for name in self.cookie_names):
+                started = (time.perf_counter(), time.process_time())
+                try:
+                    response = self.answer(environ, started)
+                except Exception:  # noqa: BLE001 - Flask answers instead
+                    log.warning("fast public page failed", exc_info=True)
+                    response = None
+                if response is not None:
+                    return response(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def backend(self):
+        """The shared cache's client, or None when the page cache is per process."""
+        if self._backend is None:
+            with self.app.app_context():
+                if not public_cache.shared():
+                    self._backend = False
+                else:
+                    self._backend = page_cache.get_cache().cache
+        return self._backend or None
+
+    def answer(self, environ, started):
+        """The response for ``environ`` when it is a page this process holds, else None."""
+        app = self.app
+        if app.config.get("TRUSTED_HOSTS") is not None or app.url_map.host_matching:
+            return None  # Flask checks the host first: let it
+        adapter = app.url_map.bind_to_environ(
+            environ,
+            server_name=app.config.get("SERVER_NAME"),
+            subdomain=app.url_map.default_subdomain or None,
+        )
+        try:
+            endpoint, _values = adapter.match(method="GET")
+        except Exception:  # noqa: BLE001 - not found, a redirect, another method: Flask's
+            return None
+        kind = ENDPOINTS.get(endpoint)
+        backend = self.backend() if kind is not None else None
+        if backend is None:
+            return None
+        path = app.request_class(environ).path
+        key = public_cache.key_for(kind, (), self.locale, path)
+        generation, page_id = backend.get_many(
+            public_cache.GENERATION_KEY, key + public_cache.ID_SUFFIX
+        )
+        page = public_cache.local_page(page_id, int(generation or 0))
+        if page is None:
+            return None
+        session = app.session_interface.session_class()
+        session.accessed = True  # Flask's path reads it too (so: Vary: Cookie)
+        if public_cache.MARKER_BYTES in page:
+            page = page.replace(public_cache.MARKER_BYTES, self.csrf_token(session).encode())
+        response = app.response_class(page)
+        security_headers.apply(app, response)
+        metrics.record(app, endpoint, "GET", response.status_code, started)
+        app.session_interface.save_session(app, session, response)
+        return response
+
+    def csrf_token(self, session) -> str:
+        """A new visitor's CSRF token, as :func:`flask_wtf.csrf.generate_csrf` makes it: a
+        random raw token kept in the session, signed for the form."""
+        secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's own scheme
+        session[self.csrf_field] = raw
+        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+
+
+def install(app: Flask) -> None:
+    """Put the fast path in front of ``app`` (inside a ``ProxyFix``, so it sees the request
+    as the app does)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    if isinstance(app.wsgi_app, ProxyFix):
+        app.wsgi_app.app = FastPublicPages(app, app.wsgi_app.app)
+    else:
+        app.wsgi_app = FastPublicPages(app, app.wsgi_app)  # type: ignore[method-assign]
