@@ -3,16 +3,18 @@ side by side in one run.
 
 Creates a throw-away PostgreSQL database (``contest_h6_pubbench``), generates a technical
 edition of ``--entries`` accepted entries (3 sheets each), compiles and publishes it, then
-starts two gunicorn servers with the same settings (``-w 2``, sync workers,
-``--no-control-socket``): the service (``contest:create_app()``, ``REDIS_URL`` set to Redis
-db 13 so the page cache is shared by the workers) and ``ceiling_app.py`` (one SELECT per
-request on the same database). It then runs ``wrk -t2 -c16`` for ``--seconds`` on each of the
-three URLs — the ceiling, the results page, the edition page — in interleaved rounds, and
+starts two gunicorn servers with the same settings (``--workers 2``, ``--worker-class sync``
+by default, ``--no-control-socket``): the service (``contest:create_app()``, ``REDIS_URL`` set
+to Redis db 13 so the page cache is shared by the workers) and ``ceiling_app.py`` (one SELECT
+per request on the same database). It then runs ``wrk -t2 -c16`` for ``--seconds`` on each of
+the three URLs — the ceiling, the results page, the edition page — in interleaved rounds, and
 prints the medians, p99 and each page's share of the ceiling. ``--results-day`` adds one
-``wrk -c500`` run on the results page (errors and p99). Visitors are anonymous (results-day
+``wrk -t2 -c500`` run of ``--day-seconds`` (60) on the results page, then the same on the
+ceiling for comparison (errors, wrk's timeouts, p99). Visitors are anonymous (results-day
 traffic); wrk sends no cookie, so every request is a new visitor.
 
     .venv/bin/python bench/public_pages.py [--entries 300] [--rounds 3] [--seconds 8]
+        [--results-day] [--workers 2] [--worker-class sync|gthread] [--threads 1]
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 BENCH = Path(__file__).resolve().parent
 
 
-def start(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
-    cmd = [str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
+def start(app: str, port: int, env: dict, cwd: Path, settings: list[str]) -> subprocess.Popen:
+    cmd = [str(VENV_BIN / "gunicorn"), *settings, "-b", f"127.0.0.1:{port}",
            "--no-control-socket", "--log-level", "warning", app]  # fmt: skip
     return subprocess.Popen(cmd, cwd=cwd, env=env, start_new_session=True)
 
@@ -75,11 +77,13 @@ def wrk(url: str, seconds: int, connections: int = 16) -> dict:
     factor = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
+    timeouts = re.search(r"timeout (\d+)", socket_errors.group(1)) if socket_errors else None
     return {
         "rps": rps,
         "p99_ms": float(p99.group(1)) * factor,
         "non2xx": int(errors.group(1)) if errors else 0,
         "socket": socket_errors.group(1) if socket_errors else "",
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
     }
 
 
@@ -91,6 +95,10 @@ def main() -> int:
     parser.add_argument("--db", default="contest_h6_pubbench")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--results-day", action="store_true")
+    parser.add_argument("--day-seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     url = fresh_database(args.db)
@@ -100,8 +108,16 @@ def main() -> int:
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-key",
                "REDIS_URL": args.redis, "CONTEST_CONFIG": "production",
                "SESSION_COOKIE_SECURE": "0", "PYTHONPATH": str(ROOT)}  # fmt: skip
-        servers.append(start("contest:create_app()", 8611, env, ROOT))
-        servers.append(start("ceiling_app:app", 8612, env, BENCH))
+        settings = [
+            "-w",
+            str(args.workers),
+            "-k",
+            args.worker_class,
+            "--threads",
+            str(args.threads),
+        ]
+        servers.append(start("contest:create_app()", 8611, env, ROOT, settings))
+        servers.append(start("ceiling_app:app", 8612, env, BENCH, settings))
         slug = built["slug"]
         urls = {
             "ceiling (one SELECT)": "http://127.0.0.1:8612/",
@@ -112,7 +128,8 @@ def main() -> int:
             wait_up(target)
             wrk(target, 2)  # warm-up: workers, caches, connections
         print(f"# {time.strftime('%Y-%m-%d %H:%M')} commit {git_state()}; {args.entries} entries, "
-              f"{built.get('winners')} winners; {machine_load()}")  # fmt: skip
+              f"{built.get('winners')} winners; gunicorn {' '.join(settings)}; "
+              f"{machine_load()}")  # fmt: skip
         runs: dict[str, list[dict]] = {name: [] for name in urls}
         for _ in range(args.rounds):
             for name, target in urls.items():
@@ -127,10 +144,12 @@ def main() -> int:
             print(f"| {name} | {rps:.0f} | {each} | {p99:.1f} ms | {rps / ceiling:.0%} | "
                   f"{sum(r['non2xx'] for r in results)} |")  # fmt: skip
         if args.results_day:
-            day = wrk(urls["results page"], args.seconds * 2, connections=500)
-            print(f"# results day, wrk -t2 -c500 {args.seconds * 2}s on the results page: "
-                  f"{day['rps']:.0f} req/s, p99 {day['p99_ms']:.0f} ms, non-2xx {day['non2xx']}, "
-                  f"socket errors: {day['socket'] or 'none'}")  # fmt: skip
+            for name in ("results page", "ceiling (one SELECT)"):
+                day = wrk(urls[name], args.day_seconds, connections=500)
+                print(f"# results day, wrk -t2 -c500 {args.day_seconds}s on the {name}: "
+                      f"{day['rps']:.0f} req/s, p99 {day['p99_ms']:.0f} ms, non-2xx "
+                      f"{day['non2xx']}, timeouts {day['timeouts']}, socket errors: "
+                      f"{day['socket'] or 'none'}; {machine_load()}")  # fmt: skip
         print(f"# after: {machine_load()}")
     finally:
         for server in servers:

@@ -77,7 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None, config_name: str | Non
     input_guard.register(app)  # after the language choice (templating), before any view
     from .publication import public_fast
 
-    public_fast.install(app)  # cached public pages for cookie-less visitors (issue 15)
+    public_fast.install(app)  # cached public pages for cookie-less visitors
 
     from .cli import register_cli
 
@@ -119,24 +119,27 @@ def _init_extensions(app: Flask) -> None:
     session_auth.init(app)
 
 
+#: The view modules of what follows the results (RULES §6), each with one blueprint:
+#: publishing and complaints, the public results, certificates (organizers, entrants, public
+#: verification), the national selection, statistics and the summary report.
 PUBLICATION_VIEWS = (
-    "views_publish",
-    "views_complaints",
-    "views_public",
-    "views_certificates",
-    "views_my_certificates",
-    "views_verify",
-    "views_national",
-    "views_statistics",
+    "publication.views_publish",
+    "publication.views_complaints",
+    "publication.views_public",
+    "certificates.views",
+    "certificates.views_entrant",
+    "certificates.views_public",
+    "national.views_selection",
+    "reports.views",
 )
 
 
 def _register_publication(app: Flask) -> None:
-    """Issue 7's blueprints (one module each in ``contest.publication``)."""
+    """Register the blueprints of :data:`PUBLICATION_VIEWS`, in that order."""
     from importlib import import_module
 
     for name in PUBLICATION_VIEWS:
-        app.register_blueprint(import_module(f".publication.{name}", __name__).bp)
+        app.register_blueprint(import_module(f".{name}", __name__).bp)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -179,16 +182,16 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.two_factor_views import register as register_two_factor
 
     register_two_factor(app)
-    from .api import register as register_api  # /api/v1, personal access tokens (issue 18)
+    from .api import register as register_api  # /api/v1, personal access tokens
 
     register_api(app)
-    from .ops import register as register_ops  # /healthz, /metrics, backup/restore (issue 19)
+    from .ops import register as register_ops  # /healthz, /metrics, backup/restore
 
     register_ops(app)
-    from .national.views import bp as national_intake_bp  # national intake (issue 17 part 3)
+    from .national.views import bp as national_intake_bp  # a national edition's intake
 
     app.register_blueprint(national_intake_bp)
-    from .areas.views_provinces import bp as provinces_bp  # provinces (issue 17 part 2)
+    from .areas.views_provinces import bp as provinces_bp  # the provinces
 
     app.register_blueprint(provinces_bp)
     _register_gates()

@@ -20,6 +20,7 @@ Settings that matter (see FORMATS "Environment" and the README):
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = 10.0  # default seconds between two beat-scheduled sweeps (JOB_SWEEP_EVERY)
 
 
-def celery_init_app(app: Flask) -> Celery:
+def celery_init_app(app: Flask) -> Celery[Any]:
     """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``.
 
     With ``REDIS_URL`` unset (outside production) tasks run in-process (``task_always_eager``).
@@ -103,7 +104,7 @@ def celery_init_app(app: Flask) -> Celery:
                 "task": "judging.discussion_digest",
                 "schedule": crontab(minute=0, hour=7),
             },
-            # Posting periods that ended become final (contest.publication.finalize).
+            # Posting periods that ended become final (contest.publication.tasks).
             "publication-finalize": {
                 "task": "publication.finalize",
                 "schedule": 300.0,
@@ -130,7 +131,8 @@ def celery_init_app(app: Flask) -> Celery:
         },
     )
     celery_app.set_default()
-    celery_app.flask_app = app  # type: ignore[attr-defined] - read by the worker signals
+    # Not a Celery attribute: the worker signals read it.
+    celery_app.flask_app = app  # type: ignore[attr-defined]
     app.extensions["celery"] = celery_app
     return celery_app
 

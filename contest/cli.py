@@ -2,10 +2,16 @@
 
 Each feature keeps its commands in ``<feature>/cli.py`` with a ``register(app)`` function.
 Every contest command gets ``--actor EMAIL`` here (FORMATS.md): the account recorded in the
-audit log; without it, the operating-system user is recorded.
+audit log; without it, the operating-system user is recorded. A command stops on a refusal
+with :func:`fail`; a :class:`~contest.errors.UserError` it lets through is printed the same way
+(``Lỗi: message``, nothing written) and sets the exit status to the error's ``exit_code``.
 """
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import NoReturn
 
 import click
 from flask import Flask
@@ -42,6 +48,18 @@ def register_cli(app: Flask) -> None:
         module.register(app)
     for command in _contest_commands(app.cli):
         _add_actor_option(command)
+        _report_user_errors(command)
+
+
+def fail(lines: Iterable[str] | str, exit_code: int = 1) -> NoReturn:
+    """Stop the command: roll back what it wrote, print ``lines`` to stderr, exit with
+    ``exit_code``."""
+    from .extensions import db
+
+    db.session.rollback()
+    for line in [lines] if isinstance(lines, str) else lines:
+        click.echo(line, err=True)
+    sys.exit(exit_code)
 
 
 def _contest_commands(group: click.Group):
@@ -77,12 +95,13 @@ def _add_actor_option(command: click.Command) -> None:
 
         user = None
         if actor:
-            user = _user_by_email(actor)
+            user = user_by_email(actor)
             if user is None:
                 raise click.ClickException(
                     _("Không có tài khoản “%(email)s” (--actor).", email=actor)
                 )
         token = cli_actor.activate(cli_actor.CliActor(user, cli_actor.os_user()))
+        assert callback is not None  # a command given an actor option runs something
         try:
             return callback(*args, **kwargs)
         finally:
@@ -91,7 +110,26 @@ def _add_actor_option(command: click.Command) -> None:
     command.callback = run_as_actor
 
 
-def _user_by_email(email: str):
+def _report_user_errors(command: click.Command) -> None:
+    """Make ``command`` stop on a user error it lets through as :func:`fail` does."""
+    callback = command.callback
+
+    def reporting_user_errors(*args, **kwargs):
+        from flask_babel import gettext as _
+
+        from .errors import UserError, message_of
+
+        assert callback is not None  # only commands with a callback are wrapped
+        try:
+            return callback(*args, **kwargs)
+        except UserError as error:
+            fail(_("Lỗi: %(p)s", p=message_of(error)), exit_code=error.exit_code)
+
+    command.callback = reporting_user_errors
+
+
+def user_by_email(email: str):
+    """The account whose e-mail address is ``email`` (any case), or None."""
     from sqlalchemy import func, select
 
     from .accounts.models import User

@@ -14,10 +14,12 @@ def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo data if absent (idempotent); return (role, e-mail, password) logins."""
     from .accounts.demo import seed_users
     from .areas.demo import seed_areas
+    from .certificates.demo import seed_certificates
     from .contests.demo import seed_editions
     from .entries.demo import seed_entries
     from .jobs.operations import commit
     from .judging.demo import seed_judging
+    from .national.demo import seed_national
     from .publication.demo import seed_publications
 
     seed_areas()
@@ -25,7 +27,9 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_editions()
     seed_entries()
     seed_judging()
-    seed_publications()
+    published = seed_publications()
+    seed_certificates(published)
+    seed_national(published)
     commit()  # and run the jobs the seeding added (certificates, e-mails) after the commit
     return logins
 
@@ -49,4 +53,5 @@ def register(app: Flask) -> None:
             return
         click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
         # app.run() refuses to block inside a CLI command; serve with Werkzeug directly.
-        run_simple(host, port, current_app._get_current_object(), threaded=True)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
+        run_simple(host, port, app, threaded=True)

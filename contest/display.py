@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_currency, format_decimal
 from flask import has_request_context
@@ -22,6 +22,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .results.flags import Flag
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .audit.models import AuditEntry
+    from .contests.models import Round
+    from .jobs.models import Job
 
 DEFAULT_LOCALE = "vi"
 _DECIMAL_PATTERN = "#,##0.##########"
@@ -184,7 +191,7 @@ def label(code: Any, kind: str | None = None) -> str:
     return text
 
 
-def round_title(round_) -> str:
+def round_title(round_: Round | None) -> str:
     """A round's name as people read it: its name (names begin with "Vòng"), else "Vòng"
     and its code."""
     if round_ is None:
@@ -193,7 +200,7 @@ def round_title(round_) -> str:
     return name or _("Vòng %(code)s", code=round_.code)
 
 
-def compile_summary(job) -> dict[str, Any]:
+def compile_summary(job: Job) -> dict[str, Any]:
     """A ``results.compile`` job's result in words: the run's number, the round's name, the
     counts, prizes by name and flags by label (no ids, fingerprints or codes)."""
     from .contests.models import PrizeLevel, Round
@@ -381,7 +388,7 @@ def audit_phrase(action: str, details: dict | None = None) -> str:
         return str(phrase)
 
 
-def audit_sentence(entry) -> str:
+def audit_sentence(entry: AuditEntry) -> str:
     """The whole sentence of an audit entry: who did what ("Nguyễn Văn A công bố phiên bản
     2")."""
     return _(
@@ -396,7 +403,7 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def register(app) -> None:
+def register(app: Flask) -> None:
     """Register the filters and globals of this module on ``app``'s Jinja environment."""
     env = app.jinja_env
     env.filters["points"] = points

@@ -1,4 +1,18 @@
-"""Error pages in the user's language; JSON for JSON clients.
+"""User errors, and error pages in the user's language (JSON for JSON clients).
+
+A refusal the user can act on is a :class:`UserError`: every domain refusal (an entry that can
+no longer be withdrawn, a sheet changed in another tab, an area still in use…) derives from it
+and carries ``message``, the sentence the user reads. How it reaches them is decided here once:
+
+* a view runs its change in :class:`unit_of_work`, which commits, or on a refusal rolls back and
+  flashes the message (in the error's ``category``);
+* a refusal a view lets through answers an error page (or JSON) with the error's HTTP
+  ``status`` and message, and the transaction is rolled back;
+* a command that lets one through prints ``Lỗi: message`` and exits with the error's
+  ``exit_code`` (:mod:`contest.cli`).
+
+Internal failures (a file that cannot be parsed, a job to run again) are not user errors: their
+callers turn them into one with the right sentence.
 
 A JSON client is a call to a JSON endpoint (:data:`JSON_ENDPOINTS`, a path under ``/api/``,
 ending in ``.json`` or ``/autosave``), a ``PUT`` (raw uploads), or a request whose
@@ -14,9 +28,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+from types import TracebackType
+from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -30,6 +47,85 @@ PG_DISK_FULL = "53100"
 SQLITE_FULL = 13
 
 
+class UserError(Exception):
+    """A refusal the user can act on. ``message`` says why, in the user's language (a
+    translated or lazily translated string; ``str(error)`` is the same text). ``status`` is the
+    HTTP status of the page answered when a view lets the error through, ``exit_code`` the
+    exit status of a command that does, ``category`` the flash category of the message."""
+
+    message: Any = _l("Thao tác không thực hiện được. Vui lòng kiểm tra lại rồi thử lại.")
+    status: int = 400
+    exit_code: int = 1
+    category: str = "danger"
+
+    def __init__(self, message: Any = None) -> None:
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+def message_of(error: BaseException) -> str:
+    """What the user reads about ``error``: a user error's message, else its text."""
+    return str(getattr(error, "message", None) or error)
+
+
+class unit_of_work:  # noqa: N801 - used as a statement: ``with unit_of_work() as work:``
+    """One user action, one transaction::
+
+        with unit_of_work() as work:
+            area = operations.create_area(name, parent, current_user)
+        if work.refused:
+            return redirect(back)
+
+    The block's changes are committed when it ends (and the background jobs it created are
+    handed to the queue: :func:`contest.jobs.operations.commit`). A :class:`UserError` (or
+    one of ``refusals``) rolls them back, is flashed (each line of its message on its own, in
+    ``category``, else the error's own; ``flash_message=False`` leaves the message to the
+    caller) and is kept in ``error``; the code after the block runs. Any other exception rolls
+    back and propagates."""
+
+    def __init__(
+        self,
+        *refusals: type[BaseException],
+        category: str | None = None,
+        flash_message: bool = True,
+    ) -> None:
+        self.refusals = refusals or (UserError,)
+        self.category = category
+        self.flash_message = flash_message
+        self.error: BaseException | None = None
+
+    @property
+    def refused(self) -> bool:
+        """True when the block was refused (and rolled back)."""
+        return self.error is not None
+
+    def __enter__(self) -> unit_of_work:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if exc is None:
+            from .jobs.operations import commit
+
+            commit()
+            return False
+        if not isinstance(exc, self.refusals):
+            _rollback_quietly()  # a database that is down must not hide the error
+            return False
+        db.session.rollback()
+        self.error = exc
+        if self.flash_message:
+            category = self.category or str(getattr(exc, "category", UserError.category))
+            for line in message_of(exc).splitlines():
+                flash(line, category)
+        return True
+
+
 def wants_json() -> bool:
     """True when the current request comes from a JSON client (see the module docstring)."""
     path = request.path
@@ -41,6 +137,14 @@ def wants_json() -> bool:
         or request.accept_mimetypes.best == "application/json"
     )
 
+
+#: The heading of the page of a user error that a view let through, by HTTP status.
+STATUS_TITLES = {
+    403: _l("Không có quyền truy cập"),
+    404: _l("Không tìm thấy trang"),
+    409: _l("Dữ liệu đã thay đổi"),
+}
+REFUSED_TITLE = _l("Thao tác không thực hiện được")
 
 #: Seconds a client should wait before trying again after a 500 or 503 (``Retry-After``).
 RETRY_AFTER = {500: 5, 503: 10}
@@ -123,6 +227,11 @@ def _disk_full():
 
 def register(app: Flask) -> None:
     """Register the error handlers on ``app``."""
+
+    @app.errorhandler(UserError)
+    def user_error(e: UserError):
+        _rollback_quietly()
+        return _render(e.status, str(STATUS_TITLES.get(e.status, REFUSED_TITLE)), str(e.message))
 
     @app.errorhandler(InvalidCharacters)
     def invalid_characters(e: InvalidCharacters):

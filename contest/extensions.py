@@ -1,10 +1,12 @@
 """Flask extensions, created unbound and initialised in ``create_app``."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -26,6 +28,23 @@ class Base(DeclarativeBase):
 
 
 db = ContestSQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FSAModel
+
+    class Model(_FSAModel, Base):
+        """What a type checker sees of ``db.Model``: Flask-SQLAlchemy builds that class at
+        run time (``Base`` plus its query and naming mixins), which no checker can follow."""
+
+        __abstract__ = True
+        #: Every model here maps one table (none maps a join or a select).
+        __table__: ClassVar[Table]
+
+else:
+    #: The base class of every table (``db.Model``), importable under a name a type checker
+    #: understands as a class.
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

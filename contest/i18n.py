@@ -14,10 +14,14 @@ def select_locale() -> str:
     """
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if request else None
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     user_choice = getattr(current_user, "locale", None) if current_user else None
-    if getattr(current_user, "is_authenticated", False) and user_choice in languages:
+    if (
+        getattr(current_user, "is_authenticated", False)
+        and user_choice is not None
+        and user_choice in languages
+    ):
         return user_choice
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -87,7 +87,7 @@ def _clean_file_name_args() -> None:
         args = MultiDict(request.args)
         for name in names:
             args.setlist(name, [strip_forbidden(v) for v in args.getlist(name)])
-        request.args = ImmutableMultiDict(args)  # type: ignore[misc]
+        request.args = ImmutableMultiDict(args)
 
 
 def _url_is_clean() -> bool:

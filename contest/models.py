@@ -10,6 +10,7 @@ from .accounts.two_factor_models import (  # noqa: F401
 from .announcements.models import Announcement, AnnouncementRecipient  # noqa: F401
 from .areas.models import Area, Unit  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .certificates.models import Certificate, CertificateBatch  # noqa: F401
 from .contests.models import (  # noqa: F401
     Board,
     Criterion,
@@ -33,14 +34,12 @@ from .judging.models import (  # noqa: F401
 )
 from .judging.models_discussion import Comment, DigestMark  # noqa: F401
 from .judging.models_scan import DocumentFinding, ScannedFile  # noqa: F401
-from .national.models import NationalArrival  # noqa: F401
+from .national.models import NationalArrival, NationalChoice, NationalResult  # noqa: F401
 from .publication.models import (  # noqa: F401
     Complaint,
     Publication,
     PublishedEntry,
     SentNotification,
 )
-from .publication.models_certificates import Certificate, CertificateBatch  # noqa: F401
-from .publication.models_national import NationalChoice, NationalResult  # noqa: F401
 from .results.models import ResultRow, ResultsRun  # noqa: F401
 from .results.models_decisions import PrizeDecision  # noqa: F401

@@ -1,6 +1,6 @@
-"""A small cache for what is expensive to build and immutable once its key is known (issue
-15): rendered public results and edition pages of a published version, the publication
-page's preview of a run.
+"""A small cache for what is expensive to build and immutable once its key is known (public pages
+are read far more often than they change): rendered public results and edition pages of a published
+version, the publication page's preview of a run.
 
 Flask-Caching on Redis when ``REDIS_URL`` is set (shared by every gunicorn worker), else an
 in-process ``SimpleCache``; ``PAGE_CACHE_TYPE`` overrides (``NullCache`` switches it off).
@@ -51,7 +51,7 @@ def _make(app: Flask) -> Cache:
 
 def get_cache(app: Flask | None = None) -> Cache:
     """The app's cache (made on first use)."""
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     cache = app.extensions.get(_EXTENSION)
     if cache is None:
         cache = app.extensions[_EXTENSION] = _make(app)

@@ -1,4 +1,4 @@
-"""Planner statistics after bulk writes (issue 15).
+"""Planner statistics after bulk writes, so that the compile after an import stays fast.
 
 A bulk import is followed, often minutes later, by a compile. Without statistics on the
 tables it just filled, PostgreSQL guesses a handful of rows and may plan the results

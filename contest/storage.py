@@ -43,7 +43,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol, TypeGuard
 from urllib.parse import quote
 
 from flask import abort, current_app, redirect, send_file
@@ -51,6 +51,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.http import dump_options_header
 
 from . import file_types
+from .errors import UserError
 from .file_types import HEAD_SIZE, SIGNATURES, sniff  # noqa: F401 - part of this interface
 
 CHUNK_SIZE = 64 * 1024
@@ -69,15 +70,10 @@ _KEY_RE = re.compile(r"[a-z0-9_-]{1,40}/[0-9a-f]{2}/[0-9a-f]{32}\.[a-z0-9]{1,5}"
 Inspector = Callable[[Path, str], None]
 
 
-class StorageError(Exception):
+class StorageError(UserError):
     """An upload was refused; ``message`` is for the user (Vietnamese, lazily translated)."""
 
     message = _l("Không lưu được tệp.")
-
-    def __init__(self, message=None):
-        if message is not None:
-            self.message = message
-        super().__init__(str(self.message))
 
 
 class EmptyFile(StorageError):
@@ -110,6 +106,13 @@ class MalformedFile(StorageError):
     message = _l("Tệp bị hỏng hoặc không đầy đủ (có thể tải lên bị gián đoạn).")
 
 
+class ByteStream(Protocol):
+    """What :meth:`Storage.save` reads from: ``read(size)`` returning bytes (an upload's
+    stream, an open file …)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class StoredFile:
     """What :meth:`Storage.save` stored: its key, size, detected type and SHA-256."""
@@ -120,9 +123,11 @@ class StoredFile:
     sha256: str
 
 
-def valid_key(key: str | None) -> bool:
+def valid_key(key: str | None) -> TypeGuard[str]:
     """True when ``key`` has the exact shape of a key this module creates."""
-    return bool(key) and _KEY_RE.fullmatch(key) is not None
+    if not key:
+        return False
+    return _KEY_RE.fullmatch(key) is not None
 
 
 def new_key(category: str, content_type: str) -> str:
@@ -178,7 +183,7 @@ class Storage(ABC):
 
     def save(
         self,
-        stream: BinaryIO,
+        stream: ByteStream,
         category: str,
         *,
         allowed: Collection[str],
@@ -299,7 +304,7 @@ class _BytesStream:
         return chunk
 
 
-def _read_head(stream: BinaryIO) -> bytes:
+def _read_head(stream: ByteStream) -> bytes:
     """The first bytes of ``stream`` (up to :data:`HEAD_SIZE`; short reads are retried)."""
     head = b""
     while len(head) < HEAD_SIZE:
@@ -310,7 +315,7 @@ def _read_head(stream: BinaryIO) -> bytes:
     return head
 
 
-def _copy(head: bytes, stream: BinaryIO, target: Path, max_bytes: int) -> tuple[int, str]:
+def _copy(head: bytes, stream: ByteStream, target: Path, max_bytes: int) -> tuple[int, str]:
     """Write ``head`` then the rest of ``stream`` to the new private file ``target``, chunk
     by chunk; return (size, SHA-256). :class:`FileTooLarge` as soon as the limit is passed."""
     digest = hashlib.sha256(head)

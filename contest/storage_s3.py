@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal, cast
 
 from . import file_types
 from .storage import SPOOL_FOLDER, Storage, content_disposition, valid_key
@@ -199,7 +199,10 @@ def make_client(config, endpoint_url: str | None = None):
     from botocore.config import Config
 
     endpoint = endpoint_url or config.get("S3_ENDPOINT_URL") or None
-    style = config.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else "auto")
+    style = cast(  # the setting as given: botocore refuses an unknown style
+        'Literal["auto", "virtual", "path"]',
+        config.get("S3_ADDRESSING_STYLE") or ("path" if endpoint else "auto"),
+    )
     settings = Config(
         region_name=config.get("S3_REGION") or "us-east-1",
         signature_version="s3v4",

@@ -23,14 +23,17 @@ import csv
 import io
 import itertools
 import math
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 
+from .errors import UserError
 from .input_guard import has_forbidden
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -60,9 +63,9 @@ class RowProblem:
         return str(self.message)
 
 
-class TableError(Exception):
+class TableError(UserError):
     """The file cannot be read as a table, or its rows are invalid; ``problems`` lists them
-    all, in row order."""
+    all, in row order (``message``: one per line)."""
 
     def __init__(self, problems: Iterable[RowProblem]):
         self.problems = sorted(problems, key=lambda p: (p.row or 0,))
@@ -126,7 +129,13 @@ def cell_to_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_bytes(stream: IO[bytes], max_bytes: int) -> bytes:
+class ByteSource(Protocol):
+    """What the readers need of a file: ``read(size)`` returning bytes."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_bytes(stream: ByteSource, max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise TableError(
@@ -238,7 +247,7 @@ def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list[str]]]:
         workbook.close()
 
 
-def read_table(stream: IO[bytes], max_bytes: int = MAX_BYTES) -> Table:
+def read_table(stream: ByteSource, max_bytes: int = MAX_BYTES) -> Table:
     """Read a CSV or XLSX file (see the module docstring); raise :class:`TableError`."""
     data = _read_bytes(stream, max_bytes)
     rows = _xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data)
@@ -262,7 +271,7 @@ def write_xlsx(
     """Write ``header`` and ``rows`` to ``target`` (a path or a binary stream) as one sheet,
     streaming; every text passes through :func:`cell_text`.
 
-    The file is the one openpyxl's ``write_only`` mode writes, part for part (issue 15): the
+    The file is the one openpyxl's ``write_only`` mode writes, part for part: the
     workbook, its styles, theme and properties come from an openpyxl write-only workbook; the
     sheet's rows are written here, as openpyxl (with lxml) writes them — inline strings,
     ``&#NNNN;`` references for non-ASCII characters, numbers as ``%.16g`` — but as plain
@@ -271,18 +280,26 @@ def write_xlsx(
     ``float`` and ``bool`` (dates, decimals, NaN, a text with a character XML refuses…) is
     written by openpyxl's own cell writer, so it behaves exactly as before (styles, errors).
     ``tests/entries/test_xlsx_writer.py`` compares the parts with openpyxl's."""
-    import zipfile
-
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=(title or "Sheet1")[:31])
-    writer = _SheetRows(sheet)
+    try:
+        _write_parts(target, workbook, _SheetRows(sheet), itertools.chain([header], rows))
+    except BaseException:
+        if isinstance(target, str | os.PathLike):
+            Path(target).unlink(missing_ok=True)  # no half-written file (openpyxl left none)
+        raise
+
+
+def _write_parts(target, workbook, writer: _SheetRows, rows: Iterable[Sequence[Any]]) -> None:
+    import zipfile
+
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         with archive.open(_SHEET_PART, "w") as out:
             out.write(_SHEET_HEAD)
             chunk: list[str] = []
-            for number, row in enumerate(itertools.chain([header], rows), start=1):
+            for number, row in enumerate(rows, start=1):
                 writer.row(chunk, number, row)
                 if len(chunk) > 4096:
                     out.write("".join(chunk).encode("ascii", "xmlcharrefreplace"))
@@ -401,7 +418,7 @@ class _SheetRows:
         from openpyxl.xml.functions import xmlfile
 
         cell = Cell(self.sheet, row=row, column=column, value=value)
-        if cell._value is None and not cell.has_style:
+        if cell.value is None and not cell.has_style:
             return ""
         buffer = io.BytesIO()
         with xmlfile(buffer) as xf:

@@ -25,12 +25,12 @@ JOB_HANDLER_MODULES = (
     "contest.judging.discussion_digest",
     "contest.judging.exports",
     "contest.results.tasks",
-    "contest.publication.certificate_jobs",
+    "contest.certificates.tasks",
     "contest.publication.complaints",
-    "contest.publication.national_dossier",
+    "contest.national.dossier",
     "contest.national.send_job",
     "contest.publication.notify",
-    "contest.publication.report",
+    "contest.reports.report",
     "contest.announcements.tasks",
 )
 
@@ -42,7 +42,7 @@ DELETE_GUARD_MODULES = (
 
 #: Modules whose ``@after_publish`` functions run inside the publish transaction.
 AFTER_PUBLISH_MODULES = (
-    "contest.publication.certificates",  # revoke certificates whose content changed
+    "contest.certificates.operations",  # revoke certificates whose content changed
     "contest.publication.notify",  # queue the result e-mails
 )
 
@@ -50,7 +50,7 @@ AFTER_PUBLISH_MODULES = (
 TASK_MODULES = (
     "contest.jobs.tasks",
     "contest.judging.tasks",
-    "contest.publication.finalize",
+    "contest.publication.tasks",
     "contest.publication.notify",
     "contest.announcements.tasks",
     "contest.api.tasks",

@@ -8,8 +8,8 @@ from datetime import timedelta
 import click
 from flask import Flask
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from ..areas.lookup import areas_named
 from ..areas.models import Area
 from ..extensions import db
 from .models import ROLE_VALUES
@@ -18,8 +18,9 @@ from .throttle import purge_attempts
 
 
 def _find_area(name: str) -> Area:
-    """The one area called ``name``; a clear error when there is none or several."""
-    areas = db.session.execute(select(Area).where(Area.name == name.strip())).scalars().all()
+    """The one area called ``name`` (as typed: :mod:`contest.areas.lookup`); a clear error
+    when there is none or several."""
+    areas = areas_named(name)
     if not areas:
         raise click.ClickException(_("Không có địa bàn nào tên “%(name)s”.", name=name))
     if len(areas) > 1:
@@ -114,6 +115,7 @@ def register(app: Flask) -> None:
         else:
             click.echo(_("%(email)s đã có vai trò %(role)s.", email=user.email, role=label))
         if result.province_bound:
+            assert province_obj is not None  # only a given province gets bound
             click.echo(
                 _(
                     "Đã gắn %(email)s (%(role)s) với %(province)s.",

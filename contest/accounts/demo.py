@@ -50,6 +50,7 @@ def seed_users(password: str) -> list[tuple[str, str, str]]:
                     area=area if role == Role.COORDINATOR.value else None,
                 )
                 if role == Role.COORDINATOR.value:
+                    assert area is not None  # coordinators were skipped above without one
                     coordinator_role = next(r for r in ensured.user.roles if r.role == role)
                     coordinator_role.group_id = coordinator_group(area).id
         logins.append((roles[0], email, password))

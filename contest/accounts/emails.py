@@ -34,7 +34,9 @@ LINK_MAX_AGE_DEFAULTS = {"REGISTRATION_CONFIRM_MAX_AGE": 3 * 24 * 3600}
 
 def link_max_age(config_key: str) -> int:
     """The lifetime in seconds of links of ``config_key``."""
-    return int(current_app.config.get(config_key, LINK_MAX_AGE_DEFAULTS.get(config_key)))
+    value = current_app.config.get(config_key, LINK_MAX_AGE_DEFAULTS.get(config_key))
+    assert value is not None, f"{config_key} has neither a setting nor a default"
+    return int(value)
 
 
 def expiry(config_key: str) -> datetime:

@@ -118,7 +118,7 @@ def invite(
     email = normalize_email(email)
     user = find_user(email)
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email, full_name=(full_name or "").strip())
         db.session.add(user)
     elif not user.is_active:

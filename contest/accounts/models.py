@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -28,7 +29,7 @@ class Role(enum.StrEnum):
 ROLE_VALUES = tuple(r.value for r in Role)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person with an account. E-mail addresses are stored lower-cased."""
 
     __tablename__ = "users"
@@ -58,8 +59,12 @@ class User(UserMixin, db.Model):
     unit = relationship("Unit", foreign_keys=[unit_id])
     area = relationship("Area", foreign_keys=[area_id])
 
-    # The login session this request runs under (set by the user loader, not stored).
-    current_session_key = None
+    # The login session this request runs under (set by the user loader, not stored; declared
+    # apart because the ORM maps every annotated attribute).
+    if TYPE_CHECKING:
+        current_session_key: str | None
+    else:
+        current_session_key = None
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -105,7 +110,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role of a user; a coordinator's role row names the area it is bound to."""
 
     __tablename__ = "user_roles"
@@ -129,7 +134,7 @@ class UserRole(db.Model):
     group = relationship("AreaGroup")
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side record of one login; revoking it ends that session everywhere."""
 
     __tablename__ = "login_sessions"
@@ -151,7 +156,7 @@ class AttemptKind(enum.StrEnum):
     REGISTER = "register"
 
 
-class LoginAttempt(db.Model):
+class LoginAttempt(Model):
     """One login or registration attempt, kept to throttle guessing and sign-up floods per
     account and per address."""
 
@@ -176,7 +181,7 @@ class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
 
 
-class AuthToken(db.Model):
+class AuthToken(Model):
     """A single-use, expiring token sent by e-mail; only its SHA-256 digest is stored."""
 
     __tablename__ = "auth_tokens"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..areas.models import Area
 from ..audit.operations import record
+from ..errors import UserError
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import AuthToken, Role, TokenPurpose, User, UserRole
@@ -46,12 +48,12 @@ INVALID_LINK = _l(
 RESET_MAILS_PER_WINDOW = 3
 
 
-class AccountError(Exception):
-    """An account operation was refused; ``message`` is for the user."""
+class AccountError(UserError):
+    """An account operation was refused; ``message`` is for the user, ``field`` the form
+    field it concerns (None: the whole form)."""
 
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.message = message
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(message)
         self.field = field
 
 
@@ -202,7 +204,10 @@ def add_role(user: User, role: str, area: Area | None = None, province: Area | N
     if existing is not None:
         return False
     user.roles.append(
-        UserRole(role=role, area_id=area.id if role == Role.COORDINATOR.value else None)
+        UserRole(
+            role=role,
+            area_id=area.id if role == Role.COORDINATOR.value and area is not None else None,
+        )
     )
     return True
 
@@ -323,7 +328,7 @@ def ensure_user(
         raise AccountError(PASSWORD_RULE, field="password")
     user = find_user(email)
     created = user is None
-    if created:
+    if user is None:
         user = User(email=email, full_name=(full_name or "").strip())
         db.session.add(user)
     elif full_name:

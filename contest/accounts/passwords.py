@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -14,7 +16,7 @@ MAX_LENGTH = 128
 _hasher = PasswordHasher()
 
 
-def configure(config) -> None:
+def configure(config: Mapping[str, Any]) -> None:
     """Use the cost parameters of ``config`` (``ARGON2_TIME_COST``, ``ARGON2_MEMORY_COST`` in
     KiB, ``ARGON2_PARALLELISM``) when it sets them — the test configuration makes hashing
     cheap; production keeps the defaults."""

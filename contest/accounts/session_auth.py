@@ -14,8 +14,10 @@ from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .models import LoginSession, User
 
@@ -36,17 +38,30 @@ def load_user(identity: str) -> User | None:
     user_id, _, key = identity.partition(":")
     if not user_id.isdigit() or not key:
         return None
-    row = db.session.execute(
-        select(LoginSession).where(
-            LoginSession.key == key,
-            LoginSession.user_id == int(user_id),
-            LoginSession.revoked_at.is_(None),
+    from ..contests.tenancy import ALL_PROVINCES
+
+    # One statement for the session, its user and the user's roles (issue 15: every
+    # logged-in request pays it). None of them is an edition, so the province rule does not
+    # apply; asking it would load this very user a second time (the rule reads the user).
+    found = (
+        db.session.execute(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(
+                LoginSession.key == key,
+                LoginSession.user_id == int(user_id),
+                LoginSession.revoked_at.is_(None),
+            )
+            .options(joinedload(User.roles))
+            .execution_options(**{ALL_PROVINCES: True})
         )
-    ).scalar_one_or_none()
-    if row is None:
+        .unique()
+        .all()  # (all rows: a joined collection is complete only once every row is read)
+    )
+    if not found:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active:
+    row, user = found[0]
+    if not user.is_active:
         return None
     user.current_session_key = key
     now = utcnow()
@@ -105,4 +120,4 @@ def revoke_all_sessions(user: User, keep_key: str | None = None) -> int:
     )
     if keep_key:
         stmt = stmt.where(LoginSession.key != keep_key)
-    return db.session.execute(stmt).rowcount or 0
+    return execute_dml(stmt).rowcount or 0

@@ -27,9 +27,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .models import AttemptKind, LoginAttempt
 
@@ -70,7 +71,7 @@ def record_attempt(
     return attempt
 
 
-def _failures(*conditions, limit: int) -> list[datetime]:
+def _failures(*conditions: ColumnElement[bool], limit: int) -> list[datetime]:
     """The times of the ``limit`` latest login failures matching ``conditions``."""
     return list(
         db.session.execute(
@@ -105,17 +106,19 @@ def retry_at(email: str, ip: str, now: datetime | None = None) -> datetime | Non
     email = _email(email)
     window = timedelta(seconds=_setting("LOGIN_THROTTLE_WINDOW"))
     since = LoginAttempt.at > now - 2 * window
-    ends: list[datetime] = []
+    candidates: list[datetime | None] = []
     if email and ip:
         limit = _setting("LOGIN_THROTTLE_FAILURES")
         times = _failures(LoginAttempt.email == email, LoginAttempt.ip == ip, since, limit=limit)
-        ends.append(_lock_end(times, limit, window))
+        candidates.append(_lock_end(times, limit, window))
     if ip:
         limit = _setting("LOGIN_THROTTLE_IP_FAILURES")
-        ends.append(_lock_end(_failures(LoginAttempt.ip == ip, since, limit=limit), limit, window))
+        candidates.append(
+            _lock_end(_failures(LoginAttempt.ip == ip, since, limit=limit), limit, window)
+        )
     if email:
-        ends.append(_slowdown_end(email, ip, now, window))
-    ends = [end for end in ends if end is not None and end > now]
+        candidates.append(_slowdown_end(email, ip, now, window))
+    ends = [end for end in candidates if end is not None and end > now]
     return max(ends) if ends else None
 
 
@@ -125,13 +128,16 @@ def _slowdown_end(email: str, ip: str, now: datetime, window: timedelta) -> date
     cap = _setting("LOGIN_SLOWDOWN_FAILURES")
     if cap <= 0:
         return None
-    recent = db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.kind == AttemptKind.LOGIN.value,
-            LoginAttempt.email == email,
-            LoginAttempt.success.is_(False),
-            LoginAttempt.at > now - window,
+    recent = (
+        db.session.scalar(
+            select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.kind == AttemptKind.LOGIN.value,
+                LoginAttempt.email == email,
+                LoginAttempt.success.is_(False),
+                LoginAttempt.at > now - window,
+            )
         )
+        or 0
     )
     if recent < cap:
         return None
@@ -191,5 +197,5 @@ def registration_retry_at(email: str, ip: str, now: datetime | None = None) -> d
 def purge_attempts(older_than: timedelta, now: datetime | None = None) -> int:
     """Delete attempts older than ``older_than`` (they no longer count); return how many."""
     cutoff = (now or utcnow()) - older_than
-    result = db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff))
+    result = execute_dml(delete(LoginAttempt).where(LoginAttempt.at < cutoff))
     return result.rowcount or 0

@@ -15,6 +15,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .models import AuthToken, User
 
@@ -64,7 +65,7 @@ def find_valid_token(raw: str, purpose: str, now: datetime | None = None) -> Aut
 
 def use_token(token: AuthToken, now: datetime | None = None) -> bool:
     """Mark ``token`` used, atomically: of two concurrent uses only the first gets True."""
-    claimed = db.session.execute(
+    claimed = execute_dml(
         update(AuthToken)
         .where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
         .values(used_at=now or utcnow())

@@ -47,6 +47,7 @@ from sqlalchemy import and_, delete, exists, func, not_, or_, select, update
 from ..audit.models import AuditEntry
 from ..audit.operations import on_record, record
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .models import Role, User, UserRole
 from .operations import AccountError
@@ -201,10 +202,13 @@ def must_enrol(user: User) -> bool:
 
 def recovery_codes_left(user: User) -> int:
     """How many of the user's recovery codes are still unused."""
-    return db.session.scalar(
-        select(func.count(RecoveryCode.id)).where(
-            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+    return (
+        db.session.scalar(
+            select(func.count(RecoveryCode.id)).where(
+                RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+            )
         )
+        or 0
     )
 
 
@@ -229,7 +233,7 @@ def verify_code(cred: TwoFactorCredential, code: str | None, now: datetime) -> b
     step = matching_step(cred.secret, code, now)
     if step is None:
         return False
-    result = db.session.execute(
+    result = execute_dml(
         update(TwoFactorCredential)
         .where(
             TwoFactorCredential.id == cred.id,
@@ -248,7 +252,7 @@ def use_recovery_code(user: User, code: str | None, now: datetime) -> bool:
     """True when ``code`` is one of the user's unused recovery codes; it is used up."""
     if len(normalize_recovery_code(code)) != RECOVERY_LENGTH or not is_enabled(user):
         return False
-    result = db.session.execute(
+    result = execute_dml(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -348,7 +352,9 @@ def grouped_secret(secret: str) -> str:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt=_DEVICE_SALT)
+    key = current_app.secret_key
+    assert key is not None  # create_app always sets SECRET_KEY
+    return URLSafeSerializer(key, salt=_DEVICE_SALT)
 
 
 def remember_device(user: User, now: datetime, ip: str = "", user_agent: str = "") -> str:
@@ -439,7 +445,7 @@ def device_label(user_agent: str | None) -> str:
 
 def revoke_devices(user_id: int, now: datetime) -> int:
     """Revoke every remembered browser of the user; return how many."""
-    result = db.session.execute(
+    result = execute_dml(
         update(RememberedDevice)
         .where(RememberedDevice.user_id == user_id, RememberedDevice.revoked_at.is_(None))
         .values(revoked_at=now)
@@ -479,7 +485,7 @@ def reset(admin: User | None, target: User, now: datetime) -> None:
         raise AccountError(NOT_ON)
     target_id, email = target.id, target.email
     _remove(target_id, now)
-    revoke_all_sessions(db.session.get(User, target_id))
+    revoke_all_sessions(db.session.get_one(User, target_id))
     record(admin, AUDIT_RESET, "user", target_id, email=email)
     db.session.flush()
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -18,7 +18,7 @@ STAFF_ROLES = ("admin", "organizer", "coordinator", "judge")
 _STAFF_SQL = "(" + ", ".join(f"'{r}'" for r in STAFF_ROLES) + ")"
 
 
-class TwoFactorCredential(db.Model):
+class TwoFactorCredential(Model):
     """A user's TOTP secret. ``enabled_at`` is empty while the enrolment waits for its first
     valid code; ``last_step`` is the 30-second time step of the last accepted code (a code
     of that step or an earlier one is refused: no replay)."""
@@ -35,7 +35,7 @@ class TwoFactorCredential(db.Model):
     user = relationship("User")
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """One single-use recovery code; only a SHA-256 digest of it is stored."""
 
     __tablename__ = "two_factor_recovery_codes"
@@ -48,7 +48,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class RememberedDevice(db.Model):
+class RememberedDevice(Model):
     """A browser that may skip the second step until ``expires_at``: the cookie it holds
     names this row by the SHA-256 digest of its random token. Revoked when the user resets or
     turns off the second factor, changes or resets the password, or forgets their devices."""
@@ -66,7 +66,7 @@ class RememberedDevice(db.Model):
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
-class TwoFactorRequirement(db.Model):
+class TwoFactorRequirement(Model):
     """A role whose holders must use a second factor (set by an administrator)."""
 
     __tablename__ = "two_factor_requirements"

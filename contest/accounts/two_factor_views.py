@@ -300,7 +300,7 @@ def _manage_page(user: User, codes_form=None, off_form=None, status: int = 200):
         render_template(
             "accounts/two_factor_manage.html",
             enabled=enabled,
-            enabled_at=cred.enabled_at if enabled else None,
+            enabled_at=cred.enabled_at if cred is not None else None,
             required=tf.is_required(user),
             codes_left=tf.recovery_codes_left(user) if enabled else 0,
             devices=tf.active_devices(user, now) if enabled else [],

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from ..areas.models import Area
 from ..areas.provinces import user_province_id
 from ..areas.tree import descendant_ids
+from ..errors import unit_of_work
 from ..extensions import db
 from ..jobs.operations import commit as commit_and_dispatch
 from ..permissions import role_required
@@ -151,6 +152,7 @@ def login():
             return render_template("accounts/login.html", form=form, error=str(BAD_CREDENTIALS))
         if valid and user is not None and user.is_active:
             throttle.record_attempt(email, ip, success=True)
+            assert user.password_hash is not None  # it has just verified the password
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             if current_user.is_authenticated:
@@ -410,17 +412,13 @@ def invite():
 def resend_invitation(token_id: int):
     """Send a pending invitation again with a fresh link."""
     inviter = current_user._get_current_object()
-    try:
+    with unit_of_work(category="warning") as work:  # commits, then sends the e-mail
         invitation = invitations.resend_invitation(inviter, token_id)
-    except AccountError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "warning")
-    else:
         area = next(
             (r.area for r in invitation.user.roles if r.role == Role.COORDINATOR.value), None
         )
         send_invitation(inviter, invitation, area)
-        commit_and_dispatch()
+    if not work.refused:
         flash(_("Đã gửi lại lời mời tới %(email)s.", email=invitation.user.email), "success")
     return redirect(url_for("accounts.invite"))
 

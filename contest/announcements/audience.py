@@ -28,12 +28,13 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role, User, UserRole
 from ..areas.tree import ancestor_ids, descendant_ids
 from ..entries.models import Entry, EntryStatus
+from ..errors import UserError
 from ..extensions import db
 from ..judging.models import Panel, PanelMember
 from .models import Audience
 
 
-class AudienceError(Exception):
+class AudienceError(UserError):
     """A filter that does not apply to the audience; ``problems`` are (input, message)."""
 
     def __init__(self, problems: list[tuple[str, str]]):
@@ -163,6 +164,7 @@ def _coordinators_of_entries(builder: _Builder, edition, area, field_) -> None:
     ).all()
     responsible: set[int] = set()
     for area_id in entry_areas:
+        assert area_id is not None  # the query leaves out entries without an area
         responsible.add(area_id)
         responsible.update(ancestor_ids(area_id))
     if responsible:

@@ -46,7 +46,7 @@ RECLASSIFY = "entry.reclassify"
 NOTICE_ACTIONS = (EXTENSION, RECLASSIFY)
 
 
-def _render(user, template: str, subject, **context) -> tuple[str, str] | None:
+def _render(user, template: str, subject, **context) -> tuple[str, str, str] | None:
     """(address, subject, body) for an active account with a usable address, else None."""
     if user is None or not user.is_active_account:
         return None
@@ -87,7 +87,7 @@ def _extension_mails(audit: AuditEntry) -> list[Mail]:
         query.options(selectinload(Entry.owner), selectinload(Entry.area)).order_by(Entry.id)
     )
     deadlines: dict[int | None, datetime] = {}
-    by_owner: dict[int, list[Entry]] = defaultdict(list)
+    by_owner: dict[int | None, list[Entry]] = defaultdict(list)
     owners = {}
     for entry in entries:
         if entry.area_id not in deadlines:

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -57,7 +57,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class Announcement(db.Model):
+class Announcement(Model):
     """One message to one audience; the area and field filters are kept by name as well, so
     the record still reads right after an area or field is renamed or removed."""
 
@@ -101,7 +101,7 @@ class Announcement(db.Model):
         return Audience(self.audience).label
 
 
-class AnnouncementRecipient(db.Model):
+class AnnouncementRecipient(Model):
     """One address an announcement goes to (one row per address, case-insensitively)."""
 
     __tablename__ = "announcement_recipients"

@@ -12,17 +12,26 @@ new job for the same announcement: it writes only to the addresses not yet writt
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit.operations import record
+from ..errors import UserError
 from ..extensions import db
 from ..jobs.models import FINISHED
 from ..jobs.operations import create_job
 from .audience import AudienceError, Selection, select_recipients
 from .models import Announcement, AnnouncementRecipient, Audience, RecipientStatus
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+    from ..areas.models import Area
+    from ..contests.models import Edition, EditionField
 
 SEND_KIND = "announcements.send"
 SUBJECT_MAX = 200
@@ -30,7 +39,7 @@ BODY_MAX = 10000
 KEY_MAX = 200  # sent_notifications.key
 
 
-class InvalidAnnouncement(Exception):
+class InvalidAnnouncement(UserError):
     """The announcement cannot be sent; ``problems`` are (input name or "", message)."""
 
     def __init__(self, problems: list[tuple[str, str]]):
@@ -38,13 +47,21 @@ class InvalidAnnouncement(Exception):
         super().__init__("; ".join(m for _k, m in problems))
 
 
-class CountChanged(Exception):
-    """The audience changed since the preview: ``count`` recipients now."""
+class CountChanged(UserError):
+    """The audience changed since the preview: ``count`` recipients now, ``previous`` then;
+    ``message`` asks to confirm again."""
 
     def __init__(self, previous: int, count: int):
         self.previous = previous
         self.count = count
-        super().__init__(f"{previous} → {count}")
+        super().__init__(
+            _l(
+                "Số người nhận đã thay đổi từ %(before)d thành %(after)d kể từ lúc xem trước: "
+                "vui lòng xác nhận lại.",
+                before=previous,
+                after=count,
+            )
+        )
 
 
 def notification_key(prefix: str, address: str) -> str:
@@ -79,7 +96,12 @@ def clean_text(subject: str | None, body: str | None) -> tuple[str, str]:
     return subject, body
 
 
-def preview(edition, audience, area=None, field_=None) -> Selection:
+def preview(
+    edition: Edition,
+    audience: Audience | str,
+    area: Area | None = None,
+    field_: EditionField | None = None,
+) -> Selection:
     """The recipients the announcement would reach now (raises :class:`InvalidAnnouncement`
     for a filter the audience has no use for)."""
     try:
@@ -89,14 +111,14 @@ def preview(edition, audience, area=None, field_=None) -> Selection:
 
 
 def send(
-    edition,
-    actor,
-    audience,
+    edition: Edition,
+    actor: User | None,
+    audience: Audience | str,
     subject: str,
     body: str,
     *,
-    area=None,
-    field_=None,
+    area: Area | None = None,
+    field_: EditionField | None = None,
     expected_count: int | None = None,
 ) -> Announcement:
     """Record the announcement with its recipients and add its sending job (module
@@ -147,7 +169,7 @@ def send(
     return announcement
 
 
-def resume(announcement: Announcement, actor) -> Announcement:
+def resume(announcement: Announcement, actor: User | None) -> Announcement:
     """Send what is left of ``announcement`` with a new job (addresses not yet written to,
     and those the mail server refused)."""
     job = announcement.job
@@ -188,7 +210,7 @@ class Counts:
         return self.pending + self.failed
 
 
-def counts(announcement_ids) -> dict[int, Counts]:
+def counts(announcement_ids: Iterable[int]) -> dict[int, Counts]:
     """Recipients per status of each announcement (one query)."""
     ids = list(announcement_ids)
     if not ids:
@@ -215,7 +237,7 @@ def counts(announcement_ids) -> dict[int, Counts]:
     }
 
 
-def for_edition(edition) -> list[Announcement]:
+def for_edition(edition: Edition) -> list[Announcement]:
     """The edition's announcements, newest first."""
     return list(
         db.session.scalars(

@@ -124,12 +124,7 @@ def new(slug: str):
             selection = operations.preview(edition, form.audience.data, area, field_)
         except operations.CountChanged as exc:
             db.session.rollback()
-            notice = _(
-                "Số người nhận đã thay đổi từ %(before)d thành %(after)d kể từ lúc xem trước: "
-                "vui lòng xác nhận lại.",
-                before=exc.previous,
-                after=exc.count,
-            )
+            notice = str(exc.message)
             selection = operations.preview(edition, form.audience.data, area, field_)
         except operations.InvalidAnnouncement as exc:
             db.session.rollback()

@@ -1,4 +1,4 @@
-"""The REST API (issue 18): ``/api/v1``, personal access tokens, an OpenAPI 3.1 description.
+"""The REST API: ``/api/v1``, personal access tokens, an OpenAPI 3.1 description.
 
 * :mod:`.models`, :mod:`.tokens` — personal access tokens (hash stored, scope, expiry,
   revocation, last use); :mod:`.views_tokens` and ``templates/api/_tokens.html`` — the

@@ -201,7 +201,7 @@ def _query_args(schema: type[Schema]) -> dict:
     from marshmallow import fields
 
     declared = schema().fields
-    args = {}
+    args: dict[str, str | list[str]] = {}
     for name in request.args:
         field = declared.get(name)
         if isinstance(field, fields.List):

@@ -1,4 +1,4 @@
-"""Personal access tokens and webhooks of the REST API (issue 18).
+"""Personal access tokens and webhooks of the REST API.
 
 Only the SHA-256 digest of a token's secret is stored; the secret is shown once, when the
 token is created. A token has a name, a scope (``read`` or ``write``), an expiry, and may be
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -26,7 +26,7 @@ class TokenScope(enum.StrEnum):
     WRITE = "write"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """One personal access token of one user."""
 
     __tablename__ = "api_tokens"
@@ -72,7 +72,7 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class Webhook(db.Model):
+class Webhook(Model):
     """A URL an organizer registered for some events; deliveries are signed with ``secret``
     (HMAC-SHA256). ``allow_private`` (set by an admin only) lets it reach a private or
     loopback address."""
@@ -89,7 +89,7 @@ class Webhook(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     """One event sent (or to send) to one webhook, with its attempts' log."""
 
     __tablename__ = "webhook_deliveries"

@@ -120,6 +120,7 @@ def from_http(error: HTTPException) -> Problem:
     """The problem for a werkzeug HTTP error raised by a loader (``abort(404)`` …)."""
     status = error.code or 500
     headers = {}
-    if status == 405 and getattr(error, "valid_methods", None):
-        headers["Allow"] = ", ".join(error.valid_methods)
+    valid_methods = getattr(error, "valid_methods", None)  # set by MethodNotAllowed
+    if status == 405 and valid_methods:
+        headers["Allow"] = ", ".join(valid_methods)
     return Problem(status, headers=headers)

@@ -9,6 +9,7 @@ documentation page ``/api/v1/docs`` is Swagger UI, vendored under
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -94,7 +95,10 @@ def _operation(method: str, meta: dict, parameters: list[dict], endpoint: str) -
                 "format": "binary",
             }
         )
-        ok = {"description": "OK", "content": {meta["content"]: {"schema": schema}}}
+        ok: dict[str, Any] = {
+            "description": "OK",
+            "content": {meta["content"]: {"schema": schema}},
+        }
     elif meta["response"] is not None:
         ok = {"description": "OK", "content": {"application/json": {"schema": meta["response"]}}}
     else:

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 
 from ..accounts.models import Role, User
 from ..audit.operations import record
+from ..errors import UserError
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import ApiToken, TokenScope
@@ -34,12 +35,8 @@ TOUCH_INTERVAL = timedelta(minutes=1)
 MAX_ACTIVE_PER_USER = 20
 
 
-class TokenRefused(Exception):
+class TokenRefused(UserError):
     """A token cannot be created or revoked; ``message`` is for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def national_package(slug: str):
         raise Problem(409, _("Lần thi này không phải lần thi toàn quốc."), code="not-national")
     spool = get_storage().spool_dir()
     spool.mkdir(parents=True, exist_ok=True)
-    with tempfile.SpooledTemporaryFile(max_size=intake.SPOOL_MEMORY, dir=spool) as buffer:
+    with tempfile.SpooledTemporaryFile(max_size=intake.SPOOL_MEMORY, dir=str(spool)) as buffer:
         while chunk := request.stream.read(CHUNK):
             buffer.write(chunk)
         buffer.seek(0)

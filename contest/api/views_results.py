@@ -20,12 +20,12 @@ from sqlalchemy import select
 
 from ..accounts.models import Role
 from ..audit.operations import record
+from ..certificates import operations as certificates
+from ..certificates.operations import Status, format_code
 from ..contests import pages_support as support
 from ..extensions import db
 from ..jobs.models import Job
 from ..jobs.operations import commit
-from ..publication import certificates
-from ..publication.certificates import Status, format_code
 from ..results import tasks
 from ..results.compile import CompileError, check_compilable
 from ..results.config_from_edition import ordered_rounds
@@ -121,7 +121,10 @@ def compile_results(slug: str):
     edition = support.edition_or_404(slug)
     rounds = ordered_rounds(edition)
     code = g.body.get("round")
-    round_ = next((r for r in rounds if r.code == code), None) if code else (rounds or [None])[-1]
+    if code:
+        round_ = next((r for r in rounds if r.code == code), None)
+    else:
+        round_ = rounds[-1] if rounds else None
     if round_ is None:
         raise Problem(404, _("Không có vòng thi này."), code="unknown-round")
     try:
@@ -132,7 +135,7 @@ def compile_results(slug: str):
     record(current_user, "job.start", "job", job.id, kind=job.kind, round=round_.code)
     job_id = job.id
     commit()
-    created = db.session.get(Job, job_id)
+    created = db.session.get_one(Job, job_id)
     response = json_answer(job_json(created), status=202, conditional=False)
     response.headers["Location"] = url_for("api.job", job_id=job_id)
     return response
@@ -168,6 +171,7 @@ def certificate(cert_code: str):
     if result.status == Status.UNKNOWN:
         raise Problem(404, _("Không có giấy chứng nhận nào mang mã này."), code="unknown-code")
     found = result.certificate
+    assert found is not None  # every status but UNKNOWN comes with the certificate
     answer = {
         "code": format_code(found.code),
         "status": str(result.status),
@@ -234,7 +238,7 @@ def _national_item(item) -> dict:
 def national_selection(slug: str):
     """The national selection as the organizers' page shows it: the entries sent (numbered,
     with why each is there and its national result) and the winners removed (organizers)."""
-    from ..publication import national
+    from ..national import selection as national
 
     edition = support.edition_or_404(slug)
     chosen = national.selection(edition)

@@ -43,7 +43,9 @@ from sqlalchemy.orm import Session
 
 from ..accounts.models import Role
 from ..audit.models import AuditEntry
+from ..errors import UserError
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
 
@@ -59,12 +61,8 @@ _PENDING = "contest_webhook_events"
 _QUEUED = "contest_webhook_deliveries"
 
 
-class WebhookRefused(Exception):
+class WebhookRefused(UserError):
     """A webhook cannot be registered as asked; ``message`` is for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 # --- Addresses ---------------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def resolved_problem(url: str, allow_private: bool) -> str | None:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
     except OSError as exc:
         return f"dns: {exc}"
-    if not infos or any(_private(info[4][0]) for info in infos):
+    if not infos or any(_private(str(info[4][0])) for info in infos):
         return "refused: private address"
     return None
 
@@ -218,7 +216,7 @@ def _queue_after_commit(session: Session) -> None:
     if not made:
         return
     try:
-        app = current_app._get_current_object()
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     except RuntimeError:
         return
     if not app.config.get("REDIS_URL") or app.config.get("CELERY_TASK_ALWAYS_EAGER"):
@@ -280,7 +278,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> str:
     """Send one delivery now if it is pending (claimed with a conditional UPDATE, so two
     workers never both send it); record the attempt; commit. Returns its status."""
     now = now or utcnow()
-    claimed = db.session.execute(
+    claimed = execute_dml(
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == delivery_id,

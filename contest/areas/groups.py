@@ -15,9 +15,11 @@ Changes take the acting user, flush but never commit, and are audited; a refusal
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..accounts.models import Role, User, UserRole
 from ..audit.operations import record
@@ -35,7 +37,7 @@ KIND_LABELS = {
 # --- Scope (used by contest.entries.access) -----------------------------------------------
 
 
-def group_area_select(group_id: int, name: str = "group_areas"):
+def group_area_select(group_id: int, name: str = "group_areas") -> Select[int]:
     """``SELECT id`` of the group's member areas and every area under them (one recursive
     CTE)."""
     members = select(AreaGroupArea.area_id.label("id")).where(AreaGroupArea.group_id == group_id)
@@ -44,7 +46,7 @@ def group_area_select(group_id: int, name: str = "group_areas"):
     return select(tree.c.id)
 
 
-def group_unit_select(group_id: int):
+def group_unit_select(group_id: int) -> Select[int]:
     """``SELECT unit_id`` of the group's member units."""
     return select(AreaGroupUnit.unit_id).where(AreaGroupUnit.group_id == group_id)
 
@@ -67,7 +69,7 @@ def member_counts(group_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
     if not ids:
         return {}
 
-    def per_group(column, where) -> dict[int, int]:
+    def per_group(column: InstrumentedAttribute[int | None], where: Any) -> dict[int | None, int]:
         stmt = select(column, func.count()).where(where, column.in_(ids)).group_by(column)
         return dict(db.session.execute(stmt).all())
 
@@ -127,7 +129,9 @@ def _check_name(province: Area, name: str, exclude_id: int | None = None) -> Non
             raise AreaError(_l("Tỉnh đã có nhóm tên “%(name)s”.", name=name))
 
 
-def create_group(province: Area, name: str, kind: str, actor, description: str = "") -> AreaGroup:
+def create_group(
+    province: Area, name: str, kind: str, actor: User | None, description: str = ""
+) -> AreaGroup:
     """Add an empty group to ``province`` (a root of the tree)."""
     if province.parent_id is not None:
         raise AreaError(_l("Nhóm chỉ được lập trong một tỉnh, thành phố."))
@@ -143,7 +147,9 @@ def create_group(province: Area, name: str, kind: str, actor, description: str =
     return group
 
 
-def update_group(group: AreaGroup, name: str, kind: str, description: str, actor) -> AreaGroup:
+def update_group(
+    group: AreaGroup, name: str, kind: str, description: str, actor: User | None
+) -> AreaGroup:
     """Rename ``group``, change its kind or description; audits what changed."""
     name = _clean_name(name)
     kind = _check_kind(kind)
@@ -166,7 +172,7 @@ def update_group(group: AreaGroup, name: str, kind: str, description: str, actor
 
 
 def set_members(
-    group: AreaGroup, area_ids: Iterable[int], unit_ids: Iterable[int], actor
+    group: AreaGroup, area_ids: Iterable[int], unit_ids: Iterable[int], actor: User | None
 ) -> tuple[int, int]:
     """Make the group's members exactly ``area_ids`` and ``unit_ids`` (areas and units of its
     province only; anything else is refused). Returns the number of (areas, units)."""
@@ -213,7 +219,7 @@ def set_members(
     return len(wanted_areas), len(wanted_units)
 
 
-def delete_group(group: AreaGroup, actor) -> None:
+def delete_group(group: AreaGroup, actor: User | None) -> None:
     """Delete ``group``; refused while a coordinator is bound to it."""
     if coordinators_of(group):
         raise AreaError(
@@ -229,7 +235,7 @@ def delete_group(group: AreaGroup, actor) -> None:
     record(actor, "area_group.delete", "area_group", group_id, **info)
 
 
-def assign_coordinator(group: AreaGroup, user: User, actor) -> UserRole:
+def assign_coordinator(group: AreaGroup, user: User, actor: User | None) -> UserRole:
     """Make ``user`` the coordinator of ``group``: a new coordinator role, or the user's
     coordinator role moved from a single area or another group of the same province."""
     role = next((r for r in user.roles if r.role == Role.COORDINATOR.value), None)
@@ -247,7 +253,7 @@ def assign_coordinator(group: AreaGroup, user: User, actor) -> UserRole:
     return role
 
 
-def remove_coordinator(group: AreaGroup, user: User, actor) -> None:
+def remove_coordinator(group: AreaGroup, user: User, actor: User | None) -> None:
     """Take ``user``'s coordinator role for ``group`` away (other roles stay)."""
     role = next(
         (r for r in user.roles if r.role == Role.COORDINATOR.value and r.group_id == group.id),

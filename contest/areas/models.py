@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 
 
 class AreaLevel(enum.StrEnum):
@@ -17,7 +17,7 @@ class AreaLevel(enum.StrEnum):
     COMMUNE = "commune"
 
 
-class Area(db.Model):
+class Area(Model):
     """A node of the area tree. Names are unique among siblings. ``code`` is the official
     code (province ``08``, commune/ward ``02269``), unique where present; "" for an area made
     by hand (or a district, abolished on 1 July 2025, kept for the editions that ran with it).
@@ -62,7 +62,7 @@ class UnitKind(enum.StrEnum):
     OTHER = "other"
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A school, company or agency; it belongs to one area."""
 
     __tablename__ = "units"
@@ -84,7 +84,7 @@ class GroupKind(enum.StrEnum):
     SECTOR = "sector"
 
 
-class AreaGroup(db.Model):
+class AreaGroup(Model):
     """A group an organizer defines inside a province for coordinators, since districts are
     gone: a cluster of communes, or a sector (e.g. the education department's schools).
     Its members are communes/wards (with everything under them) and units."""
@@ -110,7 +110,7 @@ class AreaGroup(db.Model):
     units: Mapped[list[Unit]] = relationship(secondary="area_group_units", order_by="Unit.name")
 
 
-class AreaGroupArea(db.Model):
+class AreaGroupArea(Model):
     """A commune/ward (or any area) in a group."""
 
     __tablename__ = "area_group_areas"
@@ -121,7 +121,7 @@ class AreaGroupArea(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
 
 
-class AreaGroupUnit(db.Model):
+class AreaGroupUnit(Model):
     """A unit (school, company, agency) in a group."""
 
     __tablename__ = "area_group_units"

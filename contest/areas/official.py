@@ -13,14 +13,19 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit.operations import record
+from ..errors import UserError
 from ..extensions import db
 from .models import Area, AreaLevel
 from .tree import find_area
+
+if TYPE_CHECKING:
+    from ..audit.actor import Actor
 
 # Words people put before a province's name that are not part of it.
 PREFIXES = ("tinh ", "thanh pho ", "tp. ", "tp ", "tp.")
@@ -65,7 +70,7 @@ MERGED_INTO = {
 }  # fmt: skip
 
 
-class UnknownProvince(LookupError):
+class UnknownProvince(UserError, LookupError):
     """No province of the 2025 map has that name; ``suggestions`` are close names, or the
     one province a former province was merged into (``merged_into``)."""
 
@@ -90,8 +95,7 @@ class UnknownProvince(LookupError):
                 "Không có tỉnh, thành phố nào tên “%(name)s” trong 34 tỉnh, thành phố từ 1/7/2025.",
                 name=name,
             )
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message)
 
 
 def normalise(text: str) -> str:
@@ -123,9 +127,10 @@ def official_provinces() -> tuple[OfficialProvince, ...]:
 
 def official_communes(province: OfficialProvince) -> list[OfficialCommune]:
     """The communes, wards and special zones of ``province``, by code."""
-    from vietnam_provinces import Ward
+    from vietnam_provinces import ProvinceCode, Ward
 
-    wards = sorted(Ward.iter_by_province(int(province.code)), key=lambda w: int(w.code))
+    code = ProvinceCode(int(province.code))
+    wards = sorted(Ward.iter_by_province(code), key=lambda w: int(w.code))
     return [OfficialCommune(f"{int(w.code):05d}", w.name, w.division_type.value) for w in wards]
 
 
@@ -172,7 +177,7 @@ def _attach_code(area: Area, code: str) -> None:
         area.code = code
 
 
-def seed_official_province(name: str, actor=None) -> SeedResult:
+def seed_official_province(name: str, actor: Actor | None = None) -> SeedResult:
     """Create the province called ``name`` and its communes/wards where absent, keyed by
     official code (idempotent); flush, no commit.
 

@@ -7,13 +7,15 @@ Changes take the acting user, flush but never commit, and are audited. A refused
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User, UserRole
 from ..audit.operations import record
+from ..errors import UserError
 from ..extensions import db
 from .models import Area, AreaLevel, Unit, UnitKind
 
@@ -66,12 +68,8 @@ UNIT_KIND_LABELS = {
 }
 
 
-class AreaError(Exception):
+class AreaError(UserError):
     """A change to the area tree was refused; ``message`` is for the user."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 # --- Seeding ------------------------------------------------------------------------------
@@ -123,15 +121,16 @@ def _check_sibling_name(name: str, parent_id: int | None, exclude_id: int | None
             raise AreaError(_l("Đã có địa bàn tên “%(name)s” ở cấp này.", name=name))
 
 
-def create_area(name: str, parent: Area | None, actor) -> Area:
+def create_area(name: str, parent: Area | None, actor: User | None) -> Area:
     """Add a province (``parent`` None) or a child of ``parent`` one level below it."""
     name = _clean_name(name)
     if parent is None:
         level = AreaLevel.PROVINCE.value
     else:
-        level = CHILD_LEVEL.get(parent.level)
-        if level is None:
+        child_level = CHILD_LEVEL.get(parent.level)
+        if child_level is None:
             raise AreaError(_l("Không thể thêm địa bàn dưới cấp xã, phường."))
+        level = child_level
     parent_id = parent.id if parent else None
     _check_sibling_name(name, parent_id)
     area = Area(name=name, level=level, parent_id=parent_id, position=_next_position(parent_id))
@@ -141,7 +140,7 @@ def create_area(name: str, parent: Area | None, actor) -> Area:
     return area
 
 
-def rename_area(area: Area, name: str, actor) -> Area:
+def rename_area(area: Area, name: str, actor: User | None) -> Area:
     """Give ``area`` a new name (unique among its siblings). Entries of editions that ran
     keep the old name (:mod:`.snapshots`)."""
     name = _clean_name(name)
@@ -158,7 +157,7 @@ def rename_area(area: Area, name: str, actor) -> Area:
     return area
 
 
-def move_area(area: Area, offset: int, actor) -> bool:
+def move_area(area: Area, offset: int, actor: User | None) -> bool:
     """Move ``area`` ``offset`` places among its siblings (-1 up, +1 down); siblings are
     renumbered 0, 1, 2, … Returns False when it is already at that end."""
     row = siblings(area.parent_id)
@@ -177,7 +176,7 @@ def move_area(area: Area, offset: int, actor) -> bool:
 def area_usage(area: Area) -> dict[str, int]:
     """What still refers to ``area``: children, units, users, coordinator roles."""
 
-    def count(stmt) -> int:
+    def count(stmt: Select[int]) -> int:
         return db.session.execute(stmt).scalar() or 0
 
     return {
@@ -188,7 +187,7 @@ def area_usage(area: Area) -> dict[str, int]:
     }
 
 
-def delete_area(area: Area, actor) -> None:
+def delete_area(area: Area, actor: User | None) -> None:
     """Delete ``area``; refused while it has children, units or users, or is the area of a
     coordinator (or anything else still refers to it)."""
     usage = area_usage(area)
@@ -228,7 +227,7 @@ def delete_area(area: Area, actor) -> None:
     record(actor, "area.delete", "area", area_id, **info)
 
 
-def _delete_or_refuse(obj, message) -> None:
+def _delete_or_refuse(obj: object, message: Any) -> None:
     """Delete ``obj`` inside a savepoint; a foreign key still pointing at it (from a feature
     added later) turns into :class:`AreaError` instead of a failed transaction."""
     try:
@@ -255,7 +254,7 @@ def _check_unit_name(name: str, area_id: int, exclude_id: int | None = None) -> 
             raise AreaError(_l("Địa bàn này đã có đơn vị tên “%(name)s”.", name=name))
 
 
-def create_unit(area: Area, name: str, kind: str, actor) -> Unit:
+def create_unit(area: Area, name: str, kind: str, actor: User | None) -> Unit:
     """Add a unit (school, company, agency, other) to ``area``."""
     name = _clean_name(name)
     kind = _check_kind(kind)
@@ -267,7 +266,7 @@ def create_unit(area: Area, name: str, kind: str, actor) -> Unit:
     return unit
 
 
-def update_unit(unit: Unit, name: str, kind: str, actor) -> Unit:
+def update_unit(unit: Unit, name: str, kind: str, actor: User | None) -> Unit:
     """Rename ``unit`` and/or change its kind; audits the fields that changed."""
     name = _clean_name(name)
     kind = _check_kind(kind)
@@ -292,7 +291,7 @@ def unit_user_count(unit: Unit) -> int:
     )
 
 
-def delete_unit(unit: Unit, actor) -> None:
+def delete_unit(unit: Unit, actor: User | None) -> None:
     """Delete ``unit``; refused while users (or anything else) refer to it."""
     users = unit_user_count(unit)
     if users:

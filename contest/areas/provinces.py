@@ -9,9 +9,15 @@ in :mod:`contest.contests.tenancy` (editions) and by each feature's own scope.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..extensions import db
 from .models import Area, AreaLevel
+
+if TYPE_CHECKING:
+    from sqlalchemy import ColumnElement, Select
+
+    from ..audit.actor import Actor
 
 ADMIN, ORGANIZER, COORDINATOR, JUDGE = "admin", "organizer", "coordinator", "judge"
 
@@ -37,7 +43,7 @@ def province_of(area_id: int | None) -> int | None:
     return area.id
 
 
-def binding_of(user) -> Binding | None:
+def binding_of(user: Actor | None) -> Binding | None:
     """The province ``user`` is bound to, or None when nothing restricts them."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -57,13 +63,13 @@ def binding_of(user) -> Binding | None:
     return None
 
 
-def user_province_id(user) -> int | None:
+def user_province_id(user: Actor | None) -> int | None:
     """The province of a bound user (None: instance-wide or not staff)."""
     binding = binding_of(user)
     return binding.province_id if binding else None
 
 
-def reaches_area(user, area_id: int | None) -> bool:
+def reaches_area(user: Actor | None, area_id: int | None) -> bool:
     """True when ``user`` may manage ``area_id``: anyone instance-wide, an organizer bound to
     a province only the areas inside it."""
     binding = binding_of(user)
@@ -72,7 +78,7 @@ def reaches_area(user, area_id: int | None) -> bool:
     return area_id is not None and province_of(area_id) == binding.province_id
 
 
-def people_of_province(province_id: int):
+def people_of_province(province_id: int) -> Select[int]:
     """``SELECT user_id`` of everyone whose role row names ``province_id`` or an area under
     it (its organizers, judges and coordinators)."""
     from sqlalchemy import select
@@ -84,14 +90,14 @@ def people_of_province(province_id: int):
     return select(UserRole.user_id).where(UserRole.area_id.in_(select(tree.c.id)))
 
 
-def judge_of_province(user, province_id: int | None) -> bool:
+def judge_of_province(user: Actor, province_id: int | None) -> bool:
     """True when ``user`` may judge in an edition of ``province_id``: a judge bound to that
     province, or one bound to none (instance-wide)."""
     rows = [r for r in user.roles if r.role == JUDGE]
     return any(r.area_id is None or province_id is None or r.area_id == province_id for r in rows)
 
 
-def judge_pool_clause(province_id: int | None):
+def judge_pool_clause(province_id: int | None) -> ColumnElement[bool]:
     """The condition on a judge's :class:`UserRole` row for an edition of ``province_id``."""
     from sqlalchemy import or_, true
 

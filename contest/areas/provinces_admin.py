@@ -252,7 +252,7 @@ def unbind_organizer(province: Area, user: User | None, actor) -> None:
         if user is not None
         else None
     )
-    if row is None:
+    if user is None or row is None:
         raise AreaError(
             _l("Người này không thuộc Ban Tổ chức của %(province)s.", province=province.name)
         )

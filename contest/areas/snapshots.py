@@ -10,7 +10,7 @@ written:
   statistics never change with the tree, while an open edition follows it.
 
 Readers: :attr:`contest.entries.models.Entry.area_label` and the statistics' area rows
-(:mod:`contest.publication.statistics_areas`).
+(:mod:`contest.reports.statistics_areas`).
 """
 
 from __future__ import annotations
@@ -32,13 +32,14 @@ def names_for(area_ids: set[int]) -> dict[int, tuple[str, str]]:
     itself when it is one, else its nearest district ancestor."""
     if not area_ids:
         return {}
-    areas = {a.id: a for a in db.session.scalars(select(Area))}
-    out = {}
+    areas: dict[int | None, Area] = {a.id: a for a in db.session.scalars(select(Area))}
+    out: dict[int, tuple[str, str]] = {}
     for area_id in area_ids:
         area = areas.get(area_id)
         if area is None:
             continue
-        district, node, hops = "", area, 0
+        node: Area | None = area
+        district, hops = "", 0
         while node is not None and hops < 10:
             if node.level == AreaLevel.DISTRICT.value:
                 district = node.name
@@ -60,8 +61,10 @@ def freeze_entries_under(area_id: int, now: datetime | None = None) -> int:
             Entry.area_id.in_(ids), Entry.area_snapshot == "", Entry.edition_id.in_(closed)
         )
     ).all()
-    names = names_for({e.area_id for e in entries})
+    # Every entry found has an area: it was picked by its area's subtree.
+    names = names_for({e.area_id for e in entries if e.area_id is not None})
     for entry in entries:
+        assert entry.area_id is not None
         entry.area_snapshot, entry.district_snapshot = names[entry.area_id]
     if entries:
         db.session.flush()

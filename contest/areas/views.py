@@ -9,9 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role
-from ..extensions import db, login_manager
+from ..errors import unit_of_work
+from ..extensions import db
 from ..forms import EmptyForm
+from ..permissions import organizers_only
 from ..redirects import safe_next
 from . import operations as ops
 from .forms import AreaNameForm, UnitForm
@@ -21,14 +22,7 @@ from .provinces import reaches_area, user_province_id
 bp = Blueprint("areas", __name__, url_prefix="/organizer/areas")
 
 
-@bp.before_request
-def _organizers_only():
-    """Anonymous users go to the login page; users who are not organizers get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role(Role.ORGANIZER):
-        abort(403)
-    return None
+bp.before_request(organizers_only)
 
 
 def _area_or_404(area_id: int) -> Area:
@@ -45,12 +39,6 @@ def _unit_or_404(unit_id: int) -> Unit:
     if not reaches_area(current_user, unit.area_id):
         abort(404)
     return unit
-
-
-def _refused(error: ops.AreaError):
-    """Undo the refused change and tell the organizer why."""
-    db.session.rollback()
-    flash(str(error.message), "danger")
 
 
 def _area_url(area_id: int | None) -> str:
@@ -91,12 +79,10 @@ def add_province():
     form = AreaNameForm(prefix="province")
     if not form.validate_on_submit():
         return _render_index(form, 400)
-    try:
+    with unit_of_work() as work:
         area = ops.create_area(form.name.data, None, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(url_for("areas.index"))
-    db.session.commit()
     flash(_("Đã thêm “%(name)s”.", name=area.name), "success")
     return redirect(url_for("areas.show", area_id=area.id))
 
@@ -144,12 +130,10 @@ def rename(area_id: int):
     form = AreaNameForm(prefix="rename")
     if not form.validate_on_submit():
         return _render_area(area, 400, rename_form=form)
-    try:
+    with unit_of_work() as work:
         ops.rename_area(area, form.name.data, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_area_url(area_id))
-    db.session.commit()
     flash(_("Đã đổi tên thành “%(name)s”.", name=area.name), "success")
     return redirect(_area_url(area_id))
 
@@ -161,12 +145,10 @@ def add_child(area_id: int):
     form = AreaNameForm(prefix="child")
     if not form.validate_on_submit():
         return _render_area(parent, 400, child_form=form)
-    try:
+    with unit_of_work() as work:
         area = ops.create_area(form.name.data, parent, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_area_url(area_id))
-    db.session.commit()
     flash(_("Đã thêm “%(name)s”.", name=area.name), "success")
     return redirect(_area_url(area_id))
 
@@ -193,12 +175,10 @@ def delete(area_id: int):
     parent_id, name = area.parent_id, area.name
     if not EmptyForm().validate_on_submit():
         return redirect(_area_url(area_id))
-    try:
+    with unit_of_work() as work:
         ops.delete_area(area, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_area_url(area_id))
-    db.session.commit()
     flash(_("Đã xoá “%(name)s”.", name=name), "success")
     return redirect(_area_url(parent_id))
 
@@ -213,12 +193,10 @@ def add_unit(area_id: int):
     form = UnitForm(prefix="unit")
     if not form.validate_on_submit():
         return _render_area(area, 400, unit_form=form)
-    try:
+    with unit_of_work() as work:
         unit = ops.create_unit(area, form.name.data, form.kind.data, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_area_url(area_id))
-    db.session.commit()
     flash(_("Đã thêm đơn vị “%(name)s”.", name=unit.name), "success")
     return redirect(_area_url(area_id) + "#units")
 
@@ -230,12 +208,10 @@ def edit_unit(unit_id: int):
     form = UnitForm(obj=unit)
     status = 200
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             ops.update_unit(unit, form.name.data, form.kind.data, current_user)
-        except ops.AreaError as error:
-            _refused(error)
+        if work.refused:
             return redirect(url_for("areas.edit_unit", unit_id=unit_id))
-        db.session.commit()
         flash(_("Đã lưu đơn vị “%(name)s”.", name=unit.name), "success")
         return redirect(_area_url(unit.area_id) + "#units")
     if form.is_submitted():
@@ -260,12 +236,10 @@ def delete_unit(unit_id: int):
     area_id, name = unit.area_id, unit.name
     if not EmptyForm().validate_on_submit():
         return redirect(url_for("areas.edit_unit", unit_id=unit_id))
-    try:
+    with unit_of_work() as work:
         ops.delete_unit(unit, current_user)
-    except ops.AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(url_for("areas.edit_unit", unit_id=unit_id))
-    db.session.commit()
     flash(_("Đã xoá đơn vị “%(name)s”.", name=name), "success")
     return redirect(_area_url(area_id) + "#units")
 

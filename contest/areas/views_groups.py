@@ -10,12 +10,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..errors import unit_of_work
 from ..extensions import db
 from ..forms import EmptyForm
 from . import groups as ops
 from .forms import CoordinatorForm, GroupForm
 from .models import Area, AreaGroup
-from .operations import AreaError
 from .provinces import reaches_area
 from .views import bp
 
@@ -36,11 +36,6 @@ def _group_or_404(group_id: int) -> AreaGroup:
     return group
 
 
-def _refused(error: AreaError) -> None:
-    db.session.rollback()
-    flash(str(error.message), "danger")
-
-
 def _group_url(group_id: int, anchor: str = "") -> str:
     return url_for("areas.group", group_id=group_id) + anchor
 
@@ -52,14 +47,12 @@ def groups(area_id: int):
     form = GroupForm(prefix="group")
     status = 200
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             group = ops.create_group(
                 province, form.name.data, form.kind.data, current_user, form.description.data
             )
-        except AreaError as error:
-            _refused(error)
+        if work.refused:
             return redirect(url_for("areas.groups", area_id=area_id))
-        db.session.commit()
         flash(_("Đã lập nhóm “%(name)s”. Hãy chọn các xã, phường của nhóm.", name=group.name))
         return redirect(_group_url(group.id, "#members"))
     if form.is_submitted():
@@ -121,14 +114,12 @@ def update_group(group_id: int):
     form = GroupForm(prefix="edit")
     if not form.validate_on_submit():
         return _render_group(group_, 400, edit_form=form)
-    try:
+    with unit_of_work() as work:
         ops.update_group(
             group_, form.name.data, form.kind.data, form.description.data, current_user
         )
-    except AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_group_url(group_id))
-    db.session.commit()
     flash(_("Đã lưu nhóm “%(name)s”.", name=group_.name), "success")
     return redirect(_group_url(group_id))
 
@@ -144,12 +135,10 @@ def group_members(group_id: int):
     group_ = _group_or_404(group_id)
     if not EmptyForm().validate_on_submit():
         return redirect(_group_url(group_id, "#members"))
-    try:
+    with unit_of_work() as work:
         n_areas, n_units = ops.set_members(group_, _ids("area"), _ids("unit"), current_user)
-    except AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_group_url(group_id, "#members"))
-    db.session.commit()
     flash(
         _(
             "Đã lưu: nhóm có %(areas)d xã, phường và %(units)d đơn vị.",
@@ -194,12 +183,10 @@ def group_coordinator_remove(group_id: int, user_id: int):
     user = db.get_or_404(User, user_id)
     if not EmptyForm().validate_on_submit():
         return redirect(_group_url(group_id, "#coordinators"))
-    try:
+    with unit_of_work() as work:
         ops.remove_coordinator(group_, user, current_user)
-    except AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_group_url(group_id, "#coordinators"))
-    db.session.commit()
     flash(_("Đã gỡ %(name)s khỏi nhóm.", name=user.display_name), "success")
     return redirect(_group_url(group_id, "#coordinators"))
 
@@ -211,11 +198,9 @@ def group_delete(group_id: int):
     province_id, name = group_.province_id, group_.name
     if not EmptyForm().validate_on_submit():
         return redirect(_group_url(group_id))
-    try:
+    with unit_of_work() as work:
         ops.delete_group(group_, current_user)
-    except AreaError as error:
-        _refused(error)
+    if work.refused:
         return redirect(_group_url(group_id))
-    db.session.commit()
     flash(_("Đã xoá nhóm “%(name)s”.", name=name), "success")
     return redirect(url_for("areas.groups", area_id=province_id))

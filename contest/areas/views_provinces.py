@@ -13,11 +13,11 @@ from flask_login import current_user
 
 from ..accounts.models import Role, User
 from ..accounts.operations import find_user
+from ..errors import unit_of_work
 from ..extensions import db, login_manager
 from . import provinces_admin as ops
 from .forms import BindOrganizerForm, SeedProvinceForm
 from .models import Area
-from .operations import AreaError
 
 bp = Blueprint("provinces", __name__, url_prefix="/admin/provinces")
 
@@ -65,13 +65,10 @@ def seed():
     form = SeedProvinceForm()
     if not form.validate_on_submit():
         return _render(form, 400)
-    try:
+    with unit_of_work() as work:
         result = ops.seed_province(form.code.data, _actor())
-    except AreaError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
+    if work.refused:
         return redirect(url_for("provinces.index"))
-    db.session.commit()
     name = result.province.name
     if result.province_created:
         flash(
@@ -110,13 +107,10 @@ def bind_organizer(province_id: int):
         flash(_("Vui lòng nhập địa chỉ e-mail của tài khoản."), "danger")
         return redirect(url_for("provinces.index", _anchor=f"province-{province_id}"))
     user = find_user(form.email.data)
-    try:
+    with unit_of_work() as work:
         ops.bind_organizer(province, user, _actor())
-    except AreaError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
+    if not work.refused:
+        assert user is not None  # bind_organizer refuses an unknown e-mail
         flash(
             _(
                 "%(email)s đã thuộc Ban Tổ chức của %(province)s.",
@@ -133,13 +127,9 @@ def unbind_organizer(province_id: int, user_id: int):
     """Take a user's organizer role of the province away (the page asks first)."""
     province = db.get_or_404(Area, province_id)
     user = db.get_or_404(User, user_id)
-    try:
+    with unit_of_work() as work:
         ops.unbind_organizer(province, user, _actor())
-    except AreaError as error:
-        db.session.rollback()
-        flash(str(error.message), "danger")
-    else:
-        db.session.commit()
+    if not work.refused:
         flash(
             _(
                 "Đã gỡ %(email)s khỏi Ban Tổ chức của %(province)s.",

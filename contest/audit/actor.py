@@ -6,11 +6,31 @@ operation is called with no user, so no audit entry is ever anonymous."""
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 _current: ContextVar[CliActor | None] = ContextVar("cli_actor", default=None)
+
+
+class RoleRow(Protocol):
+    """One role of an account: the role's name and the area it is bound to (if any)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def area_id(self) -> int | None: ...
+
+
+class Actor(Protocol):
+    """A person acting, as the packages below ``accounts`` see a ``User``: its id and its
+    roles (they never import the account model itself)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def roles(self) -> Sequence[RoleRow]: ...
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One audited action on one object (e.g. ``edition.update`` on ``edition:3``)."""
 
     __tablename__ = "audit_entries"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..extensions import db
 from . import actor as cli_actor
 from .models import AuditEntry
+
+if TYPE_CHECKING:
+    from .actor import Actor
 
 # action → listeners run when an entry of that action is recorded (:func:`on_record`)
 _LISTENERS: dict[str, list[Callable[[AuditEntry], None]]] = {}
@@ -23,7 +26,9 @@ def on_record(action: str, listener: Callable[[AuditEntry], None]) -> None:
         listeners.append(listener)
 
 
-def record(actor, action: str, obj_type: str, obj_id: Any, **details: Any) -> AuditEntry:
+def record(
+    actor: Actor | None, action: str, obj_type: str, obj_id: Any, **details: Any
+) -> AuditEntry:
     """Add an audit entry for ``action`` on ``obj_type:obj_id`` by ``actor`` (a User or None).
     With no user, a running command's actor is recorded: the ``--actor`` account, else the
     operating-system user (in ``details["cli_user"]``)."""

@@ -54,7 +54,7 @@ def add_delete_guard(guard: Guard, kind: str | None = None) -> None:
         guards.append(guard)
 
 
-def deletion_blockers(kind: str, obj) -> list[str]:
+def deletion_blockers(kind: str, obj: object) -> list[str]:
     """Why ``obj`` (a child of ``kind``) may not be deleted; empty when it may."""
     return [reason for guard in DELETE_GUARDS[kind] if (reason := guard(obj))]
 
@@ -151,7 +151,12 @@ def apply_spec(edition: Edition, spec: EditionSpec) -> None:
     )
 
 
-def _sync(collection: list, model: type, rows: list[dict], keep=lambda obj: False) -> None:
+def _sync(
+    collection: list,
+    model: type,
+    rows: list[dict],
+    keep: Callable[[Any], bool] = lambda obj: False,
+) -> None:
     """Update ``collection`` in place to hold ``rows`` in order (matched by code); objects for
     which ``keep`` is true stay untouched, after the others."""
     by_code = {obj.code: obj for obj in collection if not keep(obj)}

@@ -6,7 +6,6 @@ writes nothing and exits with status 1.
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, time, timedelta
 
 import click
@@ -14,6 +13,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from ..cli import fail
 from ..extensions import db
 from ..timeutil import LOCAL_TZ, format_local
 from . import operations
@@ -42,7 +42,7 @@ def _moment_option(value: str | None, name: str) -> datetime | None:
     try:
         return parse_local_moment(value)
     except ValueError:
-        _fail(
+        fail(
             [
                 _(
                     "%(name)s: không đọc được ngày giờ '%(v)s' (ví dụ 2025-07-31 hoặc "
@@ -55,21 +55,13 @@ def _moment_option(value: str | None, name: str) -> datetime | None:
     return None
 
 
-def _fail(lines: list[str]) -> None:
-    """Print ``lines`` to stderr, roll back, exit 1."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
 def _read(path: str) -> str:
     """The text of a UTF-8 file (a BOM is allowed); exits 1 when it cannot be read."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()
     except (OSError, UnicodeDecodeError) as exc:
-        _fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=str(exc))])
+        fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=str(exc))])
     return ""
 
 
@@ -82,7 +74,7 @@ def _province_id(name: str) -> int:
     try:
         return instance_province(name).id
     except AreaError as error:
-        _fail([_("Lỗi: %(p)s", p=str(error.message)), _("Không có gì được ghi.")])
+        fail([_("Lỗi: %(p)s", p=str(error.message)), _("Không có gì được ghi.")])
     return 0
 
 
@@ -96,7 +88,7 @@ def _report(exc: InvalidEdition) -> None:
     if exc.warnings and not exc.errors:
         lines.append(_("Chạy lại với --confirm để chấp nhận cảnh báo."))
     lines.append(_("Không có gì được ghi."))
-    _fail(lines)
+    fail(lines)
 
 
 @edition_cli.command("create", help="Tạo lần thi từ tệp định nghĩa JSON hoặc từ mẫu có sẵn.")
@@ -115,12 +107,12 @@ def _report(exc: InvalidEdition) -> None:
 def create_command(path, template, slug, title, deadline, opens, confirm, province) -> None:
     """Create an edition from a definition file or from a built-in template."""
     if bool(path) == bool(template):
-        _fail([_("Lỗi: dùng đúng một trong hai: --file hoặc --template.")])
+        fail([_("Lỗi: dùng đúng một trong hai: --file hoặc --template.")])
     province_id = _province_id(province) if province is not None else None
     try:
         if path:
             if slug or title or deadline or opens:
-                _fail([_("Lỗi: --slug, --title, --deadline, --opens chỉ dùng với --template.")])
+                fail([_("Lỗi: --slug, --title, --deadline, --opens chỉ dùng với --template.")])
             edition = operations.create_from_definition(
                 _read(path), None, confirm=confirm, province_id=province_id
             )
@@ -131,12 +123,14 @@ def create_command(path, template, slug, title, deadline, opens, confirm, provin
                 if not value
             ]
             if missing:
-                _fail([_("Lỗi: thiếu %(opts)s.", opts=", ".join(missing))])
+                fail([_("Lỗi: thiếu %(opts)s.", opts=", ".join(missing))])
+            deadline_at = _moment_option(deadline, "--deadline")
+            assert deadline_at is not None  # --deadline was required above
             edition = operations.create_from_template(
                 template,
                 slug,
                 title,
-                _moment_option(deadline, "--deadline"),
+                deadline_at,
                 None,
                 opens_at=_moment_option(opens, "--opens"),
                 province_id=province_id,
@@ -165,7 +159,7 @@ def export_command(slug: str) -> None:
     """Print the edition's definition as JSON (round-trips with ``create --file``)."""
     edition = operations.get_edition(slug)
     if edition is None:
-        _fail([_("Lỗi: không có lần thi mã '%(s)s'.", s=slug)])
+        fail([_("Lỗi: không có lần thi mã '%(s)s'.", s=slug)])
     click.echo(export_edition(edition), nl=False)
 
 
@@ -197,7 +191,7 @@ def clone_command(slug, new_slug, title, shift_years, shift_days) -> None:
     """Launch the next edition: copy the configuration, shifting every date."""
     source = operations.get_edition(slug)
     if source is None:
-        _fail([_("Lỗi: không có lần thi mã '%(s)s'.", s=slug)])
+        fail([_("Lỗi: không có lần thi mã '%(s)s'.", s=slug)])
     try:
         edition = operations.clone_edition(
             source,

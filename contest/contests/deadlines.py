@@ -5,18 +5,24 @@ flush, never commit)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
 from ..audit.operations import record
+from ..errors import UserError
 from ..timeutil import LOCAL_TZ, utcnow
 from . import timeline
 from .models import DeadlineExtension, Edition
 from .saving import flush_edition
 from .validation import InvalidEdition, Problem
 
+if TYPE_CHECKING:
+    from ..areas.models import Area
+    from ..audit.actor import Actor
 
-def area_ancestor_ids(area) -> list[int]:
+
+def area_ancestor_ids(area: Area | None) -> list[int]:
     """Ids of the areas above ``area`` (district, province), nearest first."""
     ids, node = [], getattr(area, "parent", None)
     while node is not None:
@@ -25,7 +31,9 @@ def area_ancestor_ids(area) -> list[int]:
     return ids
 
 
-def edition_phase(edition: Edition, now: datetime | None = None, area=None) -> timeline.Phase:
+def edition_phase(
+    edition: Edition, now: datetime | None = None, area: Area | None = None
+) -> timeline.Phase:
     """The edition's phase now, as seen from ``area`` (None: the whole edition)."""
     now = now or utcnow()
     if area is None:
@@ -33,18 +41,21 @@ def edition_phase(edition: Edition, now: datetime | None = None, area=None) -> t
     return timeline.phase(edition, now, area.id, area_ancestor_ids(area))
 
 
-def deadline_for(edition: Edition, area=None) -> datetime:
+def deadline_for(edition: Edition, area: Area | None = None) -> datetime:
     """The effective submission deadline for ``area`` (None: the whole edition)."""
     if area is None:
         return timeline.effective_deadline(edition)
     return timeline.effective_deadline(edition, area.id, area_ancestor_ids(area))
 
 
-class SubmissionsClosed(Exception):
-    """Raised by :func:`ensure_submissions_open` (a write outside the submission window)."""
+class SubmissionsClosed(UserError):
+    """Raised by :func:`ensure_submissions_open` (a write outside the submission window);
+    ``message`` names the phase the edition is in."""
 
 
-def ensure_submissions_open(edition: Edition, area=None, now: datetime | None = None) -> None:
+def ensure_submissions_open(
+    edition: Edition, area: Area | None = None, now: datetime | None = None
+) -> None:
     """Raise :class:`SubmissionsClosed` unless entries from ``area`` may be written now.
     Call it in every operation that writes an entry, right where it writes."""
     current = edition_phase(edition, now, area)
@@ -56,10 +67,10 @@ def ensure_submissions_open(edition: Edition, area=None, now: datetime | None = 
 
 def extend_deadline(
     edition: Edition,
-    area,
+    area: Area | None,
     new_deadline: datetime,
     reason: str,
-    actor,
+    actor: Actor | None,
     *,
     now: datetime | None = None,
 ) -> DeadlineExtension:
@@ -114,7 +125,7 @@ def extend_deadline(
     return extension
 
 
-def set_reminder_days(edition: Edition, days: int | None, actor) -> bool:
+def set_reminder_days(edition: Edition, days: int | None, actor: Actor | None) -> bool:
     """Set how many days before an entrant's effective deadline an unsubmitted draft gets its
     one reminder (0: none; None: unchanged); audited. Returns True when it changed."""
     if days is None or days == edition.reminder_days_before:

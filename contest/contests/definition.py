@@ -51,6 +51,7 @@ from ..timeutil import LOCAL_TZ
 from .json_values import (
     INVALID,
     JsonReader,
+    Reader,
     boolean_reader,
     choice_reader,
     date_reader,
@@ -62,7 +63,7 @@ from .json_values import (
     object_pairs,
     text_reader,
 )
-from .models import ATTACHMENT_KINDS, ContestKind, default_organizer_only
+from .models import ATTACHMENT_KINDS, ContestKind, Edition, default_organizer_only
 from .spec import BoardSpec, CriterionSpec, EditionSpec, FieldSpec, PrizeSpec, RoundSpec
 from .templates import default_attachments
 from .validation import Problem, check_spec
@@ -76,7 +77,7 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
     moment, date_ = nullable(moment_reader(r)), date_reader(r)
     number, opt_number = number_reader(r), nullable(number_reader(r))
 
-    def age(value, path):
+    def age(value: Any, path: str) -> tuple[Any, Any] | None:
         if value is None:
             return None
         got = r.obj(
@@ -84,10 +85,10 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
         )
         return (got.get("min"), got.get("max"))
 
-    def child(keys):
+    def child(keys: dict[str, tuple[bool, Reader]]) -> Reader:
         return lambda value, path: r.obj(value, path, keys)
 
-    def items_of(keys):
+    def items_of(keys: dict[str, tuple[bool, Reader]]) -> Reader:
         return lambda value, path: r.items(value, path, child(keys))
 
     code_name = {"code": (True, text), "name": (True, text)}
@@ -142,66 +143,73 @@ def parse_definition(data: Any) -> tuple[EditionSpec, list[Problem], set[str]]:
     return _spec_from_values(top), r.problems, r.invalid
 
 
-def _listed(values: dict, key: str) -> list[dict]:
+def _listed(values: dict[str, Any], key: str) -> list[dict[str, Any]]:
     items = values.get(key) or []
     return [item if isinstance(item, dict) else {} for item in items]
 
 
-def _spec_from_values(v: dict) -> EditionSpec:
-    kind = v.get("contest")
-    age_min, age_max = v.get("age") or (None, None)
+def _get(values: dict[str, Any], key: str, default: Any = None) -> Any:
+    """A value read from a definition: of the type its reader checks, or ``default`` where it
+    is absent, or None where it was invalid (such a spec goes back with its problems and is
+    never saved)."""
+    return values.get(key, default)
+
+
+def _spec_from_values(v: dict[str, Any]) -> EditionSpec:
+    kind = _get(v, "contest")
+    age_min, age_max = _get(v, "age") or (None, None)
     fields = []
     for item in _listed(v, "fields"):
-        attachments = item.get("attachments")
+        attachments = _get(item, "attachments")
         if attachments is None:
-            attachments = default_attachments(kind, item.get("code")) if kind else []
+            attachments = default_attachments(kind, _get(item, "code")) if kind else []
         attachments = [a for a in attachments if a is not INVALID]
-        fields.append(FieldSpec(item.get("code"), item.get("name"), attachments))
-    tiebreak = v.get("tiebreak")
-    hidden = v.get("organizer_only_attachments")
+        fields.append(FieldSpec(_get(item, "code"), _get(item, "name"), attachments))
+    tiebreak = _get(v, "tiebreak")
+    hidden = _get(v, "organizer_only_attachments")
     hidden = default_organizer_only() if hidden is None else hidden
     return EditionSpec(
-        slug=v.get("slug"),
-        title=v.get("title"),
+        slug=_get(v, "slug"),
+        title=_get(v, "title"),
         kind=kind,
-        submission_deadline=v.get("submission_deadline"),
-        reference_date=v.get("reference_date"),
+        submission_deadline=_get(v, "submission_deadline"),
+        reference_date=_get(v, "reference_date"),
         age_min=age_min,
         age_max=age_max,
-        max_authors=v.get("max_authors"),
-        applied_since=v.get("applied_since"),
-        judges_per_entry=v.get("judges_per_entry"),
-        discrepancy_threshold=v.get("discrepancy_threshold"),
-        national_max=v.get("national_max"),
-        number=v.get("number"),
-        description=v.get("description", ""),
-        organizing_units=v.get("organizing_units", ""),
-        opens_at=v.get("opens_at"),
-        judging_starts_at=v.get("judging_starts_at"),
-        judging_ends_at=v.get("judging_ends_at"),
+        max_authors=_get(v, "max_authors"),
+        applied_since=_get(v, "applied_since"),
+        judges_per_entry=_get(v, "judges_per_entry"),
+        discrepancy_threshold=_get(v, "discrepancy_threshold"),
+        national_max=_get(v, "national_max"),
+        number=_get(v, "number"),
+        description=_get(v, "description", ""),
+        organizing_units=_get(v, "organizing_units", ""),
+        opens_at=_get(v, "opens_at"),
+        judging_starts_at=_get(v, "judging_starts_at"),
+        judging_ends_at=_get(v, "judging_ends_at"),
         fields=fields,
         organizer_only_attachments=[k for k in ATTACHMENT_KINDS if k in hidden],
-        boards=[BoardSpec(i.get("code"), i.get("name")) for i in _listed(v, "boards")],
+        boards=[BoardSpec(_get(i, "code"), _get(i, "name")) for i in _listed(v, "boards")],
         criteria=[
             CriterionSpec(
-                i.get("code"), i.get("name"), i.get("max_points"), i.get("guidance") or ""
+                _get(i, "code"), _get(i, "name"), _get(i, "max_points"), _get(i, "guidance") or ""
             )
             for i in _listed(v, "criteria")
         ],
         tiebreak=None if tiebreak is None else [c for c in tiebreak if c is not INVALID],
         rounds=[
-            RoundSpec(i.get("code"), i.get("cutoff"), i.get("name") or "")
+            RoundSpec(_get(i, "code"), _get(i, "cutoff"), _get(i, "name") or "")
             for i in _listed(v, "rounds")
         ],
         prizes=[
             PrizeSpec(
-                i.get("code"),
-                i.get("name"),
-                i.get("min_score"),
-                i.get("quota"),
-                i.get("scope", "field"),
-                i.get("amount_vnd"),
-                i.get("automatic", True),
+                _get(i, "code"),
+                _get(i, "name"),
+                _get(i, "min_score"),
+                _get(i, "quota"),
+                _get(i, "scope", "field"),
+                _get(i, "amount_vnd"),
+                _get(i, "automatic", True),
             )
             for i in _listed(v, "prizes")
         ],
@@ -253,7 +261,7 @@ def load_definition(text: str) -> tuple[EditionSpec | None, list[Problem]]:
 # --- export ---------------------------------------------------------------------------------
 
 
-def _json_number(value: Decimal | int | None):
+def _json_number(value: Decimal | int | None) -> int | float | None:
     if value is None or isinstance(value, int):
         return value
     if value == value.to_integral_value():
@@ -329,11 +337,12 @@ def spec_to_json(spec: EditionSpec) -> dict[str, Any]:
     return out
 
 
-def spec_from_edition(edition) -> EditionSpec:
+def spec_from_edition(edition: Edition) -> EditionSpec:
     """The configuration of a stored edition (active criteria only)."""
     active = edition.active_criteria
     ranked = sorted(
-        (c for c in active if c.tiebreak_position is not None), key=lambda c: c.tiebreak_position
+        (c for c in active if c.tiebreak_position is not None),
+        key=lambda c: c.tiebreak_position or 0,  # never None here
     )
     return EditionSpec(
         slug=edition.slug,
@@ -386,6 +395,6 @@ def dumps(definition: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def export_edition(edition) -> str:
+def export_edition(edition: Edition) -> str:
     """The edition's definition as JSON text (round-trips with ``edition create --file``)."""
     return dumps(spec_to_json(spec_from_edition(edition)))

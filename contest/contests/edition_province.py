@@ -7,6 +7,8 @@ province sees it read-only (:mod:`contest.contests.tenancy`). Changes are audite
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -19,10 +21,13 @@ from .models import Edition
 from .tenancy import provinces
 from .validation import InvalidEdition, Problem
 
+if TYPE_CHECKING:
+    from ..audit.actor import Actor
+
 WHOLE_INSTANCE = _l("Toàn hệ thống")
 
 
-def may_change_province(user) -> bool:
+def may_change_province(user: Actor | None) -> bool:
     """True when ``user`` may choose an edition's province: anyone bound to no province."""
     return binding_of(user) is None
 
@@ -38,7 +43,7 @@ def province_label(edition: Edition) -> str:
     return edition.province.name if edition.province is not None else str(WHOLE_INSTANCE)
 
 
-def parse_choice(value) -> int | None:
+def parse_choice(value: str | int | None) -> int | None:
     """The chosen province id (None: the whole instance); a bad value is refused."""
     if value in (None, ""):
         return None
@@ -48,7 +53,7 @@ def parse_choice(value) -> int | None:
         raise InvalidEdition([Problem("province_id", _("lựa chọn không hợp lệ"))]) from None
 
 
-def set_province(edition: Edition, province_id: int | None, actor) -> bool:
+def set_province(edition: Edition, province_id: int | None, actor: Actor | None) -> bool:
     """Make ``province_id`` (None: the whole instance) the province of ``edition``; audited.
     Refused for an organizer bound to a province, and for an area that is not a province.
     Returns True when it changed."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectMultipleField
@@ -34,6 +35,8 @@ class _TextParsed(Field):
 
     widget = TextInput()
     error_message = _l("Giá trị không hợp lệ.")
+    #: The parsed value (its type is the subclass's), or None when left blank.
+    data: Any
 
     def _value(self) -> str:
         """What the input shows: the typed text, else the formatted value."""

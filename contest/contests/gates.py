@@ -21,11 +21,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 
+from ..errors import UserError
 from . import timeline
 from .validation import Problem, Severity
+
+if TYPE_CHECKING:
+    from .models import Edition
+    from .spec import EditionSpec
 
 
 @dataclass(frozen=True)
@@ -51,12 +57,12 @@ def register_entry_counter(counter: Callable[[object], EntryCounts]) -> None:
     _entry_counter = counter
 
 
-def entry_counts(edition) -> EntryCounts:
+def entry_counts(edition: Edition) -> EntryCounts:
     """The edition's entry counts (all zero when no counter is registered)."""
     return _entry_counter(edition) if _entry_counter is not None else EntryCounts()
 
 
-def _with_dates(edition, dates) -> SimpleNamespace:
+def _with_dates(edition: Edition, dates: EditionSpec) -> SimpleNamespace:
     """``edition`` as the timeline sees it, with the dates of ``dates`` (a spec)."""
     return SimpleNamespace(
         opens_at=dates.opens_at,
@@ -69,7 +75,9 @@ def _with_dates(edition, dates) -> SimpleNamespace:
     )
 
 
-def date_change_gates(edition, new_dates, now: datetime) -> tuple[list[Problem], dict]:
+def date_change_gates(
+    edition: Edition, new_dates: EditionSpec, now: datetime
+) -> tuple[list[Problem], dict]:
     """The confirmations a change of ``edition``'s dates to those of ``new_dates`` needs at
     ``now`` (warnings stating their counts: closing submissions early, opening judging while
     entries are undecided) and the consequences the audit entry records. Entries are counted
@@ -116,18 +124,19 @@ def date_change_gates(edition, new_dates, now: datetime) -> tuple[list[Problem],
     return problems, audit
 
 
-class ResultsPublished(Exception):
+class ResultsPublished(UserError):
     """No entry may be added: the results are published; ``message`` says how to correct."""
 
-    def __init__(self):
-        self.message = _(
-            "Lần thi đã công bố kết quả: không nhập hay tạo thêm hồ sơ được nữa. Để đính "
-            "chính, hãy sửa dữ liệu của hồ sơ đã có rồi công bố bản đính chính ở trang "
-            "Công bố kết quả."
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Lần thi đã công bố kết quả: không nhập hay tạo thêm hồ sơ được nữa. Để đính "
+                "chính, hãy sửa dữ liệu của hồ sơ đã có rồi công bố bản đính chính ở trang "
+                "Công bố kết quả."
+            )
         )
-        super().__init__(self.message)
 
 
-def results_published(edition, now: datetime) -> bool:
+def results_published(edition: timeline.Dated, now: datetime) -> bool:
     """True once the edition's results are published (or it is archived)."""
     return timeline.phase(edition, now).order >= timeline.Phase.PUBLISHED.order

@@ -32,7 +32,12 @@ def object_pairs(pairs):
     """``object_pairs_hook`` for json.loads: keep repeated keys for the reader to report."""
     obj = _Keys(pairs)
     seen: set[str] = set()
-    obj.duplicates = tuple(k for k, _v in pairs if k in seen or seen.add(k))
+    duplicates = []
+    for k, _v in pairs:
+        if k in seen:
+            duplicates.append(k)
+        seen.add(k)
+    obj.duplicates = tuple(duplicates)
     return obj
 
 

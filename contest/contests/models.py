@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -84,7 +84,7 @@ class PrizeScope(enum.StrEnum):
     EDITION = "edition"
 
 
-class Edition(db.Model):
+class Edition(Model):
     """One edition of a contest ("lần thứ N"), with its whole configuration.
 
     ``version`` guards against two organizers overwriting each other's changes."""
@@ -200,7 +200,7 @@ class Edition(db.Model):
         active = self.active_criteria
         ranked = sorted(
             (c for c in active if c.tiebreak_position is not None),
-            key=lambda c: c.tiebreak_position,
+            key=lambda c: c.tiebreak_position or 0,  # never None here
         )
         return ranked + [c for c in active if c.tiebreak_position is None]
 
@@ -216,7 +216,7 @@ class Edition(db.Model):
         return f"<Edition {self.id} {self.slug}>"
 
 
-class EditionField(db.Model):
+class EditionField(Model):
     """A field (lĩnh vực) and its dossier checklist: the attachment kinds it requires."""
 
     __tablename__ = "edition_fields"
@@ -233,7 +233,7 @@ class EditionField(db.Model):
     edition: Mapped[Edition] = relationship(back_populates="fields")
 
 
-class Board(db.Model):
+class Board(Model):
     """A board (bảng), e.g. THPT vs THCS + Tiểu học; ranking runs per field × board."""
 
     __tablename__ = "edition_boards"
@@ -249,7 +249,7 @@ class Board(db.Model):
     edition: Mapped[Edition] = relationship(back_populates="boards")
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """A scoring criterion. A retired criterion stays (old scores remain valid) but is not
     shown on new score sheets."""
 
@@ -278,7 +278,7 @@ class Criterion(db.Model):
 DEFAULT_CUTOFF = Decimal(60)
 
 
-class Round(db.Model):
+class Round(Model):
     """A judging round; a round before the last passes entries scoring ≥ ``pass_mark`` to the
     next (its cutoff, or RULES' default 60 when it names none)."""
 
@@ -304,7 +304,7 @@ class Round(db.Model):
         return DEFAULT_CUTOFF if self.cutoff is None else self.cutoff
 
 
-class PrizeLevel(db.Model):
+class PrizeLevel(Model):
     """A prize level: band (minimum score), quota and its scope, amount, automatic or not."""
 
     __tablename__ = "prize_levels"
@@ -333,7 +333,7 @@ class PrizeLevel(db.Model):
     edition: Mapped[Edition] = relationship(back_populates="prizes")
 
 
-class DeadlineExtension(db.Model):
+class DeadlineExtension(Model):
     """A later submission deadline for the whole edition (``area_id`` NULL) or for one area
     and every area under it."""
 

@@ -9,13 +9,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 from .models import Edition
 
 
-class NationalEdition(db.Model):
+class NationalEdition(Model):
     """An edition flagged as national."""
 
     __tablename__ = "national_editions"

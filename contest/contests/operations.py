@@ -13,7 +13,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -39,6 +39,9 @@ from .spec import EditionSpec
 from .templates import template_spec
 from .tenancy import ALL_PROVINCES, default_province_id
 from .validation import InvalidEdition, Problem, Severity, check_spec
+
+if TYPE_CHECKING:
+    from ..audit.actor import Actor
 
 RUBRIC_KEYS = ("criteria", "tiebreak", "rounds", "judges_per_entry", "discrepancy_threshold")
 PRIZE_POLICY_KEYS = ("prizes", "national_max")
@@ -66,7 +69,9 @@ def list_editions() -> list[Edition]:
     )
 
 
-def _settle(problems: Iterable[Problem], confirm: bool = False, override: bool = False):
+def _settle(
+    problems: Iterable[Problem], confirm: bool = False, override: bool = False
+) -> list[Problem]:
     """Raise unless ``problems`` allow saving: no error, overrides given, warnings confirmed."""
     problems = list(problems)
     blocking = [
@@ -89,7 +94,7 @@ def slug_taken(slug: str) -> bool:
 
 def create_edition(
     spec: EditionSpec,
-    actor,
+    actor: Actor | None,
     *,
     confirm: bool = False,
     source: str = "",
@@ -123,7 +128,7 @@ def create_edition(
 
 def create_from_definition(
     data: str | dict[str, Any],
-    actor,
+    actor: Actor | None,
     *,
     confirm: bool = False,
     province_id: int | None = None,
@@ -135,6 +140,7 @@ def create_from_definition(
     else:
         spec, problems = validate_definition(data)
     _settle(problems, confirm=confirm)
+    assert spec is not None  # unreadable JSON is an error, refused above
     return create_edition(
         spec, actor, confirm=confirm, source="definition", province_id=province_id
     )
@@ -145,7 +151,7 @@ def create_from_template(
     slug: str,
     title: str,
     deadline: datetime,
-    actor=None,
+    actor: Actor | None = None,
     *,
     opens_at: datetime | None = None,
     province_id: int | None = None,
@@ -169,7 +175,7 @@ def _changed_keys(before: dict, after: dict) -> set[str]:
 def update_edition(
     edition: Edition,
     changes: dict[str, Any],
-    actor,
+    actor: Actor | None,
     override: bool = False,
     confirm: bool = False,
     *,
@@ -272,7 +278,9 @@ def _blocked_deletions(edition: Edition, spec: EditionSpec) -> list[Problem]:
     return problems
 
 
-def delete_criterion(edition: Edition, code: str, actor, **options) -> dict[str, dict]:
+def delete_criterion(
+    edition: Edition, code: str, actor: Actor | None, **options: Any
+) -> dict[str, dict]:
     """Delete an active criterion (refused by the guards once it has scores: retire it)."""
     current = spec_to_json(spec_from_edition(edition))
     changes: dict[str, Any] = {"criteria": [c for c in current["criteria"] if c["code"] != code]}
@@ -284,7 +292,7 @@ def delete_criterion(edition: Edition, code: str, actor, **options) -> dict[str,
 def retire_criterion(
     edition: Edition,
     code: str,
-    actor,
+    actor: Actor | None,
     *,
     now: datetime | None = None,
     override: bool = False,
@@ -328,7 +336,9 @@ def _shift_years_date(value: date, years: int) -> date:
     return value.replace(year=year, day=day)
 
 
-def shift_moment(value: datetime | None, *, years: int = 0, delta: timedelta | None = None):
+def shift_moment(
+    value: datetime | None, *, years: int = 0, delta: timedelta | None = None
+) -> datetime | None:
     """``value`` moved by ``years`` calendar years (same local wall time) and ``delta``."""
     if value is None:
         return None
@@ -339,7 +349,9 @@ def shift_moment(value: datetime | None, *, years: int = 0, delta: timedelta | N
     return value + delta if delta else value
 
 
-def shift_date(value: date | None, *, years: int = 0, delta: timedelta | None = None):
+def shift_date(
+    value: date | None, *, years: int = 0, delta: timedelta | None = None
+) -> date | None:
     """``value`` moved by ``years`` calendar years and by ``delta``'s whole days."""
     if value is None:
         return None
@@ -352,7 +364,7 @@ def clone_edition(
     edition: Edition,
     new_slug: str,
     new_title: str,
-    actor=None,
+    actor: Actor | None = None,
     *,
     years: int = 0,
     offset: timedelta | None = None,
@@ -364,10 +376,10 @@ def clone_edition(
     new edition's predecessor is ``edition``."""
     spec = spec_from_edition(edition)
 
-    def moment(value):
+    def moment(value: datetime | None) -> datetime | None:
         return shift_moment(value, years=years, delta=offset)
 
-    def day(value):
+    def day(value: date | None) -> date | None:
         return shift_date(value, years=years, delta=offset)
 
     spec = replace(
@@ -390,7 +402,7 @@ def clone_edition(
     return clone
 
 
-def set_predecessor(edition: Edition, predecessor_id: int | None, actor) -> bool:
+def set_predecessor(edition: Edition, predecessor_id: int | None, actor: Actor | None) -> bool:
     """Make ``predecessor_id`` (None: none) the edition ``edition`` continues — the one its
     statistics compare with; audited. Refused for itself or when it would make a loop.
     Returns True when it changed."""

@@ -10,6 +10,7 @@ problems are shown on the form (status 400); nothing is written.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -64,7 +65,11 @@ def _initial_data(page: str, edition: Edition, definition: dict) -> dict:
             applied_since=edition.applied_since,
         )
     elif page == "fields":
-        blank = {"code": "", "name": "", "attachments": default_attachments(edition.kind, "")}
+        blank: dict[str, Any] = {
+            "code": "",
+            "name": "",
+            "attachments": default_attachments(edition.kind, ""),
+        }
         data["rows"] = FieldsForm.rows_data(definition, blank)
         data["organizer_only"] = definition["organizer_only_attachments"]
     elif page == "boards":
@@ -115,7 +120,7 @@ def _settings_page(page: str, slug: str):
     status = 200
     if form.validate_on_submit():
         try:
-            diff = operations.update_edition(
+            diff: dict[str, dict] | bool = operations.update_edition(
                 edition,
                 form.changes(definition),
                 current_user,

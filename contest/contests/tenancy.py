@@ -20,14 +20,19 @@ so with ``execution_options(all_provinces=True)``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import g, has_request_context, request
 from sqlalchemy import ColumnElement, event, or_, select, true
-from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, with_loader_criteria
 
 from ..areas.models import Area, AreaLevel
 from ..areas.provinces import Binding, binding_of, province_of, user_province_id  # noqa: F401
 from ..extensions import db
 from .models import Edition
+
+if TYPE_CHECKING:
+    from ..audit.actor import Actor
 
 #: Blueprints whose pages are not restricted: public pages, entrants' own pages, the account.
 UNRESTRICTED_BLUEPRINTS = frozenset(
@@ -57,7 +62,9 @@ def edition_clause(binding: Binding | None) -> ColumnElement:
     return or_(Edition.province_id == binding.province_id, Edition.province_id.is_(None))
 
 
-def entry_clause(user, edition_id_column) -> ColumnElement:
+def entry_clause(
+    user: Actor | None, edition_id_column: InstrumentedAttribute[int]
+) -> ColumnElement:
     """The condition on an edition id column (``Entry.edition_id``) for ``user``."""
     binding = binding_of(user)
     if binding is None:
@@ -65,7 +72,7 @@ def entry_clause(user, edition_id_column) -> ColumnElement:
     return edition_id_column.in_(select(Edition.id).where(edition_clause(binding)))
 
 
-def may_reach(user, edition: Edition) -> bool:
+def may_reach(user: Actor | None, edition: Edition) -> bool:
     """True when ``user`` may reach ``edition`` (the same rule as the query hook)."""
     binding = binding_of(user)
     if binding is None:
@@ -75,7 +82,7 @@ def may_reach(user, edition: Edition) -> bool:
     return not binding.strict and edition.province_id is None
 
 
-def default_province_id(user=None) -> int | None:
+def default_province_id(user: Actor | None = None) -> int | None:
     """The province a new edition belongs to: its creator's, else the instance's only
     province (None when there are several and the creator is instance-wide)."""
     own = user_province_id(user)
@@ -125,7 +132,7 @@ def _request_binding() -> Binding | None:
         g._province_computing = False
 
 
-def _restrict(state) -> None:
+def _restrict(state: ORMExecuteState) -> None:
     # Queries only: navigating from an object already reached (``round_.edition``) is left
     # alone, so that a check further down answers 404 instead of a missing edition crashing.
     if (

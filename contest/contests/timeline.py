@@ -25,8 +25,34 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, overload
 
 from flask_babel import lazy_gettext as _l
+
+if TYPE_CHECKING:
+    from flask_babel.speaklater import LazyString
+
+    from .models import DeadlineExtension, Edition
+
+
+class Dated(Protocol):
+    """What the timeline reads of an edition: an ``Edition``, or one seen with other dates
+    (:func:`contest.contests.gates.date_change_gates`)."""
+
+    @property
+    def opens_at(self) -> datetime | None: ...
+    @property
+    def submission_deadline(self) -> datetime | None: ...
+    @property
+    def judging_starts_at(self) -> datetime | None: ...
+    @property
+    def judging_ends_at(self) -> datetime | None: ...
+    @property
+    def published_at(self) -> datetime | None: ...
+    @property
+    def archived_at(self) -> datetime | None: ...
+    @property
+    def extensions(self) -> Iterable[DeadlineExtension] | None: ...
 
 
 class Phase(enum.StrEnum):
@@ -46,7 +72,7 @@ class Phase(enum.StrEnum):
         return list(Phase).index(self)
 
     @property
-    def label(self):
+    def label(self) -> LazyString:
         """Vietnamese name of the phase."""
         return PHASE_LABELS[self]
 
@@ -66,7 +92,17 @@ def _reached(moment: datetime | None, now: datetime) -> bool:
     return moment is not None and now >= moment
 
 
-def effective_deadline(edition, area_id: int | None = None, ancestors: Iterable[int] = ()):
+@overload
+def effective_deadline(
+    edition: Edition, area_id: int | None = None, ancestors: Iterable[int] = ()
+) -> datetime: ...
+@overload
+def effective_deadline(
+    edition: Dated, area_id: int | None = None, ancestors: Iterable[int] = ()
+) -> datetime | None: ...
+def effective_deadline(
+    edition: Dated, area_id: int | None = None, ancestors: Iterable[int] = ()
+) -> datetime | None:
     """The submission deadline that applies to ``area_id`` (None: the whole edition).
 
     ``ancestors`` are the ids of the area's parents (district, province); extensions for any
@@ -80,7 +116,9 @@ def effective_deadline(edition, area_id: int | None = None, ancestors: Iterable[
     return deadline
 
 
-def phase(edition, now: datetime, area_id: int | None = None, ancestors: Iterable[int] = ()):
+def phase(
+    edition: Dated, now: datetime, area_id: int | None = None, ancestors: Iterable[int] = ()
+) -> Phase:
     """The :class:`Phase` of ``edition`` at ``now``, as seen from ``area_id`` (whose
     extensions, and its ancestors', apply)."""
     if _reached(edition.archived_at, now):
@@ -100,13 +138,13 @@ def phase(edition, now: datetime, area_id: int | None = None, ancestors: Iterabl
 
 
 def submissions_open(
-    edition, now: datetime, area_id: int | None = None, ancestors: Iterable[int] = ()
+    edition: Dated, now: datetime, area_id: int | None = None, ancestors: Iterable[int] = ()
 ) -> bool:
     """True when entries from ``area_id`` may be submitted or edited at ``now``. Call it at
     every write of an entry, not only in the view."""
     return phase(edition, now, area_id, ancestors) == Phase.OPEN
 
 
-def judging_started(edition, now: datetime) -> bool:
+def judging_started(edition: Dated, now: datetime) -> bool:
     """True once judging has started (rubric and prize policy are then frozen)."""
     return phase(edition, now).order >= Phase.JUDGING.order

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from .. import display
-from .spec import EditionSpec
+from ..errors import UserError
+from .spec import BoardSpec, CriterionSpec, EditionSpec, FieldSpec, PrizeSpec, RoundSpec
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -45,7 +46,7 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
-class InvalidEdition(Exception):
+class InvalidEdition(UserError):
     """Raised by operations when a change cannot be saved as asked: it has errors, or
     warnings not confirmed, or it needs an override not given."""
 
@@ -150,7 +151,7 @@ def _check_eligibility(spec: EditionSpec) -> list[Problem]:
     return out
 
 
-def _decimal_range(path: str, value: Decimal, places: int, upper: Decimal | None):
+def _decimal_range(path: str, value: Decimal, places: int, upper: Decimal | None) -> list[Problem]:
     """Errors for a number outside 0 … upper or with too many decimals."""
     out = []
     if value < 0 or (upper is not None and value > upper):
@@ -174,7 +175,12 @@ def _number(value: Decimal) -> str:
     return display.input_number(value)
 
 
-def _check_codes(key: str, items, required: bool = False, names: bool = True) -> list[Problem]:
+def _check_codes(
+    key: str,
+    items: Sequence[FieldSpec | BoardSpec | CriterionSpec | RoundSpec | PrizeSpec],
+    required: bool = False,
+    names: bool = True,
+) -> list[Problem]:
     """Codes present, well-formed and unique; names present (when ``names``)."""
     out = []
     if required and not items:

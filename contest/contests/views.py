@@ -26,10 +26,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..accounts.models import Role
 from ..areas.models import Area
-from ..extensions import db, login_manager
+from ..extensions import db
 from ..forms import EmptyForm
+from ..permissions import organizers_only
 from ..storage import MIB, FileTooLarge, StorageError, get_storage
 from ..timeutil import utcnow
 from . import operations, timeline
@@ -52,14 +52,7 @@ bp = Blueprint("editions", __name__, url_prefix="/organizer/editions")
 DEFINITION_MAX_BYTES = 1024 * 1024
 
 
-@bp.before_request
-def _organizers_only():
-    """Anonymous users go to the login page; users who are not organizers get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role(Role.ORGANIZER):
-        abort(403)
-    return None
+bp.before_request(organizers_only)
 
 
 @bp.context_processor
@@ -132,7 +125,7 @@ def create_from_template():
 def _definition_text(form: DefinitionForm) -> str | None:
     """The uploaded definition file's text, else the pasted text; errors go on the form."""
     upload = form.file.data
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and getattr(upload, "filename", None):
         raw = upload.stream.read(DEFINITION_MAX_BYTES + 1)
         if len(raw) > DEFINITION_MAX_BYTES:
             form.file.errors = [_("Tệp định nghĩa quá lớn (tối đa 1 MB).")]

@@ -37,6 +37,7 @@ from ..areas.groups import group_area_select, group_unit_select
 from ..areas.models import Area
 from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
 from ..contests.tenancy import entry_clause
+from ..errors import UserError
 from ..extensions import db
 from .models import Entry, EntryStatus
 
@@ -46,12 +47,13 @@ ENTRANT_EDITABLE = frozenset(
 )
 
 
-class NotAllowed(Exception):
+class NotAllowed(UserError):
     """The acting user may not do this to this entry; ``message`` is for the user."""
 
+    status = 403
+
     def __init__(self, message=None):
-        self.message = message or _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
-        super().__init__(str(self.message))
+        super().__init__(message or _("Bạn không có quyền thực hiện thao tác này với hồ sơ."))
 
 
 def _authenticated(user) -> bool:

@@ -64,7 +64,7 @@ def name_with_extension(name: str, content_type: str) -> str:
     A name already ending in an extension of the type is kept; an extension-looking ending
     (letters and digits with a letter, at most 10) is replaced; otherwise one is added."""
     extension = download_extension(content_type)
-    accepted = (extension, ft.EXTENSIONS.get(content_type, extension))
+    accepted: tuple[str, ...] = (extension, ft.EXTENSIONS.get(content_type, extension))
     accepted += _EXTENSION_ALIASES.get(content_type, ())
     if name.lower().endswith(tuple("." + e for e in accepted)):
         return name

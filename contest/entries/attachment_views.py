@@ -36,6 +36,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..contests.deadlines import SubmissionsClosed
 from ..contests.models import ATTACHMENT_KINDS
+from ..errors import message_of
 from ..extensions import db, login_manager
 from ..forms import EmptyForm
 from ..redirects import safe_next
@@ -146,7 +147,7 @@ def _store(entry: Entry, kind: str, files, back, as_json: bool = False):
     except REFUSALS as exc:
         db.session.rollback()
         changes.rolled_back()
-        return _refuse(_message(exc), 409 if isinstance(exc, EntryError) else 403, back)
+        return _refuse(message_of(exc), 409 if isinstance(exc, EntryError) else 403, back)
     except BaseException:
         db.session.rollback()
         changes.rolled_back()
@@ -231,7 +232,7 @@ def delete(attachment_id: int):
     except REFUSALS as exc:
         db.session.rollback()
         changes.rolled_back()
-        return _refuse(_message(exc), 409 if isinstance(exc, EntryError) else 403, back)
+        return _refuse(message_of(exc), 409 if isinstance(exc, EntryError) else 403, back)
     changes.committed()
     if _wants_json():
         return jsonify(deleted=attachment_id)
@@ -249,11 +250,6 @@ def _entry_and_policy(entry_id: int, kind: str):
     if policy is None:
         _not_found()
     return entry, policy
-
-
-def _message(exc: Exception) -> str:
-    """The user's message carried by a refusal."""
-    return str(getattr(exc, "message", None) or exc)
 
 
 def _wants_json() -> bool:

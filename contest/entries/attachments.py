@@ -1,6 +1,6 @@
 """Entry attachments: the per-kind policy, and the upload, delete and lookup operations.
 
-Policy (RULES §3, issue 4): each attachment kind accepts a few types — decided by the file's
+Policy (RULES §3): each attachment kind accepts a few types — decided by the file's
 content (:mod:`contest.file_types`), never by its name — up to the size limit of its group
 (config ``ATTACHMENT_<GROUP>_MAX_BYTES``: documents 20 MB, images 10 MB, video 500 MB,
 archives 100 MB). Photos may be many (up to ``ATTACHMENT_MAX_PHOTOS``); every other kind holds

@@ -3,13 +3,12 @@ entry list to XLSX."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from ..cli import fail
 from ..contests.operations import get_edition
 from ..extensions import db
 from .exports import export_edition
@@ -18,18 +17,10 @@ from .imports import ImportFailed, import_entries
 entries_cli = AppGroup("entries", help="Hồ sơ dự thi: nhập từ tệp, xuất danh sách.")
 
 
-def _fail(lines: list[str]) -> None:
-    """Print ``lines`` to stderr, roll back, exit 1."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
 def _edition(slug: str):
     edition = get_edition(slug)
     if edition is None:
-        _fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
+        fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
     return edition
 
 
@@ -44,9 +35,9 @@ def import_command(slug: str, path: str) -> None:
         with open(path, "rb") as handle:
             result = import_entries(edition, handle, path, None)
     except OSError as exc:
-        _fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
+        fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
     except ImportFailed as exc:
-        _fail([_("Lỗi: %(p)s", p=str(p)) for p in exc.problems] + [_("Không có gì được ghi.")])
+        fail([_("Lỗi: %(p)s", p=str(p)) for p in exc.problems] + [_("Không có gì được ghi.")])
     db.session.commit()
     click.echo(
         _(
@@ -70,7 +61,7 @@ def export_command(slug: str, path: str) -> None:
     try:
         count = export_edition(path, edition)
     except OSError as exc:
-        _fail([_("Lỗi: không ghi được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
+        fail([_("Lỗi: không ghi được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
     click.echo(_("Đã xuất %(n)d hồ sơ ra %(file)s.", n=count, file=path))
 
 

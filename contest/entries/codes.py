@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import Insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from ..contests.models import Edition
 from ..extensions import db
 from ..timeutil import LOCAL_TZ
 from .models import Entry, EntryCodeCounter
@@ -30,7 +31,7 @@ MAX_SKIPS = 10_000
 CODE_RE = re.compile(r"^(?P<prefix>[A-Z]+\d{2})-(?P<field>.+)-(?P<number>\d{3,})$")
 
 
-def code_prefix(edition) -> str:
+def code_prefix(edition: Edition) -> str:
     """``STKT25``: the contest's prefix and the deadline's two-digit year (local time)."""
     year = edition.submission_deadline.astimezone(LOCAL_TZ).year
     return f"{PREFIXES[edition.kind]}{year % 100:02d}"
@@ -46,6 +47,7 @@ def _ensure_counter(edition_id: int, field_code: str) -> None:
     dialect = db.session.get_bind().dialect.name
     table = EntryCodeCounter.__table__
     values = {"edition_id": edition_id, "field_code": field_code, "next_number": 1}
+    stmt: Insert
     if dialect == "postgresql":
         stmt = pg_insert(table).values(**values).on_conflict_do_nothing()
     elif dialect == "sqlite":
@@ -78,7 +80,7 @@ def code_taken(edition_id: int, code: str) -> bool:
     return db.session.execute(stmt).first() is not None
 
 
-def new_code(edition, field_code: str) -> str:
+def new_code(edition: Edition, field_code: str) -> str:
     """A fresh, unused code for an entry of ``field_code`` in ``edition``."""
     prefix = code_prefix(edition)
     for _attempt in range(MAX_SKIPS):

@@ -112,7 +112,9 @@ def missing_data(entry: Entry) -> list[tuple[str, str]]:
     return out
 
 
-def eligibility_problems(entry: Entry, today: date | None = None):
+def eligibility_problems(
+    entry: Entry, today: date | None = None
+) -> list[eligibility.Ineligibility]:
     """The eligibility problems of ``entry`` (RULES §1)."""
     rules = eligibility.Rules.from_edition(entry.edition)
     authors = [eligibility.AuthorFacts(a.full_name, a.date_of_birth) for a in entry.authors]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -45,7 +46,7 @@ class Row:
 class Table:
     """A count table: column keys and labels, rows, and the column totals."""
 
-    columns: list[tuple[object, str]]
+    columns: list[tuple[Any, str]]  # a column's key (a field id, a status …) and its label
     rows: list[Row] = field(default_factory=list)
 
     @property
@@ -96,7 +97,7 @@ def area_field_table(user, edition, parent_area_id: int | None) -> Table:
             continue
         table.rows.append(Row(area.name, cells(area.id), area.id, area.id in has_children))
     if parent_area_id is not None and any(cells(parent_area_id)):
-        parent = db.session.get(Area, parent_area_id)
+        parent = db.session.get_one(Area, parent_area_id)  # its entries were just counted
         table.rows.append(
             Row(_("%(name)s (trực tiếp)", name=parent.name), cells(parent_area_id), parent_area_id)
         )

@@ -257,7 +257,7 @@ def _seed_edition(
             area_name="" if area else district,
             unit_id=unit.id if unit else None,
             unit_name=unit_name,
-            owner_id=entrant.id if mine else None,
+            owner_id=entrant.id if mine and entrant is not None else None,
             status=A if decided and status in (S, R) else status,
             rejection_reason=REJECTION if status == J else "",
             source=EntrySource.WEB.value if mine else EntrySource.IMPORT.value,

@@ -23,8 +23,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+
+if TYPE_CHECKING:
+    from ..contests.models import Edition
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Rules:
     applied_since: date | None = None
 
     @classmethod
-    def from_edition(cls, edition) -> Rules:
+    def from_edition(cls, edition: Edition) -> Rules:
         """The rules of ``edition`` (anything with the Edition attribute names)."""
         return cls(
             kind=edition.kind,

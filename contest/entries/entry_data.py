@@ -138,7 +138,9 @@ def clean_values(edition: Edition, values: Mapping[str, Any]) -> dict[str, Any]:
 def clean_author(index: int, data: AuthorData, rules, today: date) -> tuple[dict, list]:
     """Normalise one author of a form; return the values and the ``(key, message)``
     problems (a birth date outside the age band is one, named and with the range)."""
-    values = {key: " ".join(str(getattr(data, key) or "").split()) for key in AUTHOR_LIMITS}
+    values: dict[str, Any] = {
+        key: " ".join(str(getattr(data, key) or "").split()) for key in AUTHOR_LIMITS
+    }
     values["gender"] = (data.gender or "").strip().upper()
     values["date_of_birth"] = data.date_of_birth
     values["is_representative"] = bool(data.is_representative)
@@ -153,7 +155,7 @@ def clean_author(index: int, data: AuthorData, rules, today: date) -> tuple[dict
         problems.append((f"{key}.gender", _("Giới tính không hợp lệ.")))
     if values["email"] and not EMAIL_RE.match(values["email"]):
         problems.append((f"{key}.email", _("Địa chỉ e-mail không hợp lệ.")))
-    dob = values["date_of_birth"]
+    dob = data.date_of_birth
     if dob is not None and (dob > today or dob.year < 1900):
         problems.append((f"{key}.date_of_birth", _("Ngày sinh không hợp lệ.")))
     elif dob is not None:

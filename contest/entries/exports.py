@@ -76,7 +76,7 @@ EXPORTED = tuple(s.value for s in EntryStatus if s != EntryStatus.DRAFT)
 
 def write_selected(target, stmt) -> int:
     """Write the entries of ``stmt`` (a sorted ``select(Entry)`` without loader options) to
-    ``target``, set-based (issue 15): a constant number of statements whatever the number of
+    ``target``, set-based: a constant number of statements whatever the number of
     entries — the entries as plain rows, every author of them, and the names of their fields,
     boards, areas and units — merged in Python, never an ORM object per entry."""
     ids = stmt.with_only_columns(Entry.id).order_by(None).scalar_subquery()

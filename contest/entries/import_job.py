@@ -117,7 +117,7 @@ class _Throttled:
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
     """Import the stored file (module docstring); row problems are a result, not a failure."""
     params = job.params
-    edition = db.session.get(Edition, params["edition_id"])
+    edition = db.session.get_one(Edition, params["edition_id"])
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     storage = get_storage()
     locale = params.get("locale") or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -39,7 +40,7 @@ class ParsedRow:
 
     number: int
     values: dict  # entry attribute → value, only for the columns present
-    authors: list[tuple[str, date | None, str]] | None
+    authors: list[tuple[str, date | None, str]]
 
 
 def _parse_date(text: str) -> date | None:
@@ -106,6 +107,9 @@ def parse_authors(text: str, number: int) -> tuple[list, list[RowProblem]]:
 class _RowParser:
     """Resolves the rows of one file against the edition, the areas and the units; each
     ``_column`` method reads one column into ``values`` and reports its problems."""
+
+    values: dict[str, Any]  # the row's entry attributes, column by column
+    problems: list[RowProblem]
 
     def __init__(self, edition: Edition, table: Table) -> None:
         self.edition, self.table = edition, table
@@ -235,7 +239,8 @@ def validate(edition: Edition, table: Table, tick=None) -> list[ParsedRow]:
     if not table.rows:
         raise ImportFailed([RowProblem(None, "", _("Tệp không có dòng dữ liệu nào."))])
     parser = _RowParser(edition, table)
-    parsed, first_row_of = [], {}
+    parsed: list[ParsedRow] = []
+    first_row_of: dict[str, int] = {}
     for row in table.rows:
         item, row_problems = parser.parse(row)
         problems += row_problems

@@ -133,6 +133,7 @@ def write_rows(
         for e in db.session.execute(
             select(Entry).where(Entry.edition_id == edition.id, Entry.code.is_not(None))
         ).scalars()
+        if e.code is not None  # always: the query asks for coded entries
     }
     result = ImportResult()
     touched = []  # updated entries whose authors, unit, area or mentor changed
@@ -147,6 +148,7 @@ def write_rows(
             record(actor, "entry.import_create", "entry", entry.id, code=code, status=entry.status)
             result.created.append(code)
             continue
+        assert entry.code is not None  # it was found by its code
         changes = _update(entry, item, now)
         if changes:
             db.session.flush()
@@ -209,7 +211,7 @@ def import_entries(
         raise ImportFailed(
             [RowProblem(None, "", _("Không ghi được dữ liệu: %(e)s", e=str(exc.orig)))]
         ) from None
-    # Planner statistics for what was just written (issue 15; PostgreSQL only).
+    # Planner statistics for what was just written (PostgreSQL only: :mod:`contest.planner`).
     planner.analyze(Entry.__tablename__, Author.__tablename__)
     record(
         actor,

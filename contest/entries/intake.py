@@ -134,7 +134,7 @@ def record_withdrawal(entry: Entry, actor, *, reason: str = "", now=None, expect
 def reclassify(
     entry: Entry,
     actor,
-    field: EditionField,
+    field: EditionField | None,
     board: Board | None = None,
     *,
     now: datetime | None = None,
@@ -158,6 +158,7 @@ def reclassify(
         problems.append(("board_id", _("Lần thi không chia bảng.")))
     if problems:
         raise InvalidEntry(problems)
+    assert field is not None  # a missing field is one of the problems above
     if entry.status not in RECLASSIFIABLE:
         raise EntryError(
             _("Không thể chuyển lĩnh vực hồ sơ “%(s)s”.", s=status_label(entry.status))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..contests.deadlines import SubmissionsClosed, deadline_for
+from ..errors import message_of
 from ..extensions import db
 from ..jobs.operations import commit
 from ..timeutil import LOCAL_TZ, utcnow
@@ -166,11 +167,6 @@ def entry_context(entry, step: str) -> dict:
 
 
 # --- Saving a step ---------------------------------------------------------------------------
-
-
-def message_of(exc: Exception) -> str:
-    """The user's message carried by a refusal."""
-    return str(getattr(exc, "message", None) or exc)
 
 
 def show_problems(form, exc: InvalidEntry) -> None:

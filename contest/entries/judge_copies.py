@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from .. import file_types as ft
+from ..errors import UserError
 from ..storage import Storage, get_storage, valid_key
 from .metadata_strip import STRIPPABLE, StripFailed, strip_file
 
@@ -33,7 +34,7 @@ from .metadata_strip import STRIPPABLE, StripFailed, strip_file
 COPY_CATEGORY = "judgecopy1"
 
 
-class JudgeCopyUnavailable(Exception):
+class JudgeCopyUnavailable(UserError):
     """No metadata-free copy of the file can be made; ``message`` says so (Vietnamese)."""
 
     message = _l(
@@ -43,7 +44,7 @@ class JudgeCopyUnavailable(Exception):
 
     def __init__(self, detail: str = ""):
         self.detail = detail
-        super().__init__(str(self.message))
+        super().__init__()
 
 
 @dataclass(frozen=True)

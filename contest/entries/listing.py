@@ -146,7 +146,7 @@ def build_list(user, args, *, root_area_id: int | None = None) -> ListPage:
     )
     form.status.choices = options(status_choices())
     form.area.choices = options(area_filter_choices(root_area_id))
-    by_id = {e.id: e for e in editions}
+    by_id: dict[int | None, Edition] = {e.id: e for e in editions}
     edition = by_id.get(_int(args.get("edition")))
     if "edition" not in args:
         edition = default_edition(editions)
@@ -259,14 +259,17 @@ def history(entry: Entry) -> list[HistoryItem]:
     for row in rows:
         details = row.details or {}
         before, after = details.get("before"), details.get("after")
-        is_status = isinstance(after, str) and after in EntryStatus._value2member_map_
+        # A status change names two statuses (never empty texts).
+        new_status = (
+            after if isinstance(after, str) and after in EntryStatus._value2member_map_ else None
+        )
         items.append(
             HistoryItem(
                 at=row.at,
                 actor=row.actor_label,
                 label=display.capitalized(display.audit_phrase(row.action, details)),
-                before=status_label(before) if is_status and before else None,
-                after=status_label(after) if is_status else None,
+                before=status_label(before) if new_status and before else None,
+                after=status_label(new_status) if new_status else None,
                 reason=str(details.get("reason") or ""),
             )
         )

@@ -108,6 +108,7 @@ def strip_image(data: bytes, content_type: str) -> bytes:
         elif content_type == ft.WEBP:
             options["quality"] = WEBP_QUALITY
             options["lossless"] = bool(image.info.get("lossless"))
+        clean: Image.Image
         if frames > 1:
             clean = image
             options["save_all"] = True

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..contests.apply import register_delete_guard
 from ..contests.models import ATTACHMENT_KINDS
-from ..extensions import db
+from ..extensions import Model, db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -75,7 +75,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class Entry(db.Model):
+class Entry(Model):
     """One entry of an edition: registration data, status, code and optimistic version."""
 
     __tablename__ = "entries"
@@ -183,7 +183,7 @@ class Entry(db.Model):
         return f"<Entry {self.id} {self.code or 'draft'}>"
 
 
-class Author(db.Model):
+class Author(Model):
     """An author of an entry; ``position`` counts from 1; one author is the representative
     (enforced by the operations)."""
 
@@ -211,7 +211,7 @@ class Author(db.Model):
     entry: Mapped[Entry] = relationship(back_populates="authors")
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A stored file of an entry's dossier. The bytes live in :mod:`contest.storage` under
     ``storage_key`` (never a user's path); ``thumbnail_key`` for images."""
 
@@ -237,7 +237,7 @@ class Attachment(db.Model):
     uploaded_by = relationship("User")
 
 
-class EntryCodeCounter(db.Model):
+class EntryCodeCounter(Model):
     """The next number of the entry codes of one field of one edition (``…-CNTT-007``).
 
     Taken with ``UPDATE … SET next_number = next_number + 1 RETURNING``: the row lock makes

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +51,9 @@ from .states import (  # noqa: F401 - part of this module's interface
     transition,
 )
 
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
 
 def _local_today(now: datetime) -> date:
     return now.astimezone(LOCAL_TZ).date()
@@ -72,7 +75,7 @@ def _audit_value(value: Any) -> Any:
 
 
 def create_draft(
-    edition: Edition, actor, values: Mapping[str, Any], *, now: datetime | None = None
+    edition: Edition, actor: User | None, values: Mapping[str, Any], *, now: datetime | None = None
 ) -> Entry:
     """A new draft of ``actor`` in ``edition`` (title and field required). Organizers may
     create one outside the submission window, but not once the results are published."""
@@ -114,7 +117,7 @@ def create_draft(
 
 def update_entry(
     entry: Entry,
-    actor,
+    actor: User | None,
     values: Mapping[str, Any],
     *,
     expected_version: int | None = None,
@@ -153,7 +156,7 @@ def update_entry(
 CONFLICT_KEYS = frozenset({"unit_id", "unit_name", "area_id", "mentor_name", "mentor_email"})
 
 
-def _drop_conflicted(entry: Entry, actor) -> None:
+def _drop_conflicted(entry: Entry, actor: User | None) -> None:
     """The entry's authors, unit, area or mentor changed: a judge now in conflict with it
     loses the assignment at once (:mod:`contest.judging.recusal`)."""
     from ..judging.recusal import after_entries_changed
@@ -161,7 +164,7 @@ def _drop_conflicted(entry: Entry, actor) -> None:
     after_entries_changed([entry], actor)
 
 
-def _keep_submitted_valid(entry: Entry, actor, now: datetime) -> None:
+def _keep_submitted_valid(entry: Entry, actor: User | None, now: datetime) -> None:
     """An entrant's edit of a submitted entry must leave its data complete and eligible
     (attachments are checked by the attachment operations)."""
     if entry.status == EntryStatus.DRAFT or access.is_organizer(actor):
@@ -178,7 +181,7 @@ def _keep_submitted_valid(entry: Entry, actor, now: datetime) -> None:
 
 def set_authors(
     entry: Entry,
-    actor,
+    actor: User | None,
     authors: Sequence[AuthorData],
     *,
     expected_version: int | None = None,
@@ -238,7 +241,11 @@ def set_authors(
 
 
 def delete_draft(
-    entry: Entry, actor, *, expected_version: int | None = None, now: datetime | None = None
+    entry: Entry,
+    actor: User | None,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Delete a draft that was never submitted (no code)."""
     now = now or utcnow()
@@ -253,7 +260,11 @@ def delete_draft(
 
 
 def submit(
-    entry: Entry, actor, *, expected_version: int | None = None, now: datetime | None = None
+    entry: Entry,
+    actor: User | None,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Entry:
     """Submit ``entry``: only while submissions are open for its area, complete and
     eligible; the first submission assigns the code. Queues the receipt e-mail."""
@@ -296,7 +307,7 @@ def submit(
 
 def withdraw(
     entry: Entry,
-    actor,
+    actor: User | None,
     *,
     reason: str = "",
     expected_version: int | None = None,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..areas.models import Area
@@ -176,6 +177,7 @@ def counts_by_area_and_field(
     groups = groups.union_all(
         select(groups.c.group_id, Area.id).where(Area.parent_id == groups.c.id)
     )
+    key: ColumnElement[Any]
     if parent_area_id is None:
         key = groups.c.group_id
     else:

@@ -22,13 +22,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from ..errors import UserError
 from ..extensions import db
+from ..models_common import execute_dml
 from .access import NotAllowed  # noqa: F401 - part of this module's interface
 from .models import Entry, EntryStatus
+
+if TYPE_CHECKING:
+    from .completeness import Completeness
 
 S = EntryStatus
 SUBMITTABLE = frozenset({S.DRAFT, S.WITHDRAWN})
@@ -40,18 +46,20 @@ REJECTABLE = frozenset({S.SUBMITTED, S.RECEIVED, S.ACCEPTED})
 RECLASSIFIABLE = frozenset({S.DRAFT, S.SUBMITTED, S.RECEIVED, S.ACCEPTED, S.REJECTED})
 
 
-class EntryError(Exception):
+class EntryError(UserError):
     """An entry operation was refused; ``message`` is for the user (Vietnamese)."""
 
-    def __init__(self, message=None):
-        self.message = message or _("Không thực hiện được thao tác với hồ sơ.")
-        super().__init__(str(self.message))
+    def __init__(self, message: Any = None) -> None:
+        super().__init__(message or _("Không thực hiện được thao tác với hồ sơ."))
 
 
 class StaleEntry(EntryError):
     """The entry changed since the page was loaded (another tab, another person)."""
 
-    def __init__(self, message=None):
+    status = 409
+    category = "warning"
+
+    def __init__(self, message: Any = None) -> None:
         super().__init__(
             message
             or _(
@@ -72,7 +80,7 @@ class InvalidEntry(EntryError):
 class NotSubmittable(EntryError):
     """The entry is incomplete or not eligible; ``report`` says what is missing."""
 
-    def __init__(self, report):
+    def __init__(self, report: Completeness) -> None:
         self.report = report
         super().__init__(
             _("Hồ sơ chưa thể nộp:") + " " + " ".join(str(m) for m in report.messages())
@@ -97,7 +105,7 @@ def transition(
     *,
     now: datetime,
     then: Callable[[], dict] | None = None,
-    **values,
+    **values: Any,
 ) -> str:
     """Move ``entry`` to ``to`` if its stored status is one of ``allowed_from`` and its stored
     version is the one loaded; set ``values`` too. Returns the previous status.
@@ -111,7 +119,7 @@ def transition(
     db.session.flush()
     previous = entry.status
     table = Entry.__table__
-    claimed = db.session.execute(
+    claimed = execute_dml(
         update(table)
         .where(
             table.c.id == entry.id,

@@ -14,10 +14,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ..accounts.models import Role
 from ..areas.models import Area, AreaGroup
 from ..areas.tree import descendant_ids, path_of
-from ..extensions import db, login_manager
+from ..extensions import db
+from ..permissions import coordinators_only
 from . import access, dashboard
 from .listing import all_editions, build_list, export_response
 from .views_intake import dashboard_edition, detail_context
@@ -25,14 +25,7 @@ from .views_intake import dashboard_edition, detail_context
 bp = Blueprint("district", __name__, url_prefix="/coordinator/entries")
 
 
-@bp.before_request
-def _coordinators_only():
-    """Anonymous users go to the login page; users who are not coordinators get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role(Role.COORDINATOR):
-        abort(403)
-    return None
+bp.before_request(coordinators_only)
 
 
 def _area() -> Area:

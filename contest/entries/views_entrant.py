@@ -21,6 +21,7 @@ from ..areas.tree import units_under
 from ..contests.deadlines import deadline_for, edition_phase
 from ..contests.operations import get_edition
 from ..contests.timeline import Phase
+from ..errors import message_of, unit_of_work
 from ..extensions import db, login_manager
 from ..jobs.operations import commit
 from ..permissions import role_required
@@ -31,7 +32,6 @@ from .journey import (
     REFUSED,
     author_rows_context,
     entry_context,
-    message_of,
     run_step,
     save_authors,
     show_problems,
@@ -238,16 +238,11 @@ def submit(entry_id: int):
     if not form.validate_on_submit():
         flash(_("Biểu mẫu đã hết hạn, vui lòng thử lại."), "danger")
         return redirect(url_for("entries.review", entry_id=entry.id))
-    try:
+    with unit_of_work(*REFUSED) as work:  # a stale page: a warning, else "danger"
         operations.submit(entry, current_user, expected_version=form.expected_version())
-        commit()
-    except StaleEntry as exc:
-        db.session.rollback()
-        flash(message_of(exc), "warning")
+    if isinstance(work.error, StaleEntry):
         return redirect(url_for("entries.detail", entry_id=entry_id))
-    except REFUSED as exc:
-        db.session.rollback()
-        flash(message_of(exc), "danger")
+    if work.refused:
         return redirect(url_for("entries.review", entry_id=entry_id))
     return redirect(url_for("entries.receipt", entry_id=entry_id))
 
@@ -267,18 +262,14 @@ def withdraw(entry_id: int):
     entry = _load(entry_id)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(*REFUSED, category="danger") as work:
             operations.withdraw(
                 entry,
                 current_user,
                 reason=form.reason.data or "",
                 expected_version=form.expected_version(),
             )
-            commit()
-        except REFUSED as exc:
-            db.session.rollback()
-            flash(message_of(exc), "danger")
-        else:
+        if not work.refused:
             flash(_("Đã rút hồ sơ %(code)s.", code=entry.code or ""), "success")
     else:
         flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
@@ -292,12 +283,9 @@ def delete(entry_id: int):
     form = VersionedForm()
     if form.validate_on_submit():
         title = entry.title
-        try:
+        with unit_of_work(*REFUSED, category="danger") as work:
             operations.delete_draft(entry, current_user, expected_version=form.expected_version())
-            commit()
-        except REFUSED as exc:
-            db.session.rollback()
-            flash(message_of(exc), "danger")
+        if work.refused:
             return redirect(url_for("entries.detail", entry_id=entry_id))
         flash(_("Đã xoá bản nháp “%(title)s”.", title=title), "success")
     if current_user.has_role(Role.ENTRANT):

@@ -14,13 +14,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.models import Role
 from ..areas.models import Area
 from ..areas.tree import path_of
 from ..contests.gates import ResultsPublished, results_published
 from ..contests.models import Board, EditionField
-from ..extensions import db, login_manager
+from ..errors import message_of
+from ..extensions import db
 from ..jobs.operations import commit
+from ..permissions import organizers_only
 from ..redirects import safe_next
 from ..storage import StorageError
 from ..timeutil import utcnow
@@ -35,7 +36,7 @@ from .forms import (
     options,
 )
 from .import_job import create_import_job, store_upload
-from .journey import REFUSED, message_of, problems_of, today_local
+from .journey import REFUSED, problems_of, today_local
 from .listing import all_editions, build_list, default_edition, entries_by_ids, export_response
 from .listing import history as entry_history
 from .models import GENDER_LABELS
@@ -46,14 +47,7 @@ bp = Blueprint("intake", __name__, url_prefix="/organizer/entries")
 BULK_FAILURES_SHOWN = 10
 
 
-@bp.before_request
-def _organizers_only():
-    """Anonymous users go to the login page; users who are not organizers get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role(Role.ORGANIZER):
-        abort(403)
-    return None
+bp.before_request(organizers_only)
 
 
 # --- List, export, bulk ----------------------------------------------------------------------

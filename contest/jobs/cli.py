@@ -67,8 +67,9 @@ def selfcheck_command(wait_seconds: float) -> None:
     job = operations.create_job(selfcheck.KIND, {"pause": 0}, total=selfcheck.STEPS)
     job_id = job.id
     operations.commit()
-    job = operations.wait_for(job_id, timeout=wait_seconds)
-    click.echo(f"{job_id}  {job.status}  {status_label(job.status)}")
+    finished = operations.wait_for(job_id, timeout=wait_seconds)
+    assert finished is not None  # it was committed just above
+    click.echo(f"{job_id}  {finished.status}  {status_label(finished.status)}")
     if job.status != JobStatus.SUCCEEDED:
         if job.error:
             click.echo(job.error_summary, err=True)

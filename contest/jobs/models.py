@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -30,7 +30,7 @@ class JobStatus(enum.StrEnum):
 FINISHED = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value)
 
 
-class Job(db.Model):
+class Job(Model):
     """A background job. The row is committed before the task is enqueued."""
 
     __tablename__ = "jobs"

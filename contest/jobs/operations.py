@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,9 @@ from flask import current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..audit.actor import Actor
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .heartbeat import Heartbeat, is_transient_db_error
 from .models import FINISHED, Job, JobStatus
@@ -129,7 +131,9 @@ def _session_holds_sqlite_write_lock() -> bool:
     return bool(getattr(dbapi_connection, "in_transaction", False))
 
 
-def create_job(kind: str, params: dict[str, Any] | None = None, user=None, total: int = 100) -> Job:
+def create_job(
+    kind: str, params: dict[str, Any] | None = None, user: Actor | None = None, total: int = 100
+) -> Job:
     """Add a pending job to the session (flushes; :func:`commit` dispatches it)."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -295,7 +299,7 @@ def _claim(job_id: int, token: int | None, redelivered: bool) -> int | None:
 def _finish(job_id: int, attempt: int, **values: Any) -> bool:
     """Record the outcome in the session's transaction if run ``attempt`` still owns the job
     (a run replaced by the sweeper must not overwrite its successor); commit or roll back."""
-    done = db.session.execute(
+    done = execute_dml(
         update(Job)
         .where(Job.id == job_id, Job.status == JobStatus.RUNNING.value, Job.attempts == attempt)
         .values(finished_at=utcnow(), heartbeat_at=utcnow(), **values)
@@ -353,14 +357,14 @@ def _run_after_success(job_id: int) -> None:
             log.exception("job %s: an after-success action failed", job_id)
 
 
-def _run_with_retries(job_id: int, attempt: int, config) -> None:
+def _run_with_retries(job_id: int, attempt: int, config: Mapping[str, Any]) -> None:
     """Run the handler, retrying it on transient database errors; record the outcome."""
     retries = max(0, int(config.get("JOB_DB_RETRIES", 4)))
     delay = max(0.0, float(config.get("JOB_DB_RETRY_DELAY", 1.0)))
     kind = None
     for retry in range(retries + 1):
         try:
-            job = db.session.get(Job, job_id, populate_existing=True)
+            job = db.session.get_one(Job, job_id, populate_existing=True)
             kind = job.kind
             handler = HANDLERS.get(job.kind)
             if handler is None:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 from ..audit.models import AuditEntry
 from ..audit.operations import record
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import as_utc, utcnow
 from .models import Job, JobStatus
 
@@ -92,7 +93,7 @@ def release_stalled(now: datetime | None = None) -> list[int]:
                 "heartbeat_at": None,
             }
             action, details = "job.rerun_auto", {"n": reruns + 1}
-        changed = db.session.execute(
+        changed = execute_dml(
             update(Job).where(where).values(**values).execution_options(synchronize_session=False)
         ).rowcount
         if changed == 1:
@@ -114,7 +115,7 @@ def rerun(job: Job, user) -> bool:
 
     previous = job.status
     now = utcnow()
-    changed = db.session.execute(
+    changed = execute_dml(
         update(Job)
         .where(Job.id == job.id, (Job.status == JobStatus.FAILED.value) | _stalled_clause(now))
         .values(

@@ -5,7 +5,7 @@ never commits. Conflicted pairs are always refused."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from ..audit.operations import record
 from ..contests.models import Edition, Round
 from ..entries.models import Entry
 from ..extensions import db
+from ..models_common import execute_dml
 from .assignment import EntrySlot, Shortfall, ShortfallReason, assign
 from .conflicts import ConflictIndex
 from .errors import JudgingError
@@ -52,7 +53,7 @@ def existing_pairs(round_: Round) -> set[tuple[int, int]]:
     return {(entry_id, judge_id) for entry_id, judge_id in rows}
 
 
-def auto_assign(edition: Edition, round_: Round, actor) -> AssignResult:
+def auto_assign(edition: Edition, round_: Round, actor: User | None) -> AssignResult:
     """Give every accepted entry of ``round_`` ``judges_per_entry`` judges of its field's
     panel (RULES.md §4; see :mod:`.assignment`); keep existing assignments, except conflicted
     ones, which go first (:mod:`.recusal`: a conflict removes the assignment, so only usable
@@ -104,7 +105,7 @@ def _field_topics(edition: Edition) -> dict[int, frozenset[str]]:
     return {f.id: field_topic_keys(f.code, f.name) for f in edition.fields}
 
 
-def _expertise(judge_ids) -> dict[int, frozenset[str]]:
+def _expertise(judge_ids: Collection[int]) -> dict[int, frozenset[str]]:
     """``{judge id: normalised fields of expertise}`` of ``judge_ids``."""
     if not judge_ids:
         return {}
@@ -139,7 +140,9 @@ def propose_replacement(edition: Edition, round_: Round, entry: Entry) -> User |
     return db.session.get(User, new[0][1]) if new else None
 
 
-def _assignment(edition, round_, entry_id: int, judge_id: int, actor) -> Assignment:
+def _assignment(
+    edition: Edition, round_: Round, entry_id: int, judge_id: int, actor: User | None
+) -> Assignment:
     """A new assignment row."""
     return Assignment(
         edition_id=edition.id,
@@ -181,7 +184,7 @@ def _report(shortfall: Shortfall, codes: dict[int, str], edition: Edition) -> Sh
 
 
 def assign_pairs(
-    edition: Edition, round_: Round, pairs: Iterable[tuple[Entry, User]], actor
+    edition: Edition, round_: Round, pairs: Iterable[tuple[Entry, User]], actor: User | None
 ) -> list[Assignment]:
     """Assign each (entry, judge) pair (those already assigned are left alone). Refuses the
     whole batch when a judge lacks the judge role, an entry is not in the round, or a pair is
@@ -231,18 +234,22 @@ def assign_pairs(
     return created
 
 
-def assign_judges_to_entry(edition, round_, entry: Entry, judges: list[User], actor):
+def assign_judges_to_entry(
+    edition: Edition, round_: Round, entry: Entry, judges: list[User], actor: User | None
+) -> list[Assignment]:
     """Assign ``judges`` to ``entry`` (manual, per entry)."""
     return assign_pairs(edition, round_, [(entry, j) for j in judges], actor)
 
 
-def assign_entries_to_judge(edition, round_, judge: User, entries: list[Entry], actor):
+def assign_entries_to_judge(
+    edition: Edition, round_: Round, judge: User, entries: list[Entry], actor: User | None
+) -> list[Assignment]:
     """Assign ``entries`` to ``judge`` (manual, per judge, bulk)."""
     return assign_pairs(edition, round_, [(e, judge) for e in entries], actor)
 
 
 def assign_entries_where_allowed(
-    edition, round_, judge: User, entries: list[Entry], actor
+    edition: Edition, round_: Round, judge: User, entries: list[Entry], actor: User | None
 ) -> tuple[list[Assignment], list[str]]:
     """Bulk manual assignment for one judge: assign every entry of ``entries`` the judge may
     judge; each entry that is conflicted or not in the round is refused with its reason
@@ -272,7 +279,9 @@ def assign_entries_where_allowed(
     return created, refused
 
 
-def unassign(round_: Round, pairs: Iterable[tuple[int, int]], actor, reason: str = "") -> int:
+def unassign(
+    round_: Round, pairs: Iterable[tuple[int, int]], actor: User | None, reason: str = ""
+) -> int:
     """Remove the assignments ``(entry id, judge id)`` and their draft sheets. A pair with a
     submitted sheet is refused (reopen or void it first). Audited; returns how many went."""
     pairs = set(pairs)
@@ -311,7 +320,7 @@ def _delete_assignments(round_: Round, pairs: set[tuple[int, int]]) -> int:
     """Delete the round's assignments of ``pairs``; return how many went."""
     removed = 0
     for entry_id, judge_id in sorted(pairs):
-        removed += db.session.execute(
+        removed += execute_dml(
             delete(Assignment).where(
                 Assignment.round_id == round_.id,
                 Assignment.entry_id == entry_id,
@@ -332,7 +341,9 @@ class RemovalResult:
     submitted_voided: int
 
 
-def remove_judge(panel: Panel, judge: User, actor, void_submitted: bool = False) -> RemovalResult:
+def remove_judge(
+    panel: Panel, judge: User, actor: User | None, void_submitted: bool = False
+) -> RemovalResult:
     """Take ``judge`` off ``panel`` (the judge drops out): their assignments in the panel's
     field and round go with their draft sheets; submitted sheets (and their assignments) stay
     unless ``void_submitted``, when they are deleted too, their points kept in the audit.
@@ -373,7 +384,7 @@ def remove_judge(panel: Panel, judge: User, actor, void_submitted: bool = False)
             drafts += 1
         db.session.delete(sheet)
     removed = _delete_assignments(
-        db.session.get(Round, panel.round_id), {(e, judge.id) for e in entry_ids - kept}
+        db.session.get_one(Round, panel.round_id), {(e, judge.id) for e in entry_ids - kept}
     )
     db.session.execute(
         delete(PanelMember).where(

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Pair = tuple[int, int]  # (entry id, judge id)
 
@@ -66,7 +67,7 @@ class Shortfall:
 
 def assign(
     entries: Iterable[EntrySlot],
-    judges_by_panel: Mapping[Hashable, Sequence[int]],
+    judges_by_panel: Mapping[Any, Sequence[int]],  # keyed by panel (any hashable key)
     existing: Iterable[Pair],
     conflicts: Iterable[Pair],
     judges_per_entry: int,
@@ -116,7 +117,9 @@ def assign(
     return sorted(new), sorted(shortfalls, key=lambda s: s.entry_id)
 
 
-def _shortfall(slot: EntrySlot, panels, conflicts, missing: int) -> Shortfall:
+def _shortfall(
+    slot: EntrySlot, panels: Mapping[Any, list[int]], conflicts: set[Pair], missing: int
+) -> Shortfall:
     """Why ``slot`` lacks ``missing`` judges."""
     if not panels.get(slot.panel):
         return Shortfall(slot.entry_id, ShortfallReason.NO_PANEL, missing)
@@ -126,7 +129,15 @@ def _shortfall(slot: EntrySlot, panels, conflicts, missing: int) -> Shortfall:
     return Shortfall(slot.entry_id, ShortfallReason.PANEL_TOO_SMALL, missing)
 
 
-def _repair(entries, panels, new: set[Pair], conflicts, load, judges_of, novice) -> None:
+def _repair(
+    entries: Iterable[EntrySlot],
+    panels: Mapping[Any, list[int]],
+    new: set[Pair],
+    conflicts: set[Pair],
+    load: dict[int, int],
+    judges_of: dict[int, set[int]],
+    novice: Callable[[int, EntrySlot], int],
+) -> None:
     """Move new assignments from heavy to light judges of a panel (module docstring, 4)."""
     entries_by_panel: dict[Hashable, list[EntrySlot]] = defaultdict(list)
     for slot in entries:
@@ -141,7 +152,15 @@ def _repair(entries, panels, new: set[Pair], conflicts, load, judges_of, novice)
                 moved = True
 
 
-def _move_one(judges, panel_entries, new, conflicts, load, judges_of, novice) -> bool:
+def _move_one(
+    judges: list[int],
+    panel_entries: list[EntrySlot],
+    new: set[Pair],
+    conflicts: set[Pair],
+    load: dict[int, int],
+    judges_of: dict[int, set[int]],
+    novice: Callable[[int, EntrySlot], int],
+) -> bool:
     """Make one improving move inside a panel; False when none is possible."""
     slot = panel_entries[0] if panel_entries else EntrySlot(0, None)
     by_load = sorted(judges, key=lambda j: (load[j], novice(j, slot), j))

@@ -4,14 +4,13 @@ printing every problem."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from ..accounts.operations import find_user
+from ..cli import fail
 from ..contests.operations import get_edition
 from ..entries.import_rows import ImportFailed
 from ..extensions import db
@@ -25,28 +24,18 @@ judging_cli = AppGroup("judging", help="Phân công chấm.")
 scores_cli = AppGroup("scores", help="Phiếu chấm.")
 
 
-def _fail(lines: list[str]) -> None:
-    """Print ``lines`` to stderr, roll back, exit 1."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
 def _edition(slug: str):
     """The edition ``slug``, or exit 1."""
     edition = get_edition(slug)
     if edition is None:
-        _fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
+        fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
     return edition
 
 
 def _round(edition, code: str | None):
-    """The round ``code`` (or the current round), or exit 1."""
-    try:
-        return find_round(edition, code)
-    except JudgingError as exc:
-        _fail([_("Lỗi: %(p)s", p=str(exc.message))])
+    """The round ``code`` (or the current round); a :class:`JudgingError` (exit 1) when
+    there is none."""
+    return find_round(edition, code)
 
 
 @panel_cli.command("add")
@@ -58,10 +47,7 @@ def panel_add_command(slug: str, field_code: str, round_code: str | None, emails
     """Đưa các tài khoản giám khảo (theo e-mail) vào tiểu ban của một lĩnh vực."""
     edition = _edition(slug)
     round_ = _round(edition, round_code)
-    try:
-        field = find_field(edition, field_code)
-    except JudgingError as exc:
-        _fail([_("Lỗi: %(p)s", p=str(exc.message))])
+    field = find_field(edition, field_code)
     judges, problems = [], []
     for email in emails:
         user = find_user(email)
@@ -70,12 +56,12 @@ def panel_add_command(slug: str, field_code: str, round_code: str | None, emails
         else:
             judges.append(user)
     if problems:
-        _fail(problems + [_("Không có gì được ghi.")])
+        fail(problems + [_("Không có gì được ghi.")])
     try:
         panel = ensure_panel(edition, field, round_, None)
         added = add_judges(panel, judges, None)
     except JudgingError as exc:
-        _fail([_("Lỗi: %(p)s", p=str(exc.message)), _("Không có gì được ghi.")])
+        fail([_("Lỗi: %(p)s", p=str(exc.message)), _("Không có gì được ghi.")])
     db.session.commit()
     click.echo(
         _(
@@ -127,9 +113,9 @@ def import_command(slug: str, path: str, round_code: str | None, create_judges: 
                 edition, handle, path, None, round_code=round_code, create_judges=create_judges
             )
     except OSError as exc:
-        _fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
+        fail([_("Lỗi: không đọc được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
     except ImportFailed as exc:
-        _fail([_("Lỗi: %(p)s", p=str(p)) for p in exc.problems] + [_("Không có gì được ghi.")])
+        fail([_("Lỗi: %(p)s", p=str(p)) for p in exc.problems] + [_("Không có gì được ghi.")])
     db.session.commit()
     for warning in result.warnings:
         click.echo(_("Cảnh báo: %(w)s", w=warning))

@@ -35,7 +35,9 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..areas.models import Area, Unit
 from ..audit.operations import record
+from ..contests.models import Edition
 from ..entries.models import Author, Entry
+from ..errors import UserError
 from ..extensions import db
 from .models import Conflict, ConflictKind, ConflictOrigin
 
@@ -88,7 +90,9 @@ class ConflictIndex:
     """Every conflicted (judge, entry) pair of an edition among ``judge_ids`` and
     ``entry_ids`` (None: every entry of the edition), loaded once."""
 
-    def __init__(self, edition_id: int, judge_ids: Iterable[int], entry_ids=None) -> None:
+    def __init__(
+        self, edition_id: int, judge_ids: Iterable[int], entry_ids: Iterable[int] | None = None
+    ) -> None:
         self.edition_id = edition_id
         self.judge_ids = sorted(set(judge_ids))
         self.entry_ids = None if entry_ids is None else sorted(set(entry_ids))
@@ -132,14 +136,13 @@ class ConflictIndex:
         unit_ids = {r.unit_id for r in [*self.entry_rows, *self.judge_rows]}
         unit_ids |= {c.unit_id for c in self.declared}
         unit_ids.discard(None)
-        self.unit_names = (
+        self.unit_names: dict[int | None, str] = (
             dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
             if unit_ids
             else {}
         )
         area_ids = {r.area_id for r in self.entry_rows} | {c.area_id for c in self.declared}
-        area_ids.discard(None)
-        self.area_parents, self.area_names = _areas_up(area_ids)
+        self.area_parents, self.area_names = _areas_up({a for a in area_ids if a is not None})
 
     # --- entries -----------------------------------------------------------------------------
 
@@ -196,7 +199,7 @@ class ConflictIndex:
             own_unit = unit_name or unit_names.get(unit_id, "")
             if unit_id is not None:
                 self._hit(judge_id, ("unit_id", unit_id), Reason(ConflictKind.UNIT, True, own_unit))
-            for name in {unit_name, unit_names.get(unit_id)} - {None, ""}:
+            for name in {n for n in (unit_name, unit_names.get(unit_id)) if n}:
                 self._hit(
                     judge_id, ("unit_name", normalise(name)), Reason(ConflictKind.UNIT, True, name)
                 )
@@ -242,45 +245,46 @@ def _areas_up(area_ids: set[int]) -> tuple[dict[int, int | None], dict[int, str]
     return {r.id: r.parent_id for r in rows}, {r.id: r.name for r in rows}
 
 
-def _declared_keys(conflict: Conflict, unit_names, area_names) -> list[tuple[tuple, Reason]]:
+def _declared_keys(
+    conflict: Conflict, unit_names: dict[int | None, str], area_names: dict[int, str]
+) -> list[tuple[tuple, Reason]]:
     """The entry keys a declared conflict collides with, each with its reason."""
     kind = ConflictKind(conflict.kind)
     if kind == ConflictKind.UNIT:
         name = conflict.name or unit_names.get(conflict.unit_id, "")
         reason = Reason(kind, False, name)
-        keys = [(("unit_name", normalise(name)), reason)]
+        keys: list[tuple[tuple, Reason]] = [(("unit_name", normalise(name)), reason)]
         if conflict.unit_id is not None:
             keys.append((("unit_id", conflict.unit_id), reason))
         return keys
     if kind == ConflictKind.AREA:
-        return [(("area", conflict.area_id), Reason(kind, False, area_names.get(conflict.area_id)))]
+        # An area conflict names its area (a check constraint), whose name was loaded.
+        assert conflict.area_id is not None
+        detail = area_names.get(conflict.area_id, "")
+        return [(("area", conflict.area_id), Reason(kind, False, detail))]
     if kind == ConflictKind.PERSON:
         return [(("person", person_key(conflict.name)), Reason(kind, False, conflict.name))]
     return [(("entry", conflict.entry_id), Reason(kind, False))]
 
 
-def conflicted(judge, entry) -> list[Reason]:
+def conflicted(judge: User, entry: Entry) -> list[Reason]:
     """Why ``judge`` may not judge ``entry`` (empty list: no conflict)."""
     return ConflictIndex(entry.edition_id, [judge.id], [entry.id]).of(judge.id, entry.id)
 
 
-class ConflictRefused(Exception):
+class ConflictRefused(UserError):
     """A declared conflict is invalid; ``message`` is for the user."""
-
-    def __init__(self, message) -> None:
-        self.message = message
-        super().__init__(str(message))
 
 
 def declare_conflict(
-    edition,
-    judge,
+    edition: Edition,
+    judge: User,
     kind: str,
-    actor,
+    actor: User | None,
     *,
-    unit=None,
-    area=None,
-    entry=None,
+    unit: Unit | None = None,
+    area: Area | None = None,
+    entry: Entry | None = None,
     name: str = "",
     note: str = "",
     void_submitted: bool = False,

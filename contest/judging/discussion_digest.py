@@ -103,7 +103,7 @@ def plan(now: datetime) -> list[Digest]:
     marks = dict(db.session.execute(select(DigestMark.judge_id, DigestMark.last_comment_id)).all())
     news: dict[int, list[Comment]] = defaultdict(list)
     for round_id, comments in by_round.items():
-        round_ = db.session.get(Round, round_id)
+        round_ = db.session.get_one(Round, round_id)
         entries = db.session.scalars(
             select(Entry).where(Entry.id.in_({c.entry_id for c in comments}))
         ).all()
@@ -123,11 +123,11 @@ def _digest(judge_id: int, comments: list[Comment]) -> Digest | None:
     threads: dict[tuple[int, int], DigestThread] = {}
     maskers: dict[int, Any] = {}
     for comment in sorted(comments, key=lambda c: (c.created_at, c.id)):
-        entry = db.session.get(Entry, comment.entry_id)
+        entry = db.session.get_one(Entry, comment.entry_id)
         masked = maskers.setdefault(entry.id, judge_masker(entry))
         key = (comment.round_id, comment.entry_id)
         if key not in threads:
-            round_ = db.session.get(Round, comment.round_id)
+            round_ = db.session.get_one(Round, comment.round_id)
             threads[key] = DigestThread(
                 code=entry.code or "",
                 title=judge_view(entry).title,

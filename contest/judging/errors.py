@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from ..errors import UserError
 
-class JudgingError(Exception):
+
+class JudgingError(UserError):
     """A judging operation was refused; ``message`` is for the user."""
-
-    def __init__(self, message) -> None:
-        self.message = message
-        super().__init__(str(message))
 
 
 class NotAssigned(JudgingError):
     """The judge is not assigned this entry in this round (or is conflicted with it)."""
+
+    status = 403
 
 
 class WindowClosed(JudgingError):
@@ -25,6 +25,8 @@ class SheetLocked(JudgingError):
 
 class StaleSheet(JudgingError):
     """The sheet changed since the page was loaded (another tab or device saved it)."""
+
+    status = 409
 
 
 class InvalidPoints(JudgingError):

@@ -118,8 +118,8 @@ def import_scores(
             _write(edition, round_, check, existing, actor, now, result)
     except AccountError as exc:
         raise ImportFailed([RowProblem(None, "", str(exc.message))]) from None
-    # Planner statistics for what was just written (issue 15; PostgreSQL only): the compile
-    # that usually follows plans its aggregate over these tables.
+    # Planner statistics for what was just written (PostgreSQL only: :mod:`contest.planner`):
+    # the compile that usually follows plans its aggregate over these tables.
     planner.analyze(ScoreSheet.__tablename__, Score.__tablename__, Assignment.__tablename__)
     record(
         actor,
@@ -138,7 +138,7 @@ def import_scores(
 
 def _write(edition, round_, check: RowChecker, existing, actor, now, result) -> None:
     """Write the validated sheets (module docstring)."""
-    judges = _judges(check, actor, result)
+    judges = _judges(check, actor, result, edition.province)
     by_panel: dict[int, set[int]] = defaultdict(set)
     for sheet in check.sheets.values():
         by_panel[sheet.entry.field_id].add(judges[sheet.email].id)
@@ -183,13 +183,14 @@ def _write(edition, round_, check: RowChecker, existing, actor, now, result) -> 
             )
 
 
-def _judges(check: RowChecker, actor, result) -> dict[str, User]:
-    """The judges of the file by e-mail, creating accounts when allowed."""
+def _judges(check: RowChecker, actor, result, province=None) -> dict[str, User]:
+    """The judges of the file by e-mail, creating accounts when allowed (bound to the
+    edition's province, if it has one)."""
     out = {}
     for email in sorted({s.email for s in check.sheets.values()}):
         user = check.users.get(email)
         if user is None or not user.has_role(Role.JUDGE):
-            ensured = ensure_user(email, Role.JUDGE.value, actor=actor)
+            ensured = ensure_user(email, Role.JUDGE.value, actor=actor, province=province)
             user = ensured.user
             if ensured.created:
                 result.judges_created.append(email)

@@ -26,6 +26,7 @@ from ..entries.judge_copies import (  # noqa: F401 - JudgeCopyUnavailable: for t
     judges_may_see,
 )
 from ..entries.models import Attachment, Entry
+from ..errors import UserError
 from ..extensions import db
 from . import sheets
 from .doc_findings import withheld_ids
@@ -97,7 +98,7 @@ def judge_file(attachment: Attachment) -> JudgeFile:
     return JudgeFile(copy.storage_key, copy.content_type, blind_name(attachment))
 
 
-class FileWithheld(Exception):
+class FileWithheld(UserError):
     """The document scan found a name in the file and organizers have not handled it yet:
     judges do not receive it until then (``message`` says so)."""
 

@@ -114,10 +114,11 @@ def _is_word_char(ch: str) -> bool:
 def _tokens(text: str) -> list[_Token]:
     """The words of ``text`` with their offsets in ``text``."""
     tokens: list[_Token] = []
-    start = None
+    start: int | None = None
     prev_lower = False
 
     def close(end: int) -> None:
+        assert start is not None  # only a begun word is closed
         word = text[start:end]
         letters = _letters(word)
         tokens.append(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -30,9 +31,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..contests.apply import register_delete_guard
 from ..entries.models import Entry  # noqa: F401 - the mapping the relationships name
-from ..extensions import db
+from ..extensions import Model, db
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
+
+if TYPE_CHECKING:
+    from .recusal import DropResult
 
 
 class ConflictKind(enum.StrEnum):
@@ -80,7 +84,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
-class Panel(db.Model):
+class Panel(Model):
     """A panel (tiểu ban) of judges for one field of one round; ``chair`` is one of them."""
 
     __tablename__ = "judging_panels"
@@ -112,7 +116,7 @@ class Panel(db.Model):
         return f"<Panel {self.id} field={self.field_id} round={self.round_id}>"
 
 
-class PanelMember(db.Model):
+class PanelMember(Model):
     """A judge sitting on a panel."""
 
     __tablename__ = "judging_panel_members"
@@ -128,7 +132,7 @@ class PanelMember(db.Model):
     judge = relationship("User", foreign_keys=[judge_id])
 
 
-class Conflict(db.Model):
+class Conflict(Model):
     """A declared conflict of interest of a judge in an edition. Its target depends on the
     kind: a unit (``unit_id`` or a typed ``name``), an area (and every area under it), an
     entry, a person (``name``, matched against authors and mentors) or an entry the judge
@@ -170,8 +174,13 @@ class Conflict(db.Model):
     area = relationship("Area")
     entry = relationship("Entry")
 
+    if TYPE_CHECKING:
+        # What declaring it took away (set by :func:`.conflicts.declare_conflict`, not
+        # stored; declared apart because the ORM maps every annotated attribute).
+        dropped: DropResult
 
-class Assignment(db.Model):
+
+class Assignment(Model):
     """A judge is to score an entry in a round."""
 
     __tablename__ = "judging_assignments"
@@ -195,7 +204,7 @@ class Assignment(db.Model):
     round = relationship("Round")
 
 
-class ScoreSheet(db.Model):
+class ScoreSheet(Model):
     """One judge's score sheet (phiếu chấm) for one entry in one round."""
 
     __tablename__ = "judging_score_sheets"
@@ -259,7 +268,7 @@ class ScoreSheet(db.Model):
         return {s.criterion_id: s.points for s in self.scores}
 
 
-class Score(db.Model):
+class Score(Model):
     """Points given for one criterion on one sheet."""
 
     __tablename__ = "judging_scores"
@@ -280,7 +289,7 @@ class Score(db.Model):
     criterion = relationship("Criterion")
 
 
-class PanelScore(db.Model):
+class PanelScore(Model):
     """The organizer's panel score for an entry of a round, replacing the mean of the sheets
     after review (RULES.md §5.2), with the reason."""
 

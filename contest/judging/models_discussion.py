@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 BODY_MAX = 4000
 
 
-class Comment(db.Model):
+class Comment(Model):
     """A comment in the panel's thread about an entry in a round."""
 
     __tablename__ = "judging_comments"
@@ -49,7 +49,7 @@ class Comment(db.Model):
         return self.hidden_at is not None
 
 
-class DigestMark(db.Model):
+class DigestMark(Model):
     """The newest comment id a judge's daily digest has covered."""
 
     __tablename__ = "judging_comment_digests"

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
@@ -86,7 +86,7 @@ class ScanOutcome(enum.StrEnum):
     OTHER = "other"  # not a document (video, archive, installer): never read
 
 
-class ScannedFile(db.Model):
+class ScannedFile(Model):
     """What the last scan read of one attachment."""
 
     __tablename__ = "judging_doc_files"
@@ -117,7 +117,7 @@ class ScannedFile(db.Model):
     entry = relationship("Entry")
 
 
-class DocumentFinding(db.Model):
+class DocumentFinding(Model):
     """A known name found in an attachment's text (see the module docstring)."""
 
     __tablename__ = "judging_doc_findings"

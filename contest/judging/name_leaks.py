@@ -1,7 +1,7 @@
-"""Author names in attachment file names (issue 5, point 4): blind judging is the entrant's
-responsibility for their documents, but organizers are warned when an attachment's original
-file name contains an author's name. Pure functions; comparison ignores case, Vietnamese
-diacritics (đ → d) and separators ("Nguyen_Thi_Kin", "nguyễn thị kín", "NguyenKin")."""
+"""Author names in attachment file names: blind judging is the entrant's responsibility for their
+documents, but organizers are warned when an attachment's original file name contains an author's
+name. Pure functions; comparison ignores case, Vietnamese diacritics (đ → d) and separators
+("Nguyen_Thi_Kin", "nguyễn thị kín", "NguyenKin")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The long lists of the organizer's judging pages (issue 15): the assignment page's entries
-and the conflicts page's rows, filtered in SQL by field and flag and read a page at a time,
-with a number of statements that does not depend on the number of entries.
+"""The long lists of the organizer's judging pages (an edition may have thousands of entries): the
+assignment page's entries and the conflicts page's rows, filtered in SQL by field and flag and read
+a page at a time, with a number of statements that does not depend on the number of entries.
 
 The round's entries come from :func:`contest.judging.totals.member_condition` (a SQL
 condition, never a list of ids sent back to the database).

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -95,7 +96,7 @@ def get_panel(edition: Edition, field: EditionField, round_: Round) -> Panel | N
     ).first()
 
 
-def ensure_panel(edition: Edition, field: EditionField, round_: Round, actor) -> Panel:
+def ensure_panel(edition: Edition, field: EditionField, round_: Round, actor: User | None) -> Panel:
     """The panel of ``field`` in ``round_``, created (audited) when absent. Flushes."""
     panel = get_panel(edition, field, round_)
     if panel is None:
@@ -114,7 +115,7 @@ def ensure_judge(user: User) -> None:
         raise JudgingError(_("%(email)s không phải tài khoản giám khảo.", email=user.email))
 
 
-def add_judges(panel: Panel, judges: list[User], actor) -> list[User]:
+def add_judges(panel: Panel, judges: list[User], actor: User | None) -> list[User]:
     """Put ``judges`` on ``panel`` (those already on it are left alone); return the ones
     added. Every judge must hold the judge role, for the edition's province or for none.
     Audited; flushes."""
@@ -139,7 +140,7 @@ def add_judges(panel: Panel, judges: list[User], actor) -> list[User]:
     return added
 
 
-def set_chair(panel: Panel, judge: User | None, actor) -> None:
+def set_chair(panel: Panel, judge: User | None, actor: User | None) -> None:
     """Name ``judge`` (a member of the panel) chair of ``panel``; None: no chair. Audited."""
     if judge is not None and judge.id not in panel.judge_ids:
         raise JudgingError(_("Chủ tịch tiểu ban phải là thành viên của tiểu ban."))
@@ -165,7 +166,13 @@ def panels_of_round(edition: Edition, round_: Round) -> dict[int, list[int]]:
 
 
 def set_panel_score(
-    edition: Edition, round_: Round, entry: Entry, score, reason: str, actor, now=None
+    edition: Edition,
+    round_: Round,
+    entry: Entry,
+    score: Decimal | str | None,
+    reason: str,
+    actor: User,
+    now: datetime | None = None,
 ) -> PanelScore | None:
     """Record (or replace) the organizer's panel score of ``entry`` in ``round_``, with a
     reason; ``score`` None removes it. 0 … 100, at most 2 decimals. Audited; flushes."""
@@ -185,13 +192,14 @@ def set_panel_score(
             db.session.delete(existing)
     else:
         try:
-            score = Decimal(str(score).strip().replace(",", "."))
-            valid = score.is_finite() and 0 <= score <= 100
-            valid = valid and score == score.quantize(Decimal("0.01"))
+            points = Decimal(str(score).strip().replace(",", "."))
+            valid = points.is_finite() and 0 <= points <= 100
+            valid = valid and points == points.quantize(Decimal("0.01"))
         except InvalidOperation:
             valid = False
         if not valid:
             raise JudgingError(_("Điểm hội đồng phải từ 0 đến 100, tối đa 2 chữ số thập phân."))
+        score = points
         if existing is None:
             existing = PanelScore(edition_id=edition.id, round_id=round_.id, entry_id=entry.id)
             db.session.add(existing)

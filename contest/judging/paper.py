@@ -1,4 +1,4 @@
-"""Printable blank score sheets (phiếu chấm giấy) as PDF, per judge (issue 5, point 8).
+"""Printable blank score sheets (phiếu chấm giấy) as PDF, per judge, for judging on paper.
 
 One page per (judge, assigned entry): the edition, the round, the entry's code and field —
 never its title, authors, unit or area —, the active criteria with their maximum points and

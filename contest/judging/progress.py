@@ -1,4 +1,4 @@
-"""The organizer's view of judging progress (issue 5, point 7).
+"""The organizer's view of judging progress: who has judged what, and where judges disagree.
 
 * :func:`progress_by_panel` — per panel (field) and judge: sheets due (assignments), drafted
   and submitted, counted by one GROUP BY query over the round's assignments; panel members
@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, select
@@ -52,7 +53,8 @@ class PanelProgress:
 
     field: EditionField
     panel: Panel | None
-    judges: list[JudgeProgress] = field(default_factory=list)
+    # (``dataclasses.field``: the attribute ``field`` above hides the name.)
+    judges: list[JudgeProgress] = dataclasses.field(default_factory=list)
 
     @property
     def due(self) -> int:

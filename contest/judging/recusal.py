@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -58,7 +59,7 @@ class DropResult:
 
 def drop_conflicted_assignments_for(
     edition_id: int,
-    actor,
+    actor: User | None,
     *,
     judge_ids: Iterable[int] | None = None,
     entry_ids: Iterable[int] | None = None,
@@ -100,7 +101,13 @@ def drop_conflicted_assignments_for(
     return _drop(edition_id, bad, index, actor, void_submitted)
 
 
-def _drop(edition_id: int, bad, index: ConflictIndex, actor, void_submitted: bool) -> DropResult:
+def _drop(
+    edition_id: int,
+    bad: list[Row[int, int, int, int]],
+    index: ConflictIndex,
+    actor: User | None,
+    void_submitted: bool,
+) -> DropResult:
     """Remove the assignments ``bad`` (rows of id, round, entry, judge) and their sheets."""
     sheets = db.session.scalars(
         select(ScoreSheet)
@@ -130,7 +137,7 @@ def _drop(edition_id: int, bad, index: ConflictIndex, actor, void_submitted: boo
     result = DropResult()
     for row in sorted(bad, key=lambda r: (r.round_id, r.entry_id, r.judge_id)):
         sheet = by_key.get((row.round_id, row.entry_id, row.judge_id))
-        details = {
+        details: dict[str, Any] = {
             "judge": people.get(row.judge_id),
             "round": rounds.get(row.round_id),
             "code": codes.get(row.entry_id),
@@ -164,7 +171,7 @@ def _drop(edition_id: int, bad, index: ConflictIndex, actor, void_submitted: boo
 # --- After a change that may create inferred conflicts -----------------------------------------
 
 
-def after_judge_changed(judge, actor) -> DropResult:
+def after_judge_changed(judge: User, actor: User | None) -> DropResult:
     """``judge``'s unit, name or e-mail changed (their profile, an organizer): drop their
     assignments that are now conflicted, in every edition where they have any."""
     edition_ids = db.session.scalars(
@@ -176,7 +183,7 @@ def after_judge_changed(judge, actor) -> DropResult:
     return result
 
 
-def after_entries_changed(entries: Iterable[Entry], actor) -> DropResult:
+def after_entries_changed(entries: Iterable[Entry], actor: User | None) -> DropResult:
     """The authors, unit, area or mentor of ``entries`` changed: drop their assignments that
     are now conflicted."""
     by_edition: dict[int, set[int]] = {}

@@ -1,4 +1,4 @@
-"""E-mail reminders to judges with sheets due (issue 5, point 7).
+"""E-mail reminders to judges with sheets due.
 
 A judge is due a reminder when, in an edition whose judging window is open now, they have an
 assignment without a submitted sheet. Each judge gets at most one reminder a day (the local,

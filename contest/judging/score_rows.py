@@ -51,7 +51,7 @@ class RowChecker:
             for e in db.session.scalars(
                 select(Entry).where(Entry.edition_id == edition.id, Entry.code.is_not(None))
             )
-            if e.code.casefold() in codes
+            if e.code is not None and e.code.casefold() in codes
         }
         self.members = round_entry_ids(edition, round_)
         emails = {normalize_email(row.get("judge")) for row in table.rows}

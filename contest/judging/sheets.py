@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from sqlalchemy import event, select, update
@@ -37,10 +38,14 @@ from ..contests.models import Criterion, Edition, Round
 from ..entries.access import ensure_organizer
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
+from ..models_common import execute_dml
 from ..timeutil import utcnow
 from .conflicts import conflicted
 from .errors import InvalidPoints, NotAssigned, SheetLocked, StaleSheet, WindowClosed
 from .models import Assignment, Score, ScoreSheet, SheetSource, SheetStatus
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
 
 HALF = Decimal("0.5")
 
@@ -92,16 +97,16 @@ _VERIFIED = "contest.judging.verified_judges"
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_verified(session: Session, *args) -> None:
+def _forget_verified(session: Session, *args: Any) -> None:
     """A new transaction checks access again (a conflict declared meanwhile wins)."""
     session.info.pop(_VERIFIED, None)
 
 
-def ensure_may_judge(judge, entry: Entry, round_: Round) -> None:
+def ensure_may_judge(judge: User, entry: Entry, round_: Round) -> None:
     """Raise :class:`NotAssigned` unless ``judge`` is assigned ``entry`` in ``round_`` and is
     not conflicted with it (the entry accepted). Checked once per transaction: a save reads
-    the sheet, opens it and writes it, all in one transaction (issue 15: the check ran four
-    times per autosave)."""
+    the sheet, opens it and writes it, all in one transaction, and an autosave must not pay
+    for the check more than once."""
     key = (judge.id, entry.id, round_.id, entry.status)
     verified = db.session.info.setdefault(_VERIFIED, set())
     if key in verified:
@@ -120,7 +125,7 @@ def ensure_may_judge(judge, entry: Entry, round_: Round) -> None:
     verified.add(key)
 
 
-def find_sheet(judge, entry: Entry, round_: Round) -> ScoreSheet | None:
+def find_sheet(judge: User, entry: Entry, round_: Round) -> ScoreSheet | None:
     """The judge's sheet for ``entry`` in ``round_`` (access checked), or None."""
     ensure_may_judge(judge, entry, round_)
     return _existing(round_.id, entry.id, judge.id)
@@ -143,7 +148,7 @@ def _existing(round_id: int, entry_id: int, judge_id: int) -> ScoreSheet | None:
     )
 
 
-def open_sheet(judge, entry: Entry, round_: Round, now: datetime | None = None) -> ScoreSheet:
+def open_sheet(judge: User, entry: Entry, round_: Round, now: datetime | None = None) -> ScoreSheet:
     """The judge's sheet, created as an empty draft when absent (two tabs opening it at
     once get the same sheet). Access and window checked. Flushes."""
     now = now or utcnow()
@@ -164,7 +169,9 @@ def open_sheet(judge, entry: Entry, round_: Round, now: datetime | None = None) 
         with db.session.begin_nested():
             db.session.add(sheet)
     except IntegrityError:
-        sheet = _existing(round_.id, entry.id, judge.id)
+        existing = _existing(round_.id, entry.id, judge.id)
+        assert existing is not None  # a concurrent request created it
+        sheet = existing
     return sheet
 
 
@@ -188,7 +195,7 @@ def _check_version(sheet: ScoreSheet, expected_version: int | None) -> None:
         )
 
 
-def _guard(sheet: ScoreSheet, judge, now: datetime) -> None:
+def _guard(sheet: ScoreSheet, judge: User, now: datetime) -> None:
     """The checks of every judge's write: own sheet, access, window, not locked."""
     if sheet.judge_id != judge.id:
         raise NotAssigned(_("Đây không phải phiếu chấm của bạn."))
@@ -231,7 +238,7 @@ def write_points(sheet: ScoreSheet, points: Mapping, comment: str | None) -> boo
         elif value is not None and score is None:
             sheet.scores.append(Score(criterion_id=criterion.id, points=value))
             changed = True
-        elif value is not None and score.points != value:
+        elif value is not None and score is not None and score.points != value:
             score.points = value
             changed = True
     if comment is not None and comment != sheet.comment:
@@ -242,7 +249,7 @@ def write_points(sheet: ScoreSheet, points: Mapping, comment: str | None) -> boo
 
 def save_draft(
     sheet: ScoreSheet,
-    judge,
+    judge: User,
     points: Mapping,
     comment: str | None,
     expected_version: int | None,
@@ -284,7 +291,7 @@ class SubmitResult:
 
 
 def submit(
-    sheet: ScoreSheet, judge, expected_version: int | None = None, now: datetime | None = None
+    sheet: ScoreSheet, judge: User, expected_version: int | None = None, now: datetime | None = None
 ) -> SubmitResult:
     """Submit the judge's sheet: every active criterion filled; locks it. Harmless when the
     sheet is already submitted (a double click, a second tab). Audited; flushes."""
@@ -299,7 +306,7 @@ def submit(
             _("Chưa chấm các tiêu chí: %(names)s.", names=", ".join(c.name for c in missing))
         )
     db.session.flush()
-    done = db.session.execute(
+    done = execute_dml(
         update(ScoreSheet)
         .where(ScoreSheet.id == sheet.id, ScoreSheet.status == SheetStatus.DRAFT.value)
         .values(
@@ -316,7 +323,7 @@ def submit(
     return SubmitResult(sheet, bool(done))
 
 
-def reopen(sheet: ScoreSheet, actor, reason: str, now: datetime | None = None) -> ScoreSheet:
+def reopen(sheet: ScoreSheet, actor: User, reason: str, now: datetime | None = None) -> ScoreSheet:
     """An organizer reopens a submitted sheet with a reason: a draft again (audited)."""
     now = now or utcnow()
     ensure_organizer(actor)

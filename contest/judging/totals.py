@@ -50,7 +50,7 @@ def counted_criteria(edition: Edition) -> list[Criterion]:
     return edition.active_criteria
 
 
-def sheet_total(sheet) -> Decimal:
+def sheet_total(sheet: ScoreSheet) -> Decimal:
     """The total of one sheet (``ScoreSheet``): its points over the criteria that count."""
     counted = {c.id for c in counted_criteria(sheet.edition)}
     return sum((s.points for s in sheet.scores if s.criterion_id in counted), Decimal(0))

@@ -143,7 +143,7 @@ def comment_visibility(slug: str, comment_id: int):
     comment = db.session.get(Comment, comment_id)
     if comment is None or comment.edition_id != edition.id:
         abort(404)
-    round_ = db.session.get(Round, comment.round_id)
+    round_ = db.session.get_one(Round, comment.round_id)
     back = url_for(
         "judging.entry_sheets", slug=edition.slug, entry_id=comment.entry_id, round=round_.code
     )

@@ -169,8 +169,8 @@ def next_to_score(judge, entry_id: int, round_id: int) -> AssignedRow | None:
 
 def _entry_and_round(entry_id: int, round_id: int) -> tuple[Entry, Round]:
     """The entry and round of a sheet the current judge may use; 404 otherwise."""
-    # One statement for the entry, its round, its edition and the edition's criteria (issue
-    # 15: the autosave's statements).
+    # One statement for the entry, its round, its edition and the edition's criteria: the
+    # autosave runs every few seconds per judge.
     found = (
         db.session.execute(
             select(Entry, Round)

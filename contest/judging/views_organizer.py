@@ -1,7 +1,7 @@
-"""The organizer's judging pages (issue 5, points 1–3, 7–9): panels, conflicts, assignment,
-progress and discrepancies, an entry's sheets with the panel score and reopening, the scores
-import upload, the XLSX export and the blank paper sheets. This module has the index, panels
-and assignment; :mod:`.views_organizer_review` adds the other routes to the same blueprint.
+"""The organizer's judging pages: panels, conflicts, assignment, progress and discrepancies, an
+entry's sheets with the panel score and reopening, the scores import upload, the XLSX export and the
+blank paper sheets. This module has the index, panels and assignment; :mod:`.views_organizer_review`
+adds the other routes to the same blueprint.
 
 Every view is for organizers (checked before each request). The round is the ``round`` query
 or form value (a round code), else :func:`.panels.current_round`. Views are thin: they call
@@ -33,9 +33,10 @@ from ..areas.provinces import judge_pool_clause
 from ..contests.operations import get_edition, list_editions
 from ..entries.access import NotAllowed
 from ..entries.models import Entry
-from ..extensions import db, login_manager
-from ..jobs.operations import commit as commit_and_dispatch
+from ..errors import unit_of_work
+from ..extensions import db
 from ..pagination import page_number
+from ..permissions import organizers_only
 from . import assigning, organizer_lists
 from .conflicts import ConflictRefused
 from .errors import JudgingError
@@ -60,14 +61,7 @@ bp = Blueprint("judging", __name__, url_prefix="/organizer/judging")
 REFUSALS = (JudgingError, ConflictRefused, AccountError, NotAllowed)
 
 
-@bp.before_request
-def _organizers_only():
-    """Anonymous users go to the login page; users who are not organizers get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.has_role(Role.ORGANIZER):
-        abort(403)
-    return None
+bp.before_request(organizers_only)
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -96,13 +90,6 @@ def _int(value) -> int | None:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return None
-
-
-def _refused(exc) -> None:
-    """Roll back and flash each line of a refusal."""
-    db.session.rollback()
-    for line in str(getattr(exc, "message", exc)).splitlines():
-        flash(line, "danger")
 
 
 def _form_errors(form) -> None:
@@ -212,13 +199,11 @@ def add_panel_judges(slug: str):
     if missing:
         flash(_("Không có tài khoản: %(emails)s.", emails=", ".join(missing)), "danger")
         return _back("judging.panels", edition, round_)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         panel = ensure_panel(edition, field, round_, _actor())
         added = add_judges(panel, people, _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.panels", edition, round_)
-    db.session.commit()
     flash(_("Đã thêm %(n)d giám khảo vào tiểu ban %(f)s.", n=len(added), f=field.code), "success")
     return _back("judging.panels", edition, round_)
 
@@ -232,18 +217,20 @@ def invite_judge(slug: str):
         _form_errors(form)
         return _back("judging.panels", edition, round_)
     field = _field(edition, form.field_id.data)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         invitation = invitations.invite(
-            _actor(), form.email.data, form.full_name.data, Role.JUDGE.value
+            _actor(),
+            form.email.data,
+            form.full_name.data,
+            Role.JUDGE.value,
+            province=edition.province,  # the panel's judges belong to the edition's province
         )
         if invitation.token or invitation.role_added:
             send_invitation(_actor(), invitation, None)
         panel = ensure_panel(edition, field, round_, _actor())
         add_judges(panel, [invitation.user], _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.panels", edition, round_)
-    commit_and_dispatch()
     flash(_("Đã mời %(email)s vào tiểu ban %(f)s.", email=invitation.user.email, f=field.code),
           "success")  # fmt: skip
     return _back("judging.panels", edition, round_)
@@ -256,12 +243,10 @@ def set_panel_chair(slug: str):
     form = PanelJudgeForm()
     form.validate_on_submit()
     panel = _panel(edition, round_, form.panel_id.data)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         set_chair(panel, _user(form.judge_id.data), _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.panels", edition, round_)
-    db.session.commit()
     flash(_("Đã chọn chủ tịch tiểu ban."), "success")
     return _back("judging.panels", edition, round_)
 
@@ -303,8 +288,8 @@ def _field_filter(edition) -> int | None:
 
 def _assignment_page(edition, round_, shortfalls=None, status: int = 200):
     """The assignment page: one page of the round's entries (filtered by field and by "still
-    lacking judges"), their judges, the panels' judges (issue 15: paginated, constant
-    number of statements)."""
+    lacking judges"), their judges, the panels' judges — paginated, with a number of
+    statements that does not grow with the number of entries."""
     listing = organizer_lists.assignment_list(
         edition,
         round_,
@@ -358,16 +343,14 @@ def assign(slug: str):
     form = AssignForm()
     form.validate_on_submit()
     entry, judge = _entry(edition, form.entry_id.data), _user(form.judge_id.data)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         assigning.assign_judges_to_entry(edition, round_, entry, [judge], _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.assignment", edition, round_)
-    db.session.commit()
     flash(_("Đã phân công %(name)s chấm %(code)s.", name=judge.display_name, code=entry.code),
           "success")  # fmt: skip
     back = {"conflicts": "judging.conflicts", "progress": "judging.progress_page"}
-    return _back(back.get(request.form.get("back"), "judging.assignment"), edition, round_)
+    return _back(back.get(request.form.get("back", ""), "judging.assignment"), edition, round_)
 
 
 @bp.post("/<slug>/assignment/bulk")
@@ -383,14 +366,12 @@ def bulk_assign(slug: str):
         flash(_("Hãy chọn ít nhất một hồ sơ."), "danger")
         return _back("judging.assignment", edition, round_)
     entries = [_entry(edition, i) for i in dict.fromkeys(ids)]
-    try:
+    with unit_of_work(*REFUSALS) as work:
         created, refused = assigning.assign_entries_where_allowed(
             edition, round_, judge, entries, _actor()
         )
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.assignment", edition, round_)
-    db.session.commit()
     flash(_("Đã phân công %(name)s chấm thêm %(n)d hồ sơ.", name=judge.display_name,
             n=len(created)), "success")  # fmt: skip
     for line in refused:
@@ -405,12 +386,10 @@ def unassign(slug: str):
     form = AssignForm()
     form.validate_on_submit()
     entry, judge = _entry(edition, form.entry_id.data), _user(form.judge_id.data)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         assigning.unassign(round_, [(entry.id, judge.id)], _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.assignment", edition, round_)
-    db.session.commit()
     flash(_("Đã gỡ %(name)s khỏi hồ sơ %(code)s.", name=judge.display_name, code=entry.code),
           "success")  # fmt: skip
     return _back("judging.assignment", edition, round_)

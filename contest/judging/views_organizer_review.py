@@ -6,6 +6,7 @@ and the blank paper sheets."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask import Response, abort, flash, redirect, request, send_file, url_for
 from flask_babel import get_locale
@@ -13,9 +14,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..areas.lookup import areas_named
 from ..areas.models import Area
 from ..entries.import_rows import ImportFailed
 from ..entries.models import Entry
+from ..errors import unit_of_work
 from ..extensions import db
 from ..jobs.models import Job, JobStatus
 from ..jobs.operations import commit as commit_and_dispatch
@@ -23,7 +26,7 @@ from ..pagination import ListPagination, page_number
 from ..storage import send_stored
 from ..tabular import TableError
 from . import exports, organizer_lists, paper, progress
-from .conflicts import declare_conflict, normalise
+from .conflicts import declare_conflict
 from .imports import import_scores as run_import
 from .models import Conflict, PanelScore, ScoreSheet
 from .name_leaks import attachment_name_leaks
@@ -47,7 +50,6 @@ from .views_organizer import (
     _form_errors,
     _int,
     _page,
-    _refused,
     _user,
     bp,
 )
@@ -102,21 +104,10 @@ def conflicts(slug: str):
 
 def _area_by_path(target: str) -> tuple[Area | None, str]:
     """The one area named by ``target`` ("Yên Sơn", or with its parents "Tuyên Quang / Yên
-    Sơn"; case-insensitive), else None and the Vietnamese reason."""
-    parts = [normalise(p) for p in target.split("/") if p.strip()]
-    if not parts:
+    Sơn": :mod:`contest.areas.lookup`), else None and the Vietnamese reason."""
+    if not target.replace("/", "").strip():
         return None, _("Hãy ghi tên địa bàn.")
-    named = [a for a in db.session.scalars(select(Area)) if normalise(a.name) == parts[-1]]
-    matches = []
-    for area in named:
-        up, ok = area.parent, True
-        for name in reversed(parts[:-1]):
-            if up is None or normalise(up.name) != name:
-                ok = False
-                break
-            up = up.parent
-        if ok:
-            matches.append(area)
+    matches = areas_named(target)
     if not matches:
         return None, _("Không có địa bàn “%(name)s”.", name=target)
     if len(matches) > 1:
@@ -138,7 +129,7 @@ def add_conflict(slug: str):
         return _back("judging.conflicts", edition, round_)
     judge = _user(form.judge_id.data)
     kind, target = form.kind.data, form.target.data.strip()
-    values = {}
+    values: dict[str, Any] = {}  # the conflict's target, by kind
     if kind in ("entry", "mentor"):
         entry = db.session.scalars(
             select(Entry).where(Entry.edition_id == edition.id, Entry.code == target)
@@ -157,7 +148,7 @@ def add_conflict(slug: str):
         values["area"] = area
     else:
         abort(400)
-    try:
+    with unit_of_work(*REFUSALS) as work:
         conflict = declare_conflict(
             edition,
             judge,
@@ -167,10 +158,8 @@ def add_conflict(slug: str):
             void_submitted=bool(form.void_submitted.data),
             **values,
         )
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return _back("judging.conflicts", edition, round_)
-    db.session.commit()
     dropped = conflict.dropped
     flash(
         _(
@@ -216,13 +205,11 @@ def entry_sheets(slug: str, entry_id: int):
     if request.method == "POST":
         if form.validate_on_submit():
             score = (form.score.data or "").strip() or None
-            try:
+            with unit_of_work(*REFUSALS) as work:
                 set_panel_score(edition, round_, entry, score, form.reason.data, _actor())
-            except REFUSALS as exc:
-                _refused(exc)
+            if work.refused:
                 status = 400
             else:
-                db.session.commit()
                 flash(_("Đã ghi điểm hội đồng cho hồ sơ %(code)s.", code=entry.code), "success")
                 return _back("judging.entry_sheets", edition, round_, entry_id=entry.id)
         else:
@@ -262,12 +249,10 @@ def reopen_sheet(slug: str):
     if not form.validate_on_submit():
         _form_errors(form)
         return back
-    try:
+    with unit_of_work(*REFUSALS) as work:
         reopen(sheet, _actor(), form.reason.data)
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return back
-    db.session.commit()
     flash(_("Đã mở lại phiếu chấm của %(name)s.", name=sheet.judge.display_name), "success")
     return back
 

@@ -10,14 +10,13 @@ from flask_babel import gettext as _
 
 from ..contests.timeline import judging_started
 from ..entries.completeness import attachment_label
-from ..extensions import db
+from ..errors import unit_of_work
 from ..forms import EmptyForm
-from ..jobs.operations import commit as commit_and_dispatch
 from ..timeutil import utcnow
 from . import doc_findings
 from .doc_scan_tasks import latest_job, start_scan
 from .models_scan import FindingStatus
-from .views_organizer import REFUSALS, _actor, _back, _edition_round, _int, _page, _refused, bp
+from .views_organizer import REFUSALS, _actor, _back, _edition_round, _int, _page, bp
 
 
 @bp.get("/<slug>/scan")
@@ -49,12 +48,10 @@ def start_document_scan(slug: str):
     if not EmptyForm().validate_on_submit():
         flash(_("Biểu mẫu đã hết hạn, vui lòng thử lại."), "danger")
         return back
-    try:
+    with unit_of_work(*REFUSALS) as work:
         start_scan(edition, _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return back
-    commit_and_dispatch()
     flash(_("Đã bắt đầu quét tài liệu đính kèm. Kết quả hiện ra khi quét xong."), "success")
     return back
 
@@ -70,12 +67,10 @@ def decide_finding(slug: str, finding_id: int):
     if not EmptyForm().validate_on_submit():
         flash(_("Biểu mẫu đã hết hạn, vui lòng thử lại."), "danger")
         return back
-    try:
+    with unit_of_work(*REFUSALS) as work:
         doc_findings.decide(finding, request.form.get("status", ""), _actor())
-    except REFUSALS as exc:
-        _refused(exc)
+    if work.refused:
         return back
-    db.session.commit()
     flash(
         _(
             "Đã ghi “%(status)s” cho tên “%(name)s” trong hồ sơ %(code)s.",

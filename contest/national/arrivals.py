@@ -1,5 +1,5 @@
 """What a national edition received from each province: per province its entries, with the
-provincial result and the completeness of their files (issue 17 part 3). Read-only."""
+provincial result and the completeness of their files. Read-only."""
 
 from __future__ import annotations
 

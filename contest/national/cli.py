@@ -1,4 +1,4 @@
-"""``contest national export|import|mark`` (issue 17 part 3).
+"""``contest national export|import|mark``: the province-to-national package.
 
 * ``export SLUG FILE [--province NAME]`` writes the package of the edition's national
   selection (:mod:`.package`), signed with ``NATIONAL_PACKAGE_KEY``; written to ``FILE.part``
@@ -13,7 +13,6 @@ Errors go to stderr with exit status 1 and nothing written.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -22,6 +21,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from ..audit import actor as cli_actor
+from ..cli import fail
 from ..contests.operations import get_edition
 from ..extensions import db
 from ..timeutil import utcnow
@@ -32,9 +32,7 @@ national_cli = AppGroup("national", help="Cấp toàn quốc: gói hồ sơ gử
 
 
 def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(_("Lỗi: %(message)s", message=message), err=True)
-    sys.exit(1)
+    fail(_("Lỗi: %(message)s", message=message))
 
 
 def _edition(slug: str):

@@ -1,4 +1,4 @@
-"""Receiving provinces' selections into a national edition (issue 17 part 3). No HTTP here;
+"""Receiving provinces' selections into a national edition. No HTTP here;
 functions flush, never commit, and take the acting user as a parameter.
 
 **National editions** are ordinary editions (created from a template or a definition)

@@ -1,5 +1,5 @@
 """The province-to-national package: a ZIP that carries a province's national selection to
-the national edition, on another instance or on this one (issue 17 part 3).
+the national edition, on another instance or on this one.
 
 Layout::
 
@@ -24,7 +24,7 @@ Layout::
                   "attachments": [{"path", "name", "kind", "content_type", "size",
                                    "sha256"}]}]}
 
-The entries are the selection of :func:`contest.publication.national.selection` (the list
+The entries are the selection of :func:`contest.national.selection.selection` (the list
 sent), with the registration data as it is now and the result of the current publication.
 
 The key is ``NATIONAL_PACKAGE_KEY`` (shared by the province and the national instance). On
@@ -58,10 +58,11 @@ from sqlalchemy import select
 from .. import file_types
 from ..areas.models import Area, AreaLevel
 from ..contests.models import ATTACHMENT_KINDS, Edition
+from ..errors import UserError
 from ..extensions import db
-from ..publication import national
-from ..publication.national_dossier import COMPRESSED, load_entries, safe_name
 from ..storage import CHUNK_SIZE, get_storage
+from . import selection as national
+from .dossier import COMPRESSED, load_entries, safe_name
 
 FORMAT = "contest-national-package"
 FORMAT_VERSION = 1
@@ -74,12 +75,8 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 _CODE_RE = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{0,19}")
 
 
-class PackageError(Exception):
+class PackageError(UserError):
     """The package cannot be written or is refused; ``message`` says why (translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # ---------------------------------------------------------------- key and signature

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from ..errors import UserError
 from ..storage import LocalStorage, Storage, valid_key
 from . import database
 
@@ -40,7 +41,7 @@ FILES = "files"
 CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
+class BackupError(UserError):
     """A backup cannot be made, read or trusted; ``problems`` lists why (English, precise)."""
 
     def __init__(self, message: str, problems: list[str] | None = None):

@@ -15,19 +15,17 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from ..cli import fail, user_by_email
 from ..extensions import db
 from ..storage import get_storage
 from .backup import BackupError, create_backup, verify_backup
 from .restore import RestoreRefused, restore_backup
 
 
-def _fail(message: str, problems: list[str]) -> None:
-    click.echo(message, err=True)
-    for problem in problems[:50]:
-        click.echo(f"  - {problem}", err=True)
-    if len(problems) > 50:
-        click.echo(f"  … (+{len(problems) - 50})", err=True)
-    raise SystemExit(1)
+def _problem_lines(problems: list[str]) -> list[str]:
+    """The first 50 ``problems``, one a line, and how many more there are."""
+    more = [f"  … (+{len(problems) - 50})"] if len(problems) > 50 else []
+    return [*(f"  - {problem}" for problem in problems[:50]), *more]
 
 
 def _size(n: int) -> str:
@@ -47,7 +45,12 @@ def backup_command(folder: Path, verify: bool) -> None:
         try:
             manifest = verify_backup(folder)
         except BackupError as exc:
-            _fail(_("Bản sao lưu KHÔNG hợp lệ: %(reason)s", reason=str(exc)), exc.problems)
+            fail(
+                [
+                    _("Bản sao lưu KHÔNG hợp lệ: %(reason)s", reason=str(exc)),
+                    *_problem_lines(exc.problems),
+                ]
+            )
         click.echo(
             _(
                 "Bản sao lưu hợp lệ: %(files)d tệp khớp mã kiểm tra SHA-256; cơ sở dữ liệu "
@@ -66,7 +69,12 @@ def backup_command(folder: Path, verify: bool) -> None:
             storage=get_storage(),
         )
     except (BackupError, RuntimeError, ValueError, OSError) as exc:
-        _fail(_("Không sao lưu được: %(reason)s", reason=str(exc)), getattr(exc, "problems", []))
+        fail(
+            [
+                _("Không sao lưu được: %(reason)s", reason=str(exc)),
+                *_problem_lines(getattr(exc, "problems", [])),
+            ]
+        )
     from ..audit.operations import record
 
     keys = manifest.stored_keys
@@ -113,14 +121,21 @@ def restore_command(folder: Path, force: bool, actor: str | None) -> None:
     try:
         report = restore_backup(folder, engine=db.engine, storage=get_storage(), force=force)
     except RestoreRefused as exc:
-        _fail(
-            _("Không khôi phục: cơ sở dữ liệu đang có dữ liệu (dùng --force để ghi đè)."),
-            exc.problems,
+        fail(
+            [
+                _("Không khôi phục: cơ sở dữ liệu đang có dữ liệu (dùng --force để ghi đè)."),
+                *_problem_lines(exc.problems),
+            ]
         )
     except BackupError as exc:
-        _fail(_("Không khôi phục được: %(reason)s", reason=str(exc)), exc.problems)
+        fail(
+            [
+                _("Không khôi phục được: %(reason)s", reason=str(exc)),
+                *_problem_lines(exc.problems),
+            ]
+        )
     except (RuntimeError, ValueError, OSError) as exc:
-        _fail(_("Không khôi phục được: %(reason)s", reason=str(exc)), [])
+        fail(_("Không khôi phục được: %(reason)s", reason=str(exc)))
     _record_restore(folder, report, actor)
     manifest = report.manifest
     click.echo(
@@ -159,9 +174,8 @@ def _record_restore(folder: Path, report, email: str | None) -> None:
     """The audit entry of a restore, written into the restored database."""
     from ..audit import actor as cli_actor
     from ..audit.operations import record
-    from ..cli import _user_by_email
 
-    user = _user_by_email(email) if email else None
+    user = user_by_email(email) if email else None
     details = {"folder": str(folder.resolve()), "rows": report.rows, "files": report.files}
     if email and user is None:
         details["actor_email"] = email

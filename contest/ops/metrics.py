@@ -2,14 +2,15 @@
 
 * ``contest_http_requests_total`` and ``contest_http_request_duration_seconds`` (a histogram)
   by endpoint (the Flask endpoint name, never the raw path: bounded cardinality), method and
-  status; ``contest_http_request_cpu_seconds_total``, the CPU time the process spent on them
-  (a sync worker serves one request at a time, so this is the requests' own CPU: what a
+  status; ``contest_http_request_cpu_seconds_total``, the CPU time of the thread that served
+  them (``time.thread_time``: the only thread of a sync worker, or the request's thread in a
+  gthread worker, so this is the requests' own CPU and not the flushing thread's: what a
   page costs, whatever else the machine is doing). With ``REDIS_URL`` the counters live in
   one Redis hash, so every gunicorn worker adds to the same figures; without it they are
   per process (the embedded default). A request adds to counters in its own process; they
   reach Redis in one pipeline at most every ``METRICS_FLUSH_SECONDS`` (1 s), from a
   background thread, when ``/metrics`` is read and when the process exits — never a Redis
-  round trip per request (issue 15: a cached public page costs less than that round trip).
+  round trip per request (a cached public page costs less than that round trip).
 * ``contest_jobs`` (rows by kind and status), ``contest_job_failures`` and
   ``contest_job_duration_seconds`` (a histogram of started → finished, per kind) are read from
   the jobs table (the last :data:`JOB_WINDOW` jobs).
@@ -195,7 +196,7 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _start_timer() -> None:
-        g._metrics_started = (time.perf_counter(), time.process_time())
+        g._metrics_started = (time.perf_counter(), time.thread_time())
 
     @app.after_request
     def _record(response):
@@ -207,10 +208,10 @@ def install(app: Flask) -> None:
 
 
 def record(app: Flask, endpoint: str, method: str, status: int, started: tuple) -> None:
-    """Count one request answered; ``started`` is ``(perf_counter(), process_time())`` taken
+    """Count one request answered; ``started`` is ``(perf_counter(), thread_time())`` taken
     when it arrived."""
     labels = SEP.join((endpoint, method, str(status)))
-    recorder(app).add(labels, time.perf_counter() - started[0], time.process_time() - started[1])
+    recorder(app).add(labels, time.perf_counter() - started[0], time.thread_time() - started[1])
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -254,28 +255,28 @@ def request_lines(data: dict[str, float]) -> list[str]:
         "# HELP contest_http_requests_total HTTP requests answered.",
         "# TYPE contest_http_requests_total counter",
     ]
-    keyed = []
+    keyed: list[tuple[dict[str, str], dict]] = []
     for labels, entry in sorted(series.items()):
         endpoint, method, status = labels.split(SEP)
         keyed.append(({"endpoint": endpoint, "method": method, "status": status}, entry))
         lines.append(f"contest_http_requests_total{_labels(**keyed[-1][0])} {_number(entry['c'])}")
     lines += [
-        "# HELP contest_http_request_cpu_seconds_total CPU time of the process spent on requests.",
+        "# HELP contest_http_request_cpu_seconds_total CPU time of the threads serving requests.",
         "# TYPE contest_http_request_cpu_seconds_total counter",
     ]
-    for labels, entry in keyed:
+    for names, entry in keyed:
         lines.append(
-            f"contest_http_request_cpu_seconds_total{_labels(**labels)} {_number(entry['u'])}"
+            f"contest_http_request_cpu_seconds_total{_labels(**names)} {_number(entry['u'])}"
         )
     lines += [
         "# HELP contest_http_request_duration_seconds Time to answer a request.",
         "# TYPE contest_http_request_duration_seconds histogram",
     ]
-    for labels, entry in keyed:
+    for names, entry in keyed:
         _histogram(
             lines,
             "contest_http_request_duration_seconds",
-            labels,
+            names,
             entry["b"],
             entry["s"],
             entry["c"],
@@ -316,6 +317,7 @@ def job_lines(now=None) -> list[str]:
     ).all()
     durations: dict[str, dict] = {}
     for kind, started, finished in rows:
+        assert started is not None and finished is not None  # the query asks for both
         seconds = max(0.0, (as_utc(finished) - as_utc(started)).total_seconds())
         entry = durations.setdefault(kind, {"b": defaultdict(int), "s": 0.0, "c": 0})
         entry["b"][_bucket(seconds, JOB_BUCKETS)] += 1

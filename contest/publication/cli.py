@@ -13,16 +13,14 @@ Errors go to stderr with exit status 1.
 
 from __future__ import annotations
 
-import sys
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from ..audit import actor as cli_actor
+from ..cli import fail
 from ..contests.operations import get_edition
-from ..extensions import db
 from ..jobs.operations import commit
 from ..timeutil import format_local, utcnow
 from . import publish as pub
@@ -30,16 +28,10 @@ from . import publish as pub
 publication_cli = AppGroup("publication", help="Công bố kết quả: phiên bản, niêm yết.")
 
 
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(message, err=True)
-    sys.exit(1)
-
-
 def _edition(slug: str):
     edition = get_edition(slug)
     if edition is None:
-        _fail(_("Lỗi: không có lần thi “%(slug)s”.", slug=slug))
+        fail(_("Lỗi: không có lần thi “%(slug)s”.", slug=slug))
     return edition
 
 
@@ -84,7 +76,7 @@ def publish_command(slug: str, posting_days: int, note: str, override_reason: st
             override_reason=override_reason,
         )
     except pub.PublishError as exc:
-        _fail(_("Lỗi: %(p)s", p=exc.message))
+        fail(_("Lỗi: %(p)s", p=exc.message))
     version, count = publication.version, publication.entry_count
     ends = publication.posting_ends_at
     commit()

@@ -1,5 +1,5 @@
-"""Complaints (khiếu nại) about published results during the posting period (issue 7 point 2,
-RULES §6). Pure of HTTP: the functions take the acting user and ``now``, flush, never commit.
+"""Complaints (khiếu nại) about published results during the posting period (RULES
+§6). Pure of HTTP: the functions take the acting user and ``now``, flush, never commit.
 
 Who and when (``can_complain``, re-checked by ``lodge`` where the write happens):
 
@@ -40,6 +40,7 @@ from ..accounts.models import Role, User
 from ..audit.operations import record
 from ..contests.models import Edition
 from ..entries.models import Entry, EntryStatus
+from ..errors import UserError
 from ..extensions import db
 from ..jobs.operations import create_job, job_handler
 from ..timeutil import format_local, utcnow
@@ -53,12 +54,8 @@ JOB_KIND = "publication.complaint_answer"
 ANSWERS = (ComplaintStatus.ACCEPTED.value, ComplaintStatus.REJECTED.value)
 
 
-class ComplaintError(Exception):
+class ComplaintError(UserError):
     """A complaint or an answer is refused; ``message`` says why (translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

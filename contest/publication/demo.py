@@ -1,10 +1,9 @@
-"""Demo publication for ``contest demo`` (issue 7 point 8): last year's editions of both
-contests, judged, compiled, their flags resolved by the organizers and published.
+"""Demo publication for ``contest demo``: last year's editions of both contests, judged,
+compiled, their flags resolved by the organizers and published.
 
 * the youth contest's 7th edition (2024–2025): published about ten months ago, posting period
-  over (final), a Giải Đặc biệt awarded by hand, certificates (a ``certificates.generate``
-  job: it runs after the caller's commit) and a national selection, one entry swapped by the
-  organizers, with national results recorded;
+  over (final), a Giải Đặc biệt awarded by hand (its certificates and national selection are
+  seeded by :mod:`contest.certificates.demo` and :mod:`contest.national.demo`);
 * the technical contest's 9th edition (2024–2025): published two days ago, still in its 15-day
   posting period, so the demo entrant (who owns one of its entries) can lodge a complaint.
 
@@ -28,7 +27,6 @@ from ..contests.demo import ORGANIZERS
 from ..contests.models import Edition
 from ..contests.templates import template_spec
 from ..entries.demo import DEMO_ENTRANT, TECHNICAL, YOUTH, _seed_edition
-from ..entries.models import Entry
 from ..extensions import db
 from ..judging.assigning import auto_assign
 from ..judging.demo import COMMENTS, DEMO_JUDGES
@@ -39,9 +37,7 @@ from ..results.compile import compile_round, latest_run
 from ..results.flags import Flag
 from ..results.models import ResultRow
 from ..timeutil import LOCAL_TZ, utcnow
-from . import national, publish
-from .certificate_jobs import create_generate_job
-from .models_certificates import CertificateBatch
+from . import publish
 
 YOUTH_PAST_SLUG = "sttn-tuyen-quang-2024"
 TECHNICAL_PAST_SLUG = "stkt-tuyen-quang-2024"
@@ -83,7 +79,8 @@ def _local(day: date, at: time) -> datetime:
 
 
 def seed_publications(now: datetime | None = None) -> list[Edition]:
-    """Create and publish the past demo editions that do not exist yet (module docstring)."""
+    """Create and publish the past demo editions that do not exist yet (module docstring);
+    returns the editions created now."""
     now = now or utcnow()
     organizer = find_user(DEMO_ORGANIZER)
     judges = [u for u in (find_user(e) for e in DEMO_JUDGES) if u is not None]
@@ -103,11 +100,8 @@ def seed_publications(now: datetime | None = None) -> list[Edition]:
             entries[0].owner_id = entrant.id
         _judge(edition, judges, offset)
         _compile_and_resolve(edition, organizer)
-        publication = publish.publish(edition, organizer, posting_days=posting, now=published_at)
+        publish.publish(edition, organizer, posting_days=posting, now=published_at)
         db.session.flush()
-        if kind == "youth":
-            _certificates(edition, publication, organizer, published_at)
-            _national(edition, organizer)
         _continue_with_current(edition)
         created.append(edition)
     return created
@@ -128,39 +122,6 @@ def _continue_with_current(past: Edition) -> None:
     ).first()
     if current is not None:
         current.predecessor_id = past.id
-
-
-def _certificates(edition: Edition, publication, organizer: User, published_at: datetime) -> None:
-    """Issue the version's certificates and add the job that renders them into a ZIP (run
-    after the demo's commit: in-process without Redis, so the ZIP is there when it serves)."""
-    batch = CertificateBatch(
-        publication_id=publication.id,
-        place="Tuyên Quang",
-        certificate_date=(published_at + timedelta(days=20)).astimezone(LOCAL_TZ).date(),
-        signatory_title="TM. BAN TỔ CHỨC\nTRƯỞNG BAN",
-        signatory_name="Nguyễn Văn Hùng",
-        organizing_units=edition.organizing_units or "",
-        created_by_id=organizer.id,
-    )
-    db.session.add(batch)
-    db.session.flush()
-    create_generate_job(batch, edition, organizer)
-
-
-def _national(edition: Edition, organizer: User) -> None:
-    """The default proposal, one entry swapped by the organizers, national results recorded."""
-    chosen = national.selection(edition)
-    others = chosen.others
-    if chosen.items and others:
-        last = chosen.items[-1].entry
-        national.exclude(edition, last.entry_id, "Sản phẩm trùng ý tưởng năm trước", organizer)
-        national.include(
-            edition, others[0].entry.entry_id, "Phù hợp chủ đề cuộc thi toàn quốc", organizer
-        )
-    results = ("Giải Ba", "Giải Khuyến khích", "Không đạt giải")
-    for item, result in zip(national.selection(edition).items, results, strict=False):
-        entry = db.session.get(Entry, item.entry.entry_id)
-        national.record_result(edition, entry, result, "Cuộc thi toàn quốc lần thứ 19", organizer)
 
 
 def _edition(slug: str, kind: str, title: str, number: int, published_at: datetime) -> Edition:

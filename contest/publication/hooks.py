@@ -1,4 +1,4 @@
-"""Hooks run inside the publish transaction, after version n is written (issue 7).
+"""Hooks run inside the publish transaction, after version n is written (RULES §6).
 
 Features that must react to a new publication mark a callable with ``@after_publish`` and
 ``create_app`` registers it (``add_after_publish``, from ``contest.wiring``): certificates

@@ -1,4 +1,4 @@
-"""Publications of results (issue 7, RULES §6): numbered, immutable versions, their snapshot of
+"""Publications of results (RULES §6): numbered, immutable versions, their snapshot of
 the winners, complaints during the posting period, and the log of notifications sent.
 
 A ``Publication`` is version n of an edition's published results: it points at the results

@@ -1,4 +1,4 @@
-"""Notifications sent at most once (issue 7 point 6).
+"""E-mail notifications sent at most once (results, complaint answers, announcements, digests).
 
 ``send_once(key, …)`` claims ``key`` in ``sent_notifications`` (unique) and commits the claim
 before it delivers: a second call with the same key — a duplicated or redelivered job, a

@@ -1,4 +1,4 @@
-"""E-mails when results are published (issue 7 point 6), sent by a job after the commit,
+"""E-mails when results are published, sent by a job after the commit,
 each message at most once. Who is told what: :mod:`.notify_plan`.
 
 Publishing adds ONE ``publication.notify`` job (params ``publication_id``, ``attempt``) inside

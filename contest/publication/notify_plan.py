@@ -1,4 +1,4 @@
-"""Who is told what when results are published (issue 7 point 6): the e-mails of one
+"""Who is told what when results are published: the e-mails of one
 publication, rendered, with their at-most-once keys. Reads only; the sending is
 ``notify.send_notifications``.
 

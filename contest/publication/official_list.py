@@ -1,5 +1,5 @@
 """The official list of winners of one published version (danh sách đạt giải), and what the
-public results pages show of it (issue 7 point 3, RULES §6).
+public results pages show of it (RULES §6).
 
 Everything here reads the version's snapshot (``PublishedEntry``) and nothing else: never the
 live entries, their authors or a results run. A snapshot holds only names, unit, area, field,

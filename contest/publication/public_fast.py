@@ -25,6 +25,7 @@ import time
 from babel import Locale
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.http import dump_cookie
 
 from .. import page_cache, security_headers
 from ..ops import metrics
@@ -52,20 +53,37 @@ class FastPublicPages:
         )
         self.locale = str(Locale.parse(app.config["BABEL_DEFAULT_LOCALE"]))
         self.csrf_field = app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+        # The fixed parts of the pages' URLs ("/results/"): other requests skip the routing.
+        self.prefixes = tuple(
+            sorted(
+                {
+                    rule.rule.split("<", 1)[0]
+                    for rule in app.url_map.iter_rules()
+                    if rule.endpoint in ENDPOINTS
+                }
+            )
+        )
         self._backend = None  # the cachelib Redis client, once known to be shared
+        self._fixed: tuple | None = None
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET" and not environ.get("QUERY_STRING"):
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and not environ.get("QUERY_STRING")
+            and environ.get("PATH_INFO", "").startswith(self.prefixes)
+        ):
             cookies = environ.get("HTTP_COOKIE")
             if not cookies or not any(name in cookies for name in self.cookie_names):
-                started = (time.perf_counter(), time.process_time())
+                started = (time.perf_counter(), time.thread_time())
                 try:
-                    response = self.answer(environ, started)
+                    answered = self.answer(environ, started)
                 except Exception:  # noqa: BLE001 - Flask answers instead
                     log.warning("fast public page failed", exc_info=True)
-                    response = None
-                if response is not None:
-                    return response(environ, start_response)
+                    answered = None
+                if answered is not None:
+                    headers, body = answered
+                    start_response("200 OK", headers)
+                    return [body]
         return self.wsgi_app(environ, start_response)
 
     def backend(self):
@@ -78,8 +96,40 @@ class FastPublicPages:
                     self._backend = page_cache.get_cache().cache
         return self._backend or None
 
-    def answer(self, environ, started):
-        """The response for ``environ`` when it is a page this process holds, else None."""
+    def fixed(self) -> tuple:
+        """What every answer shares, computed once from the app's own pieces: the security
+        headers (:func:`contest.security_headers.apply` on an empty response), the session
+        cookie's name and attributes and its signing serializer (Flask's session interface,
+        as its ``save_session`` uses them), the CSRF token's serializer (Flask-WTF's)."""
+        if self._fixed is None:
+            app = self.app
+            probe = security_headers.apply(app, app.response_class(b""))
+            security = [
+                (k, v) for k, v in probe.headers if k not in ("Content-Type", "Content-Length")
+            ]
+            interface = app.session_interface
+            attributes = {
+                "domain": interface.get_cookie_domain(app),
+                "path": interface.get_cookie_path(app),
+                "secure": interface.get_cookie_secure(app),
+                "httponly": interface.get_cookie_httponly(app),
+                "samesite": interface.get_cookie_samesite(app),
+                "partitioned": interface.get_cookie_partitioned(app),
+                "max_size": app.config["MAX_COOKIE_SIZE"],  # as Flask's response reads it
+            }
+            csrf_secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+            self._fixed = (
+                security,
+                interface.get_cookie_name(app),
+                attributes,
+                interface.get_signing_serializer(app),
+                URLSafeTimedSerializer(csrf_secret, salt="wtf-csrf-token") if csrf_secret else None,
+            )
+        return self._fixed
+
+    def answer(self, environ, started) -> tuple[list, bytes] | None:
+        """``(headers, body)`` for ``environ`` when it is a page this process holds, else
+        None."""
         app = self.app
         if app.config.get("TRUSTED_HOSTS") is not None or app.url_map.host_matching:
             return None  # Flask checks the host first: let it
@@ -96,6 +146,9 @@ class FastPublicPages:
         backend = self.backend() if kind is not None else None
         if backend is None:
             return None
+        security, cookie_name, attributes, session_signer, csrf_signer = self.fixed()
+        if session_signer is None or csrf_signer is None:
+            return None  # no secret key: Flask says so
         path = app.request_class(environ).path
         key = public_cache.key_for(kind, (), self.locale, path)
         generation, page_id = backend.get_many(
@@ -104,23 +157,24 @@ class FastPublicPages:
         page = public_cache.local_page(page_id, int(generation or 0))
         if page is None:
             return None
-        session = app.session_interface.session_class()
-        session.accessed = True  # Flask's path reads it too (so: Vary: Cookie)
+        # Flask's path reads the (empty) session, hence "Vary: Cookie"; it writes one only
+        # when the page has a CSRF token to give.
+        tail = [("Vary", "Cookie")]
         if public_cache.MARKER_BYTES in page:
-            page = page.replace(public_cache.MARKER_BYTES, self.csrf_token(session).encode())
-        response = app.response_class(page)
-        security_headers.apply(app, response)
-        metrics.record(app, endpoint, "GET", response.status_code, started)
-        app.session_interface.save_session(app, session, response)
-        return response
-
-    def csrf_token(self, session) -> str:
-        """A new visitor's CSRF token, as :func:`flask_wtf.csrf.generate_csrf` makes it: a
-        random raw token kept in the session, signed for the form."""
-        secret = self.app.config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key
-        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's own scheme
-        session[self.csrf_field] = raw
-        return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+            # A new visitor's token, as flask_wtf.csrf.generate_csrf makes it: a random raw
+            # token kept in the session, signed for the form.
+            raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324 - Flask-WTF's scheme
+            page = page.replace(public_cache.MARKER_BYTES, csrf_signer.dumps(raw).encode())
+            value = session_signer.dumps({self.csrf_field: raw})
+            tail.append(("Set-Cookie", dump_cookie(cookie_name, value, **attributes)))
+        headers = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(page))),
+            *security,
+            *tail,
+        ]
+        metrics.record(app, endpoint, "GET", 200, started)
+        return headers, page
 
 
 def install(app: Flask) -> None:

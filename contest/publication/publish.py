@@ -44,6 +44,7 @@ from ..audit.operations import record
 from ..contests import timeline
 from ..contests.models import Edition
 from ..entries.models import Entry, EntryStatus
+from ..errors import UserError
 from ..extensions import db
 from ..judging.models import ScoreSheet, SheetStatus
 from ..judging.totals import member_condition
@@ -66,12 +67,8 @@ DEFAULT_POSTING_DAYS = 15
 MAX_POSTING_DAYS = 90
 
 
-class PublishError(Exception):
+class PublishError(UserError):
     """Publishing is refused; ``message`` says why (translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class State(StrEnum):

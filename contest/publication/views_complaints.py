@@ -20,7 +20,7 @@ from ..permissions import role_required
 from ..timeutil import utcnow
 from . import complaints as domain
 from . import publish as pub
-from .forms_publish import ComplaintForm
+from .forms import ComplaintForm
 from .models import Complaint, Publication
 
 bp = Blueprint("complaints", __name__, url_prefix="/complaints")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..contests.models import Edition
-from ..contests.operations import get_edition
+from ..contests.pages_support import edition_or_404
 from ..extensions import db
 from ..jobs.operations import commit
 from ..permissions import role_required
@@ -20,7 +20,7 @@ from . import complaints as complaints_domain
 from . import notify  # noqa: F401 - registers the after-publish hook and its job
 from . import publish as pub
 from . import status as status_data
-from .forms_publish import AnswerForm, PublishForm
+from .forms import AnswerForm, PublishForm
 from .models import Complaint
 from .preview_cache import cached_preview
 
@@ -32,13 +32,6 @@ COMPLAINT_FILTERS = ("open", "answered", "all")
 @bp.context_processor
 def _helpers():
     return {"State": pub.State, "pub_state": pub.state, "now": utcnow()}
-
-
-def _edition_or_404(slug: str) -> Edition:
-    edition = get_edition(slug)
-    if edition is None:
-        abort(404)
-    return edition
 
 
 def _per_page() -> int:
@@ -91,14 +84,14 @@ def _render_edition(edition: Edition, form: PublishForm | None = None, error: st
 @role_required(Role.ORGANIZER)
 def edition(slug: str):
     """One edition: what would be published, its blockers, the publish form, the versions."""
-    return _render_edition(_edition_or_404(slug))
+    return _render_edition(edition_or_404(slug))
 
 
 @bp.post("/<slug>/publish")
 @role_required(Role.ORGANIZER)
 def publish(slug: str):
     """Publish the latest run of the last round as the next version (irreversible)."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     info = status_data.edition_status(edition)
     form = _publish_form(info, formdata=request.form)
     if not form.validate_on_submit():
@@ -128,7 +121,7 @@ def publish(slug: str):
 @role_required(Role.ORGANIZER)
 def version(slug: str, version: int):
     """One version: its list by field and prize, and what changed from version n − 1."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     publication = status_data.version(edition, version)
     if publication is None:
         abort(404)
@@ -169,14 +162,14 @@ def _render_complaints(edition: Edition, failed=None, form=None, code=200):
 @role_required(Role.ORGANIZER)
 def complaints(slug: str):
     """The complaints of one edition (filter open / answered / all; paginated)."""
-    return _render_complaints(_edition_or_404(slug))
+    return _render_complaints(edition_or_404(slug))
 
 
 @bp.post("/<slug>/complaints/<int:complaint_id>/answer")
 @role_required(Role.ORGANIZER)
 def answer(slug: str, complaint_id: int):
     """Accept or reject one open complaint with an answer (e-mailed to the entrant)."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None or complaint.publication.edition_id != edition.id:
         abort(404)

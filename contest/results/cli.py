@@ -14,7 +14,6 @@ Default round (both commands): the edition's LAST round (the one that gives priz
 from __future__ import annotations
 
 import re
-import sys
 
 import click
 from flask import Flask
@@ -22,39 +21,31 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 
 from ..audit import actor as cli_actor
+from ..cli import fail
 from ..contests.operations import get_edition
-from ..extensions import db
 from ..jobs.models import JobStatus
 from ..jobs.operations import commit, wait_for
 from . import tasks
-from .compile import CompileError, check_compilable, latest_run
+from .compile import check_compilable, latest_run
 from .config_from_edition import ordered_rounds
 from .export_files import LAYOUTS, export_run
 
 results_cli = AppGroup("results", help="Kết quả: tổng hợp và xuất tệp.")
 
 
-def _fail(lines: list[str]) -> None:
-    """Print ``lines`` to stderr, roll back, exit 1."""
-    db.session.rollback()
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(1)
-
-
 def _edition_and_round(slug: str, code: str | None):
     """The edition ``slug`` and its round ``code`` (default: the last round), or exit 1."""
     edition = get_edition(slug)
     if edition is None:
-        _fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
+        fail([_("Lỗi: không có lần thi “%(slug)s”.", slug=slug)])
     rounds = ordered_rounds(edition)
     if not rounds:
-        _fail([_("Lỗi: lần thi chưa có vòng chấm nào.")])
+        fail([_("Lỗi: lần thi chưa có vòng chấm nào.")])
     if not code:
         return edition, rounds[-1]
     found = next((r for r in rounds if r.code.casefold() == code.casefold()), None)
     if found is None:
-        _fail(
+        fail(
             [
                 _(
                     "Lỗi: không có vòng “%(code)s” (các vòng: %(codes)s).",
@@ -112,18 +103,15 @@ def _summary_lines(result: dict) -> list[str]:
 def compile_command(slug: str, round_code: str | None, timeout: float) -> None:
     """Tổng hợp kết quả một vòng (chạy qua hàng đợi công việc, chờ và in tóm tắt)."""
     edition, round_ = _edition_and_round(slug, round_code)
-    try:
-        check_compilable(edition, round_)
-    except CompileError as exc:
-        _fail([_("Lỗi: %(p)s", p=exc.message)])
-    job = tasks.create_compile_job(edition, round_, user=cli_actor.current_user_or_none())
-    job_id = job.id
+    check_compilable(edition, round_)
+    job_id = tasks.create_compile_job(edition, round_, user=cli_actor.current_user_or_none()).id
     commit()
     job = wait_for(job_id, timeout=timeout)
     if job is None or job.status != JobStatus.SUCCEEDED.value:
         if job is not None and job.status == JobStatus.FAILED.value:
-            _fail([_("Lỗi: %(p)s", p=_job_error(job.error))])
-        _fail([_("Lỗi: công việc %(id)d chưa xong sau %(s)d giây.", id=job_id, s=int(timeout))])
+            fail([_("Lỗi: %(p)s", p=_job_error(job.error))])
+        fail([_("Lỗi: công việc %(id)d chưa xong sau %(s)d giây.", id=job_id, s=int(timeout))])
+    assert job.result is not None  # a compile that succeeded always says what it did
     for line in _summary_lines(job.result):
         click.echo(line)
 
@@ -143,10 +131,10 @@ def export_command(slug: str, path: str, round_code: str | None, layout: str) ->
     """Xuất kết quả lần tổng hợp mới nhất của một vòng ra tệp .csv hoặc .xlsx."""
     edition, round_ = _edition_and_round(slug, round_code)
     if not path.lower().endswith((".csv", ".xlsx")):
-        _fail([_("Lỗi: tên tệp phải kết thúc bằng .csv hoặc .xlsx.")])
+        fail([_("Lỗi: tên tệp phải kết thúc bằng .csv hoặc .xlsx.")])
     run = latest_run(round_)
     if run is None:
-        _fail(
+        fail(
             [
                 _(
                     "Lỗi: vòng %(round)s chưa được tổng hợp (chạy “contest results compile”).",
@@ -157,7 +145,7 @@ def export_command(slug: str, path: str, round_code: str | None, layout: str) ->
     try:
         count = export_run(path, run, layout)
     except OSError as exc:
-        _fail([_("Lỗi: không ghi được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
+        fail([_("Lỗi: không ghi được tệp %(p)s: %(e)s", p=path, e=exc.strerror or str(exc))])
     click.echo(
         _(
             "Đã xuất %(n)d dòng của lần tổng hợp số %(number)d, vòng %(round)s, ra %(file)s.",

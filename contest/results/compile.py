@@ -40,7 +40,7 @@ Everything is flushed, never committed (the job runner commits).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -48,11 +48,12 @@ from typing import Any
 import psycopg
 from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, cast, func, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from .. import display
 from ..contests.models import Board, Edition, EditionField, Round
 from ..entries.models import Entry
+from ..errors import UserError
 from ..extensions import db
 from ..judging import totals
 from ..judging.models import PanelScore
@@ -82,16 +83,14 @@ LOCK_NAMESPACE = 0x7265
 FETCH = 5000
 
 
-class CompileError(Exception):
+class CompileError(UserError):
     """The round cannot be compiled; ``message`` says why (Vietnamese msgid, translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class CompileBusy(CompileError):
     """Another compile of the same round holds the lock."""
+
+    status = 409
 
 
 @dataclass
@@ -126,7 +125,7 @@ def check_compilable(edition: Edition, round_: Round) -> None:
         )
 
 
-def member_condition(edition: Edition, round_: Round):
+def member_condition(edition: Edition, round_: Round) -> ColumnElement[bool]:
     """SQL condition on ``Entry`` selecting the round's members (module docstring, step 2;
     the rule is judging's ``totals.member_condition``)."""
     check_compilable(edition, round_)
@@ -204,7 +203,7 @@ AGGREGATE_PLAN = "SET LOCAL enable_nestloop = off"
 _DEFAULT_PLAN = "SET LOCAL enable_nestloop TO DEFAULT"
 
 
-def _driver_rows(stmt: Select) -> Iterator[tuple]:
+def _driver_rows(stmt: Select) -> Generator[tuple, None, None]:
     """Run ``stmt`` on the session's connection with the raw driver cursor (plain tuples, no
     ORM or Core row processing: the columns are ints and short strings), ``FETCH`` at a time.
 
@@ -216,8 +215,10 @@ def _driver_rows(stmt: Select) -> Iterator[tuple]:
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.params
     if compiled.positional:
+        assert compiled.positiontup is not None  # a positional statement names its order
         params = tuple(params[name] for name in compiled.positiontup)
     driver = connection.connection.driver_connection
+    assert driver is not None  # the session's connection is open
     postgresql = connection.dialect.name == "postgresql"
     cursor = driver.cursor()
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..contests.models import Edition, Round
 from ..judging import totals
-from .ranking import Criterion, PrizeLevel, RankingConfig, RoundSpec
+from .ranking import Criterion, PrizeLevel, RankingConfig, RoundSpec, Scope
 
 ordered_rounds = totals.ordered_rounds
 previous_round = totals.round_before
@@ -44,7 +44,7 @@ def config_from_edition(edition: Edition, round_: Round) -> RankingConfig:
                 code=p.code,
                 min_score=p.min_score,
                 quota=p.quota,
-                scope=p.scope,
+                scope=Scope(p.scope),
                 automatic=bool(p.automatic),
             )
             for p in sorted(edition.prizes, key=lambda p: (p.position, p.id))

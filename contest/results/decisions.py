@@ -19,25 +19,26 @@ functions flush, never commit, and take the acting user as a parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..audit.operations import record
 from ..contests.models import Edition, PrizeLevel, PrizeScope, Round
+from ..errors import UserError
 from ..extensions import db
 from ..timeutil import utcnow
 from .config_from_edition import is_last_round
 from .models import ResultRow, ResultsRun
 from .models_decisions import PrizeDecision
 
+if TYPE_CHECKING:
+    from ..accounts.models import User
 
-class DecisionError(Exception):
+
+class DecisionError(UserError):
     """A decision is refused; ``message`` says why (translated)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def decide(
     entry_id: int,
     prize_code: str | None,
     reason: str,
-    actor,
+    actor: User | None,
 ) -> PrizeDecision:
     """Record the organizers' decision ``prize_code`` (None: no prize) for one entry of
     ``run``; supersedes the entry's active decision. Raises ``DecisionError`` (module docstring)."""
@@ -198,7 +199,7 @@ def decide(
     return decision
 
 
-def withdraw(edition: Edition, decision: PrizeDecision, reason: str, actor) -> None:
+def withdraw(edition: Edition, decision: PrizeDecision, reason: str, actor: User | None) -> None:
     """Withdraw an active decision (the entry goes back to the proposal), with a reason."""
     reason = (reason or "").strip()
     if not reason:

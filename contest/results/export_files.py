@@ -90,17 +90,19 @@ def official_table(run: ResultsRun, edition: Edition) -> tuple[tuple[str, ...], 
         _("Giải"),
     )
     levels = sorted(edition.prizes, key=lambda p: (p.position, p.id))
-    level_at = {p.code: i for i, p in enumerate(levels)}
-    names = {p.code: p.name for p in levels}
+    level_at: dict[str | None, int] = {p.code: i for i, p in enumerate(levels)}
+    names: dict[str | None, str] = {p.code: p.name for p in levels}
     fields = {f.code: f.name for f in edition.fields}
-    rows = db.session.execute(
+    found = db.session.execute(
         select(ResultRow, Entry)
         .join(Entry, Entry.id == ResultRow.entry_id)
         .where(ResultRow.run_id == run.id, ResultRow.prize_code.is_not(None))
         .options(selectinload(Entry.authors), selectinload(Entry.unit))
         .order_by(ResultRow.position)
     ).all()
-    rows.sort(key=lambda pair: (level_at.get(pair[0].prize_code, len(levels)), pair[0].position))
+    rows = sorted(
+        found, key=lambda pair: (level_at.get(pair[0].prize_code, len(levels)), pair[0].position)
+    )
     out = []
     for number, (row, entry) in enumerate(rows, start=1):
         out.append(
@@ -130,6 +132,8 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[A
 def export_run(path: str | Path, run: ResultsRun, layout: str = "standard") -> int:
     """Write ``run`` to ``path`` (``.xlsx`` → XLSX, anything else → CSV); returns the number
     of data rows written. ``layout`` is ``standard`` or ``official`` (module docstring)."""
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
     if layout == "official":
         header, rows = official_table(run, run.edition)
     else:

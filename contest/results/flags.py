@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Boolean
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 
@@ -64,14 +66,14 @@ class has_flag(FunctionElement):  # noqa: N801 - used like a SQL function
 
 
 @compiles(has_flag, "postgresql")
-def _has_flag_postgresql(element: has_flag, compiler, **kw) -> str:
+def _has_flag_postgresql(element: has_flag, compiler: SQLCompiler, **kw: Any) -> str:
     """``flag = ANY(string_to_array(column, ';'))``."""
     column, flag = (compiler.process(c, **kw) for c in element.clauses)
     return f"({flag} = ANY(string_to_array({column}, '{SEPARATOR}')))"
 
 
 @compiles(has_flag)
-def _has_flag_json(element: has_flag, compiler, **kw) -> str:
+def _has_flag_json(element: has_flag, compiler: SQLCompiler, **kw: Any) -> str:
     """SQLite (and the default): the stored list as a JSON array, searched with ``json_each``
     (flag values are upper-case words: nothing to escape)."""
     column, flag = (compiler.process(c, **kw) for c in element.clauses)

@@ -1,4 +1,4 @@
-"""Results runs: numbered, immutable snapshots of a round's computed ranking (issue 6).
+"""Results runs: numbered, immutable snapshots of a round's computed ranking.
 
 A ``ResultsRun`` is written once, complete, in ONE transaction together with all its
 ``ResultRow`` rows (``compile.compile_round``), so no half-written run is ever visible; there
@@ -8,8 +8,8 @@ also stops two overlapping compiles from both writing the same number.
 
 A row keeps everything the results file needs as it was at compile time (entry, field and
 board codes, rank, score, prize, flags), so an export of an old run reproduces it exactly even
-after entries were moved or renamed. The engine's explanation is stored compactly (issue 6,
-point 5: 100,000 rows per national compile): the row keeps its own part as TEXT (no JSON for
+after entries were moved or renamed. The engine's explanation is stored compactly (a
+national compile writes 100,000 rows): the row keeps its own part as TEXT (no JSON for
 the server to parse), the run once what all its rows share (``explanation_context``), and
 ``ResultRow.explanation`` gives readers the whole dict back (``run_text``).
 
@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..entries.models import Entry
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 from .flags import Flag, decode
@@ -48,7 +48,7 @@ from .run_text import decode_explanation
 RUN_COMPLETE = "complete"
 
 
-class ResultsRun(db.Model):
+class ResultsRun(Model):
     """One compile of one round: the inputs' fingerprint and, in ``rows``, every listed entry."""
 
     __tablename__ = "results_runs"
@@ -87,7 +87,7 @@ class ResultsRun(db.Model):
         return f"<ResultsRun {self.id} round={self.round_id} #{self.number}>"
 
 
-class ResultRow(db.Model):
+class ResultRow(Model):
     """One listed entry in a run, at ``position`` in the results-file order (0, 1, …)."""
 
     __tablename__ = "results_rows"

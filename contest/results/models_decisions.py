@@ -1,4 +1,4 @@
-"""Organizers' manual prize decisions (RULES §5.6, §6; issue 6 point 3).
+"""Organizers' manual prize decisions (RULES §5.6, §6).
 
 A ``PrizeDecision`` is kept apart from the computed proposal (``ResultRow.prize_code``, which
 is immutable): it belongs to (edition, round, entry) and stays valid across later runs of the
@@ -16,12 +16,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 
-class PrizeDecision(db.Model):
+class PrizeDecision(Model):
     """One decision of the organizers about one entry's prize in one round."""
 
     __tablename__ = "results_prize_decisions"

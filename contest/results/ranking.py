@@ -56,11 +56,12 @@ from __future__ import annotations
 import gc
 import math
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import cast
 
 from .flags import Flag
 from .ranking_export import fingerprint_checked
@@ -295,7 +296,13 @@ def _score_entries(config: RankingConfig, listed: list[CheckedEntry]) -> list[_W
             cents = panel_cents
             work.flags.add(panel)
         work.cents = cents
-        if spread_limit is not None and max_half - min_half > spread_limit:
+        # n ≥ required ≥ 1 sheets: the smallest and largest totals are there
+        if (
+            spread_limit is not None
+            and max_half is not None
+            and min_half is not None
+            and max_half - min_half > spread_limit
+        ):
             work.flags.add(discrepancy)
         factor = scale // n
         if factor == 1:
@@ -338,9 +345,10 @@ def _rank_groups(works: list[_Work]) -> dict[GroupKey, list[_Work]]:
 
 def _mark_advanced(config: RankingConfig, works: list[_Work]) -> None:
     """Rule 8: in a preliminary round, ranked entries with score ≥ cutoff are ADVANCED."""
+    assert config.round.cutoff is not None  # a preliminary round has its cutoff
     cutoff = math.ceil(Fraction(config.round.cutoff) * 100)  # cents ≥ 100c ⇔ cents ≥ ⌈100c⌉
     for work in works:
-        if work.complete and work.cents >= cutoff:
+        if work.complete and work.cents is not None and work.cents >= cutoff:
             work.flags.add(Flag.ADVANCED)
 
 
@@ -389,17 +397,17 @@ def _results(
     scores = _Scores()
     results = []
     for work in ordered:
-        agg = work.agg
+        agg = work.agg  # checked: its numbers are the Decimals rebuilt from integers
         explanation = Explanation(
             agg.sheet_count,
             required,
-            agg.criterion_sums,
+            cast("Mapping[str, Decimal]", agg.criterion_sums),
             tiebreak,
             scores[work.computed_cents],
-            agg.panel_score,
+            cast("Decimal | None", agg.panel_score),
             agg.panel_score is not None and not work.complete,  # panel_ignored
-            agg.min_total,
-            agg.max_total,
+            cast("Decimal | None", agg.min_total),
+            cast("Decimal | None", agg.max_total),
             threshold,
             work.tied_with,
             tuple(work.levels),

@@ -15,9 +15,9 @@ import hashlib
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, Protocol
 
 from .ranking_inputs import ENGINE_VERSION, CheckedEntry, RankingConfig
-from .ranking_outputs import EntryResult
 
 
 def _exact(value: Decimal | None) -> str | None:
@@ -73,7 +73,7 @@ def fingerprint_checked(config: RankingConfig, listed: Iterable[CheckedEntry]) -
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def results_header(config: RankingConfig) -> tuple[str, ...]:
+def results_header(config: ResultColumns) -> tuple[str, ...]:
     """The results-file columns; ``board`` only when the edition has boards."""
     board = ("board",) if config.has_boards else ()
     return ("entry", "field", *board, "rank", "score", "prize", "flags")
@@ -86,7 +86,34 @@ def format_score(score: Decimal | None) -> str:
     return str(score.quantize(Decimal("0.01")))
 
 
-def results_rows(config: RankingConfig, results: Iterable[EntryResult]) -> list[tuple[str, ...]]:
+class ResultColumns(Protocol):
+    """What the results file needs of a configuration (a ``RankingConfig``, or the columns
+    of a stored run)."""
+
+    @property
+    def has_boards(self) -> bool: ...
+
+
+class ResultLine(Protocol):
+    """What the results file reads of one result (an ``EntryResult``, or a stored row)."""
+
+    @property
+    def entry(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def board(self) -> str | None: ...
+    @property
+    def rank(self) -> int | None: ...
+    @property
+    def score(self) -> Any: ...
+    @property
+    def prize(self) -> str | None: ...
+    @property
+    def flags(self) -> tuple[str, ...]: ...
+
+
+def results_rows(config: ResultColumns, results: Iterable[ResultLine]) -> list[tuple[str, ...]]:
     """One row of strings per result, matching ``results_header(config)``."""
     rows = []
     for result in results:

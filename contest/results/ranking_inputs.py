@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 #: Changes whenever the computation changes; part of the inputs' fingerprint.
 ENGINE_VERSION = "contest-ranking/1"
@@ -363,7 +363,11 @@ def aggregate_units(agg: EntryAggregate, config: RankingConfig) -> Units:
         agg.field,
         agg.board,
         agg.sheet_count,
-        tuple(halves_of(agg.criterion_sums[c], f"sum of {c}") for c in config.criterion_codes),
+        # a sum is a number, never None: its half points are an int
+        cast(
+            "tuple[int, ...]",
+            tuple(halves_of(agg.criterion_sums[c], f"sum of {c}") for c in config.criterion_codes),
+        ),
         halves_of(agg.min_total, "min_total"),
         halves_of(agg.max_total, "max_total"),
         panel_cents(agg.panel_score, agg.code),

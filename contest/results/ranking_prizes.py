@@ -37,11 +37,15 @@ def in_ranking_order(works: Iterable[Any]) -> list[Any]:
 
 def award_prizes(config: RankingConfig, groups: dict[GroupKey, list[Any]]) -> None:
     """Rule 6: the prize cascade, level by level, highest first."""
-    edition = None
+    edition: dict[GroupKey, list[Any]] | None = None
     for level in config.prizes:
-        if level.scope == Scope.EDITION and edition is None:
-            edition = {(): in_ranking_order(w for ws in groups.values() for w in ws)}
-        units = edition if level.scope == Scope.EDITION else groups
+        units: dict[GroupKey, list[Any]]
+        if level.scope == Scope.EDITION:
+            if edition is None:
+                edition = {(): in_ranking_order(w for ws in groups.values() for w in ws)}
+            units = edition
+        else:
+            units = groups
         for unit_key, ordered in units.items():
             # the entries still without a prize (w.prize is None), selected in C
             waiting = list(compress(ordered, map(is_, map(_PRIZE, ordered), repeat(None))))
@@ -51,7 +55,7 @@ def award_prizes(config: RankingConfig, groups: dict[GroupKey, list[Any]]) -> No
                 _append_each(waiting, _outcome(level, unit_key, Outcome.MANUAL))
 
 
-def _outcome(level: PrizeLevel, unit_key: GroupKey, outcome: Outcome, **kw) -> LevelOutcome:
+def _outcome(level: PrizeLevel, unit_key: GroupKey, outcome: Outcome, **kw: Any) -> LevelOutcome:
     """A ``LevelOutcome`` for ``level`` in scope unit ``unit_key``."""
     return LevelOutcome(
         level=level.code,

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import repeat
 from operator import is_, le, mul
+from typing import cast
 
 from .ranking_inputs import (
     ENTRY_STATUSES,
@@ -245,8 +246,8 @@ def listed_entries(
                 raise ValueError(f"entry {entry.code}: unknown status {entry.status!r}")
             if entry.status == LISTED_STATUS:
                 units.append(entry_units(entry, config))
-        else:
-            units.append(aggregate_units(entry, config))
+        else:  # the one kind left (``type() is`` leaves subclasses to a checker)
+            units.append(aggregate_units(cast(EntryAggregate, entry), config))
     if units:
         codes, fields, boards, counts, halves, lows, highs, panels = zip(*units, strict=True)
         sums = list(zip(*halves, strict=True)) if config.criteria else []

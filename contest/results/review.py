@@ -1,4 +1,5 @@
-"""Data of the organizers' review page (issue 6 point 3), no Flask request inside.
+"""Data of the organizers' review page (RULES §5.6: they check the ranking and decide the
+prizes), no Flask request inside.
 
 For a round: its latest run, grouped per ranking group (field, or field × board, or the whole
 edition), each row with the entry's title, score, rank, flags, proposed prize, the
@@ -60,8 +61,8 @@ class JudgeTotal:
 class ReviewRow:
     """One entry of the review page. Its explanation (``explanation``, ``details``) is built
     by :func:`explain` when first read, and so are ``spread`` and ``stale``: only the rows a
-    page shows pay for them (issue 15: at 5,000 entries building every row's sentences took
-    most of the page's time)."""
+    page shows pay for them (at 5,000 entries, building every row's sentences would take most
+    of the page's time)."""
 
     row: ResultRow
     title: str
@@ -71,7 +72,7 @@ class ReviewRow:
     threshold: Any = field(repr=False)  # the edition's discrepancy threshold
 
     @property
-    def flags(self) -> list[str]:
+    def flags(self) -> list[Flag]:
         """The row's flags."""
         return self.row.flag_list
 
@@ -132,7 +133,7 @@ class Review:
     run: ResultsRun | None
     previous: ResultsRun | None
     groups: list[ReviewGroup]
-    flag_counts: dict[str, int]
+    flag_counts: dict[Flag, int]
     changes: list[Change]
     prize_names: dict[str, str]
     last_round: bool
@@ -416,9 +417,11 @@ def compare(
     out = []
     for eid in changed:
         before = old.get(eid, (None, ""))[0]
-        after, title = new.get(eid) or old[eid]
+        title = (new.get(eid) or old[eid])[1]
         after = new[eid][0] if eid in new else None
-        code = (after or before).entry_code
+        either = after or before
+        assert either is not None  # the entry is in one run at least
+        code = either.entry_code
         out.append(
             Change(
                 entry_code=code,

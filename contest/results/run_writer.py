@@ -21,6 +21,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import insert
@@ -106,7 +107,9 @@ class RowWriter:
         self.queue: queue.Queue[Any] = queue.Queue(maxsize=AHEAD)
         self.thread: threading.Thread | None = None
         if self.copying:
-            self.driver = connection.connection.driver_connection
+            driver = connection.connection.driver_connection
+            assert driver is not None  # the session's connection is open
+            self.driver = driver
             self.thread = threading.Thread(
                 target=self._copy_chunks, name="results-copy", daemon=True
             )
@@ -116,7 +119,12 @@ class RowWriter:
         """The writer."""
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         """``close()`` after success, ``abort()`` after an error."""
         if exc_type is None:
             self.close()

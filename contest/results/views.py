@@ -15,7 +15,9 @@ from .. import display
 from ..accounts.models import Role
 from ..audit.operations import record
 from ..contests.models import Edition, Round
-from ..contests.operations import get_edition, list_editions
+from ..contests.operations import list_editions
+from ..contests.pages_support import edition_or_404
+from ..errors import unit_of_work
 from ..extensions import db
 from ..forms import EmptyForm, length, required
 from ..jobs.models import Job
@@ -60,14 +62,6 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Lý do hủy"), validators=[required(), length(max=2000)])
 
 
-def _edition_or_404(slug: str) -> Edition:
-    """The edition ``slug`` or 404."""
-    edition = get_edition(slug)
-    if edition is None:
-        abort(404)
-    return edition
-
-
 def _round(edition: Edition, code: str | None) -> Round | None:
     """The round ``code`` of ``edition`` (default: the last round); 404 for an unknown code."""
     rounds = ordered_rounds(edition)
@@ -87,7 +81,7 @@ def _prize_choices(edition: Edition) -> list[tuple[str, str]]:
     return [(p.code, p.name) for p in levels] + [("", _("Không trao giải"))]
 
 
-#: Rows of the review page per page (issue 15: the page of 5,000 entries weighed 14 MB).
+#: Rows of the review page per page (a page of all 5,000 entries would weigh 14 MB).
 REVIEW_PER_PAGE = 100
 #: Changes from the previous run listed on the page (the count says how many in all).
 CHANGES_SHOWN = 200
@@ -119,7 +113,7 @@ def index():
 @role_required(Role.ORGANIZER)
 def review(slug: str):
     """The review page of one round (``?round=``, default the last; ``?flag=`` filters)."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     round_ = _round(edition, request.args.get("round"))
     if round_ is None:
         return render_template("results/no_rounds.html", edition=edition)
@@ -154,7 +148,7 @@ def review(slug: str):
 @role_required(Role.ORGANIZER)
 def compile_round(slug: str):
     """ "Tổng hợp kết quả": create the round's compile job and show its progress."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
     round_ = _round(edition, request.form.get("round"))
@@ -193,7 +187,7 @@ def job_review(job_id: int):
 @role_required(Role.ORGANIZER)
 def decide(slug: str):
     """Record a manual prize decision on the round's latest run."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     round_ = _round(edition, request.form.get("round"))
     form = DecisionForm()
     form.prize.choices = _prize_choices(edition)
@@ -228,7 +222,7 @@ def decide(slug: str):
 @role_required(Role.ORGANIZER)
 def withdraw(slug: str):
     """Withdraw a decision: the entry goes back to the proposal."""
-    edition = _edition_or_404(slug)
+    edition = edition_or_404(slug)
     form = WithdrawForm()
     round_code = request.form.get("round") or None
     if not form.validate_on_submit():
@@ -240,12 +234,9 @@ def withdraw(slug: str):
     decision = db.session.get(PrizeDecision, decision_id) if decision_id else None
     if decision is None:
         abort(404)
-    try:
+    with unit_of_work() as work:
         decisions.withdraw(edition, decision, form.reason.data, current_user)
-    except decisions.DecisionError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
+    if work.refused:
         return redirect(url_for(".review", slug=slug, round=round_code))
-    db.session.commit()
     flash(_("Đã hủy quyết định; hồ sơ trở lại giải đề xuất."), "success")
     return redirect(url_for(".review", slug=slug, round=round_code))

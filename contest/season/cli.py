@@ -70,4 +70,6 @@ def _local(iso: str) -> str:
 
 def register(app: Flask) -> None:
     """Add ``status`` to the ``edition`` command group."""
-    app.cli.commands["edition"].add_command(status_command)
+    group = app.cli.commands["edition"]
+    assert isinstance(group, click.Group)  # the group of contest.contests.cli
+    group.add_command(status_command)

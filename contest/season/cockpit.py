@@ -407,6 +407,7 @@ def _judging(facts: Facts) -> Stage:
 
 def _unfinished_sheets(facts: Facts) -> list[Problem]:
     j = facts.judging
+    assert j is not None  # asked only once judging has facts
     out = []
     url = _edition_url("judging.progress_page", facts)
     if j.incomplete:
@@ -520,6 +521,7 @@ def _publication(facts: Facts) -> Stage:
 def _final(facts: Facts) -> Stage:
     if facts.publication_state != pub.State.FINAL:
         return Stage("final", LATER)
+    assert facts.publication is not None  # a FINAL state is a publication's
     return Stage("final", DONE, counts={"winners": facts.publication.entry_count})
 
 

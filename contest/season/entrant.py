@@ -12,11 +12,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..certificates import operations as certificates
 from ..contests import timeline
 from ..contests.deadlines import deadline_for, edition_phase
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
-from ..publication import certificates, national
+from ..national import selection as national
 from ..publication import publish as pub
 from ..publication.models import PublishedEntry
 from ..timeutil import format_local, utcnow

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from ..certificates import operations as certificates
 from ..contests import timeline
 from ..contests.models import Edition, Round
 from ..entries.models import Entry, EntryStatus
@@ -19,10 +20,12 @@ from ..jobs.models import Job, JobStatus
 from ..judging.conflicts import ConflictIndex
 from ..judging.models import Assignment, ScoreSheet, SheetStatus
 from ..judging.panels import current_round, panels_of_round, round_entry_ids
-from ..publication import certificates, national, national_dossier, report
+from ..national import dossier as national_dossier
+from ..national import selection as national
 from ..publication import publish as pub
 from ..publication.models import Publication
 from ..publication.status import open_complaints
+from ..reports import report
 from ..results.models import ResultsRun
 
 

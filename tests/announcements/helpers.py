@@ -14,7 +14,6 @@ from datetime import datetime
 from contest.accounts.models import Role
 from contest.areas.models import AreaLevel
 from contest.contests import operations as editions
-from contest.entries.models import Author, Entry
 from contest.extensions import db
 from contest.judging.models import Panel, PanelMember
 from contest.timeutil import LOCAL_TZ
@@ -32,19 +31,22 @@ SLUG = "ttn-2026"
 
 
 def _entry(edition, code, field, area, owner, status, authors=()):
-    entry = Entry(
-        edition_id=edition.id,
-        code=code if status != "draft" else None,
-        title=f"Sản phẩm {code}",
-        field_id=edition.field_by_code(field).id,
-        area_id=area.id,
-        owner_id=owner.id,
+    return factories.make_entry(
+        edition,
+        code if status != "draft" else None,
+        field,
         status=status,
+        source="web",
+        title=f"Sản phẩm {code}",
+        summary="",
+        authors=[
+            {"full_name": name, "email": email, "is_representative": False}
+            for name, email in authors
+        ],
+        area=area,
+        owner=owner,
+        commit=False,
     )
-    for position, (name, email) in enumerate(authors, start=1):
-        entry.authors.append(Author(position=position, full_name=name, email=email))
-    db.session.add(entry)
-    return entry
 
 
 def build_season() -> dict:

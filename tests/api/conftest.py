@@ -14,11 +14,9 @@ import pytest
 from contest.accounts.models import Role
 from contest.api import tokens
 from contest.areas.models import AreaLevel
-from contest.contests import operations as editions
-from contest.entries.models import Attachment, Author, Entry
+from contest.entries.models import Entry
 from contest.extensions import db
 from contest.judging import assigning
-from contest.storage import get_storage
 from tests import factories
 from tests.judging.conftest import DEADLINE, JUDGING_ENDS, JUDGING_STARTS, local
 
@@ -55,28 +53,26 @@ def world(app):
         "other_judge": make("gk2@example.vn", (Role.JUDGE,), full_name="Phạm Thị Bình"),
         "entrant": make("ts@example.vn", (Role.ENTRANT,), full_name="Nguyễn Dự Thi"),
     }
-    edition = editions.create_from_template(
-        "technical", "stkt-2026", "Hội thi STKT 2026", DEADLINE, users["organizer"]
+    edition = factories.make_edition(
+        "technical",
+        "stkt-2026",
+        "Hội thi STKT 2026",
+        DEADLINE,
+        users["organizer"],
+        opens_at=OPENS,  # public: coordinators and judges see it as the public does
+        judging_starts_at=JUDGING_STARTS,
+        judging_ends_at=JUDGING_ENDS,
     )
-    edition.opens_at = OPENS  # public: coordinators and judges see it as the public does
-    edition.judging_starts_at = JUDGING_STARTS
-    edition.judging_ends_at = JUDGING_ENDS
-    db.session.commit()
     final = edition.rounds[0]
     mine = _entry(edition, "STKT-CNTT-001", yen_son, users["entrant"])
     theirs = _entry(edition, "STKT-CNTT-002", ham_yen, None)
-    stored = get_storage().save_bytes(FILE_BYTES, "attachments", "application/zip")
-    attachment = Attachment(
-        entry_id=mine.id,
-        kind="source_code",
-        original_name=f"Mã nguồn của {AUTHOR}.zip",
-        storage_key=stored.key,
+    attachment = factories.make_attachment(
+        mine,
+        "source_code",
+        content=FILE_BYTES,
         content_type="application/zip",
-        size_bytes=stored.size,
-        sha256=stored.sha256,
+        original_name=f"Mã nguồn của {AUTHOR}.zip",
     )
-    db.session.add(attachment)
-    db.session.commit()
     assigning.assign_judges_to_entry(edition, final, mine, [users["judge"]], None)
     db.session.commit()
     return {
@@ -90,22 +86,9 @@ def world(app):
 
 
 def _entry(edition, code, area, owner) -> Entry:
-    entry = Entry(
-        edition_id=edition.id,
-        code=code,
-        title=f"Giải pháp {code}",
-        field_id=edition.field_by_code("CNTT").id,
-        summary="Tóm tắt giải pháp.",
-        area_id=area.id,
-        owner_id=owner.id if owner else None,
-        unit_name="Trường Kínđáo",
-        status="accepted",
-        source="import",
+    return factories.make_entry(
+        edition, code, "CNTT", authors=(AUTHOR,), area=area, owner=owner, unit_name="Trường Kínđáo"
     )
-    entry.authors.append(Author(position=1, full_name=AUTHOR, is_representative=True))
-    db.session.add(entry)
-    db.session.commit()
-    return entry
 
 
 @pytest.fixture()

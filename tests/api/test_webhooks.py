@@ -22,6 +22,7 @@ from contest.api.tasks import deliver_task
 from contest.audit.operations import record
 from contest.extensions import db
 from contest.timeutil import utcnow
+from tests import factories
 from tests.judging.conftest import DURING
 
 
@@ -158,9 +159,7 @@ def test_a_submitted_sheet_is_delivered_signed_retried_after_a_500_and_sent_once
 def test_a_private_address_is_refused_at_send_time(world, receiver):
     server = receiver()
     # As if the name had resolved to a public address at registration (DNS rebinding).
-    hook = Webhook(url=server.url, events=["entry.submitted"], secret="s" * 40)
-    db.session.add(hook)
-    db.session.commit()
+    factories.make_webhook(server.url, ["entry.submitted"], secret="s" * 40)
     record(world["users"]["entrant"], "entry.submit", "entry", world["mine"].id)
     db.session.commit()
     assert webhooks.deliver_due() == 1

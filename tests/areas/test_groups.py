@@ -279,7 +279,7 @@ def test_rename_keeps_the_name_on_closed_editions_only(app, organizer):
 
 
 def test_statistics_of_an_old_edition_show_the_former_district(app, organizer):
-    from contest.publication.statistics import edition_statistics
+    from contest.reports.statistics import edition_statistics
 
     province = area_ops.seed_province()
     yen_son = area_ops.find_area("Yên Sơn", province)
@@ -297,7 +297,7 @@ def test_statistics_of_an_old_edition_show_the_former_district(app, organizer):
 
 
 def test_statistics_of_a_2025_map_edition_list_communes_without_former_districts(app, organizer):
-    from contest.publication.statistics import edition_statistics
+    from contest.reports.statistics import edition_statistics
 
     legacy = area_ops.seed_province()  # an instance that had districts…
     db.session.commit()

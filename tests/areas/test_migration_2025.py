@@ -14,7 +14,7 @@ from contest.areas.models import Area
 from contest.areas.official import seed_official_province
 from contest.entries.models import Entry
 from contest.extensions import db
-from contest.publication.statistics import edition_statistics
+from contest.reports.statistics import edition_statistics
 from contest.timeutil import utcnow
 from tests import factories
 from tests.entries_ui.conftest import make_entry, open_edition

@@ -17,8 +17,6 @@ from sqlalchemy import func, select
 from contest.accounts.models import Role
 from contest.areas.models import AreaLevel
 from contest.audit.models import AuditEntry
-from contest.contests import operations as editions
-from contest.entries import operations
 from contest.entries.attachment_demo import sample_pdf
 from contest.entries.models import Attachment
 from contest.extensions import db
@@ -111,7 +109,7 @@ def _deadline(days: int) -> datetime:
 def edition(people):
     """A youth edition open now (deadline in 20 days). Field HT needs description, photos,
     unit confirmation; PM adds source code, installer and instructions."""
-    edition = editions.create_from_template(
+    return factories.make_edition(
         "youth",
         "ttn-dinh-kem",
         "Cuộc thi TTN-NĐ (đính kèm)",
@@ -119,14 +117,12 @@ def edition(people):
         people["organizer"],
         opens_at=utcnow() - timedelta(days=10),
     )
-    db.session.commit()
-    return edition
 
 
 @pytest.fixture()
 def closed_edition(people):
     """A youth edition whose deadline passed yesterday."""
-    edition = editions.create_from_template(
+    return factories.make_edition(
         "youth",
         "ttn-da-dong",
         "Cuộc thi TTN-NĐ (đã hết hạn)",
@@ -134,16 +130,11 @@ def closed_edition(people):
         people["organizer"],
         opens_at=utcnow() - timedelta(days=40),
     )
-    db.session.commit()
-    return edition
 
 
 def make_entry(edition, owner, area, field: str = "HT", title: str = "Thước đo đa năng"):
-    """A committed draft of ``owner`` in ``area``."""
-    values = {"title": title, "field_id": edition.field_by_code(field).id, "area_id": area.id}
-    entry = operations.create_draft(edition, owner, values)
-    db.session.commit()
-    return entry
+    """A committed draft of ``owner`` in ``area`` (nothing more)."""
+    return factories.make_draft(edition, owner, title=title, field=field, area=area, complete=False)
 
 
 @pytest.fixture()

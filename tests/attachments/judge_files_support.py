@@ -13,7 +13,6 @@ import pikepdf
 from PIL import Image, PngImagePlugin
 
 from contest.accounts.models import Role
-from contest.contests import operations as editions
 from contest.extensions import db
 from contest.judging import assigning
 from contest.timeutil import utcnow
@@ -151,12 +150,15 @@ def docx_with_names() -> bytes:
 def judging_setup(organizer):
     """A technical edition judging now, an accepted CNTT entry, and a judge assigned to it."""
     now = utcnow()
-    edition = editions.create_from_template(
-        "technical", "stkt-ban-sao", "Hội thi STKT (bản sao)", now - timedelta(days=5), organizer
+    edition = factories.make_edition(
+        "technical",
+        "stkt-ban-sao",
+        "Hội thi STKT (bản sao)",
+        now - timedelta(days=5),
+        organizer,
+        judging_starts_at=now - timedelta(days=1),
+        judging_ends_at=now + timedelta(days=10),
     )
-    edition.judging_starts_at = now - timedelta(days=1)
-    edition.judging_ends_at = now + timedelta(days=10)
-    db.session.commit()
     judge = factories.make_user("gk-ban-sao@example.vn", (Role.JUDGE,), full_name="Đỗ Giám Khảo")
     entry = make_entry(edition, "STKT-CNTT-001", authors=(NAME,))
     assigning.assign_judges_to_entry(edition, edition.rounds[0], entry, [judge], None)

@@ -13,6 +13,7 @@ from contest.entries import attachments
 from contest.entries.attachments import FileChanges
 from contest.entries.models import Attachment, Entry
 from contest.extensions import db
+from tests import factories
 from tests.attachments.conftest import jpeg_bytes, pdf_bytes, png_bytes
 from tests.attachments.test_uploads import JSON, post_file
 
@@ -119,16 +120,15 @@ def test_blind_name_hides_the_author(entry, files):
     assert attachments.blind_name(pdf) == f"HS{entry.id}-ban-thuyet-minh-1.pdf"
     entry.code = "TTN26-HT-007"
     assert attachments.blind_name(photo) == "TTN26-HT-007-anh-1.jpg"
-    second = Attachment(
-        kind="photos",
+    second = factories.make_attachment(
+        entry,
+        "photos",
         original_name="Nguyễn Văn An.jpg",
         storage_key="k",
         content_type="image/png",
         size_bytes=1,
-        sha256="0" * 64,
+        commit=False,
     )
-    entry.attachments.append(second)
-    db.session.flush()
     assert attachments.blind_name(second) == "TTN26-HT-007-anh-2.png"
     db.session.rollback()
 

@@ -17,9 +17,10 @@ from contest.contests.deadlines import SubmissionsClosed, extend_deadline
 from contest.entries import attachments
 from contest.entries.access import NotAllowed
 from contest.entries.attachments import AttachmentRefused, FileChanges
-from contest.entries.models import Attachment, Entry, EntrySource, EntryStatus
+from contest.entries.models import Attachment, Entry, EntryStatus
 from contest.extensions import db
 from contest.timeutil import utcnow
+from tests import factories
 from tests.attachments.conftest import (
     attachment_count,
     make_entry,
@@ -111,18 +112,16 @@ def test_the_deadline_passing_during_the_upload_refuses_it(edition, entry, owner
 def test_organizers_add_files_to_paper_entries_at_any_time(
     closed_edition, people, tree, client_for, upload_root
 ):
-    field = closed_edition.field_by_code("HT")
-    paper = Entry(
-        edition_id=closed_edition.id,
+    paper = factories.make_entry(
+        closed_edition,
+        "TTN-HT-001",
+        "HT",
+        status=EntryStatus.SUBMITTED,
         title="Hồ sơ nộp giấy",
-        field_id=field.id,
-        area_id=tree["yen_son"].id,
-        status=EntryStatus.SUBMITTED.value,
-        code="TTN-HT-001",
-        source=EntrySource.IMPORT.value,
+        summary="",
+        authors=(),
+        area=tree["yen_son"],
     )
-    db.session.add(paper)
-    db.session.commit()
     client = client_for(people["organizer"])
     response = post_file(client, paper, "description", pdf_bytes(), "Bản quét.pdf")
     assert response.status_code == 201

@@ -11,8 +11,8 @@ import zipfile
 import pytest
 from PIL import Image
 
+from contest.certificates.models import Certificate
 from contest.extensions import db
-from contest.publication.models_certificates import Certificate
 from tests import factories
 from tests.browser_support import LiveServer, assert_accessible, screenshot
 from tests.publication.helpers import SLUG, compiled_edition, resolve_flags

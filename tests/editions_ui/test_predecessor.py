@@ -12,7 +12,7 @@ from contest.audit.models import AuditEntry
 from contest.contests import operations
 from contest.contests.validation import InvalidEdition
 from contest.extensions import db
-from contest.publication.statistics_compare import previous_edition
+from contest.reports.statistics_compare import previous_edition
 from tests.editions_ui.test_settings import general_data, url
 
 

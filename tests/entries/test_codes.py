@@ -14,6 +14,7 @@ from contest.entries import codes, intake, operations
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
+from tests import factories
 from tests.entries.conftest import BEFORE, make_draft
 
 
@@ -65,16 +66,7 @@ def test_numbers_run_per_field_and_stay_through_reclassification(youth, people):
 
 
 def test_codes_taken_by_imported_entries_are_skipped(youth, people):
-    paper = Entry(
-        edition_id=youth.id,
-        code="STTN26-HT-001",
-        title="Hồ sơ giấy",
-        field_id=youth.field_by_code("HT").id,
-        status="accepted",
-        source="import",
-    )
-    db.session.add(paper)
-    db.session.commit()
+    factories.make_entry(youth, "STTN26-HT-001", "HT", title="Hồ sơ giấy", summary="", authors=())
     entry = make_draft(youth, people["entrant"])
     operations.submit(entry, people["entrant"], now=BEFORE)
     assert entry.code == "STTN26-HT-002"

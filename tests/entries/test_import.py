@@ -10,13 +10,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from contest.areas.models import Unit
 from contest.audit.models import AuditEntry
 from contest.contests import operations as editions
 from contest.entries import operations
 from contest.entries.imports import ImportFailed, import_entries
 from contest.entries.models import Entry
 from contest.extensions import db
+from tests import factories
 from tests.entries.conftest import BEFORE, DEADLINE, OPENS, make_draft
 
 HEADER = "code,title,field,area,unit,authors,summary,status"
@@ -56,10 +56,7 @@ def run(edition, data, name="entries.csv", actor=None):
 
 @pytest.fixture()
 def school(tree):
-    unit = Unit(area_id=tree["yen_son"].id, name="Trường THCS Yên Sơn", kind="school")
-    db.session.add(unit)
-    db.session.commit()
-    return unit
+    return factories.make_unit("Trường THCS Yên Sơn", tree["yen_son"], "school")
 
 
 def test_csv_import_creates_entries(youth, tree, school, people):

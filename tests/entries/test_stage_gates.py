@@ -18,7 +18,7 @@ from contest.entries.imports import ImportFailed, import_entries
 from contest.entries.judging_gate import ConfirmationNeeded
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.judging.models import Assignment, ScoreSheet
+from tests import factories
 from tests.entries.conftest import BEFORE, DEADLINE, local, make_draft
 from tests.entries.test_import import GOOD, csv_bytes
 
@@ -149,20 +149,15 @@ def judged_entry(edition, people):
     first_round = edition.rounds[0]
     judges = [people["judge"], people["other"]]
     for judge, status in zip(judges, ("submitted", "draft"), strict=True):
-        db.session.add(
-            Assignment(
-                edition_id=edition.id, round_id=first_round.id, entry_id=entry.id, judge_id=judge.id
-            )
-        )
-        db.session.add(
-            ScoreSheet(
-                edition_id=edition.id,
-                round_id=first_round.id,
-                entry_id=entry.id,
-                judge_id=judge.id,
-                status=status,
-                submitted_at=DURING_JUDGING if status == "submitted" else None,
-            )
+        factories.make_score_sheet(
+            entry,
+            judge,
+            first_round,
+            (),
+            status=status,
+            submitted_at=DURING_JUDGING,
+            assign=True,
+            commit=False,
         )
     db.session.commit()
     return entry

@@ -85,6 +85,13 @@ def test_texts_openpyxl_refuses_are_refused_the_same_way(text):
     assert type(new.value) is type(old.value)
 
 
+def test_a_refused_text_leaves_no_file_behind(tmp_path):
+    path = tmp_path / "x.xlsx"
+    with pytest.raises(Exception):  # noqa: B017 - openpyxl's IllegalCharacterError
+        write_xlsx(path, ["a"], [["tốt"], ["bad \x00 nul"]])
+    assert not path.exists()
+
+
 def test_a_row_read_back_is_the_row_written(tmp_path):
     path = tmp_path / "x.xlsx"
     write_xlsx(path, HEADER, [["=1+1", "KT", "Trần Bình", 28.5, "", None]], title="T")

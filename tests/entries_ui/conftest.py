@@ -5,7 +5,6 @@ and small real files."""
 from __future__ import annotations
 
 import io
-import secrets
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -13,10 +12,7 @@ from PIL import Image
 
 from contest.accounts.models import Role
 from contest.areas.models import AreaLevel
-from contest.contests import operations as editions
-from contest.entries import operations
 from contest.entries.attachment_demo import sample_pdf
-from contest.entries.models import Attachment
 from contest.extensions import db
 from contest.timeutil import LOCAL_TZ, utcnow
 from tests import factories
@@ -63,18 +59,16 @@ def people(tree):
 
 def open_edition(kind: str, slug: str, organizer, days: int = 20):
     """An edition of ``kind`` opened 10 days ago, deadline in ``days`` days."""
-    edition = editions.create_from_template(
+    since = {"applied_since": date(2020, 1, 1)} if kind == "technical" else {}
+    return factories.make_edition(
         kind,
         slug,
         f"Lần thi {slug}",
         local_deadline(days),
         organizer,
         opens_at=utcnow() - timedelta(days=10),
+        **since,
     )
-    if kind == "technical":
-        edition.applied_since = date(2020, 1, 1)
-    db.session.commit()
-    return edition
 
 
 @pytest.fixture()
@@ -89,23 +83,6 @@ def technical(people):
     return open_edition("technical", "stkt-mo", people["organizer"])
 
 
-def attach_required(entry) -> None:
-    """Give ``entry`` a (metadata only) attachment of every kind its checklist requires."""
-    for kind in entry.field.required_attachments:
-        token = secrets.token_hex(16)
-        entry.attachments.append(
-            Attachment(
-                kind=kind,
-                original_name=f"{kind}.pdf",
-                storage_key=f"entries/{token[:2]}/{token}.pdf",
-                content_type="application/pdf",
-                size_bytes=1234,
-                sha256="0" * 64,
-            )
-        )
-    db.session.flush()
-
-
 def make_entry(
     edition,
     owner,
@@ -117,28 +94,23 @@ def make_entry(
     complete: bool = True,
     submit: bool = False,
 ):
-    """A committed entry of ``owner`` in ``area``; ``complete``: authors, unit, application
-    data and the required attachments; ``submit``: submitted too."""
-    field = field or ("HT" if edition.kind == "youth" else "CNTT")
-    values = {"title": title, "field_id": edition.field_by_code(field).id, "area_id": area.id}
-    if complete:
-        values["unit_name"] = "Trường THCS Thử"
-        if edition.kind == "technical":
-            values["applied_at"] = date(2022, 3, 1)
-            values["applied_where"] = "Nhà máy chè Mỹ Lâm"
-    entry = operations.create_draft(edition, owner, values)
-    if complete:
-        people = authors or [
-            operations.AuthorData(
-                "Nguyễn Minh Anh", CHILD, "F", phone="0912345678", is_representative=True
-            )
-        ]
-        operations.set_authors(entry, owner, people)
-        attach_required(entry)
-    if submit:
-        operations.submit(entry, owner)
-    db.session.commit()
-    return entry
+    """A committed entry of ``owner`` in ``area`` (``factories.make_draft`` now);
+    ``complete``: authors, unit, application data and the required attachments; ``submit``:
+    submitted too."""
+    details = {"unit_name": "Trường THCS Thử"} if complete else {}
+    if complete and edition.kind == "technical":
+        details.update(applied_at=date(2022, 3, 1), applied_where="Nhà máy chè Mỹ Lâm")
+    return factories.make_draft(
+        edition,
+        owner,
+        title=title,
+        field=field,
+        area=area,
+        complete=complete,
+        authors=authors,
+        submit=submit,
+        **details,
+    )
 
 
 @pytest.fixture()

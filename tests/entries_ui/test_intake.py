@@ -11,10 +11,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from contest.contests.models import Board
 from contest.entries import listing, operations
 from contest.entries.models import Entry
 from contest.extensions import db
+from tests import factories
 from tests.entries_ui.conftest import CHILD, make_entry, text_of
 
 
@@ -82,9 +82,8 @@ def test_list_filters_search_and_sort(client, login, people, youth, tree, stock)
 
 
 def test_board_filter(client, login, people, youth, tree, stock):
-    youth.boards.append(Board(code="THCS", name="Bảng THCS", position=1))
-    youth.boards.append(Board(code="THPT", name="Bảng THPT", position=2))
-    db.session.flush()
+    factories.make_board(youth, "THCS", "Bảng THCS", position=1, commit=False)
+    factories.make_board(youth, "THPT", "Bảng THPT", position=2, commit=False)
     stock["hy"].board_id = youth.boards[1].id
     db.session.commit()
     login(people["organizer"])

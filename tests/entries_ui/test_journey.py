@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from contest.entries.models import Entry
 from contest.extensions import db
+from tests import factories
 from tests.entries_ui.conftest import CHILD, CHILD_2, make_entry, pdf_bytes, png_bytes, text_of
 
 
@@ -361,10 +362,7 @@ def test_other_entrants_entries_do_not_exist(client, login, people, youth, tree)
 
 
 def test_save_draft_stays_and_boards_are_asked_for(client, login, people, youth, tree):
-    from contest.contests.models import Board
-
-    youth.boards.append(Board(code="THCS", name="Bảng THCS", position=1))
-    db.session.commit()
+    factories.make_board(youth, "THCS", "Bảng THCS", position=1)
     login(people["entrant"])
     page = text_of(client.get(f"/my/entries/new/{youth.slug}"))
     assert 'data-testid="board"' in page and "Bảng THCS" in page

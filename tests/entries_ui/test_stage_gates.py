@@ -13,8 +13,8 @@ from sqlalchemy import select
 from contest.audit.models import AuditEntry
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.judging.models import Assignment, ScoreSheet
 from contest.timeutil import LOCAL_TZ, utcnow
+from tests import factories
 from tests.entries_ui.conftest import make_entry, text_of
 
 
@@ -104,13 +104,9 @@ def judged_entry(edition, people, tree):
     edition.judging_starts_at = utcnow() - timedelta(days=1)
     edition.judging_ends_at = utcnow() + timedelta(days=7)
     first_round = edition.rounds[0]
-    common = {"edition_id": edition.id, "round_id": first_round.id, "entry_id": entry.id}
-    db.session.add(Assignment(judge_id=people["judge"].id, **common))
-    sheet = ScoreSheet(
-        judge_id=people["judge"].id, status="submitted", submitted_at=utcnow(), **common
+    factories.make_score_sheet(
+        entry, people["judge"], first_round, (), submitted_at=utcnow(), assign=True
     )
-    db.session.add(sheet)
-    db.session.commit()
     return entry
 
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
 import time
 from datetime import timedelta
 
-from contest.accounts.models import LoginSession
 from contest.extensions import db
 from contest.jobs.models import FINISHED, Job
 from contest.timeutil import utcnow
+from tests import factories
 
 
 def sign_in(test_client, user):
     """Make ``test_client``'s session belong to ``user`` through a server-side login session
     (what the login form creates), without depending on the login page."""
-    row = LoginSession(key=secrets.token_urlsafe(32), user_id=user.id)
-    db.session.add(row)
-    db.session.commit()
+    row = factories.make_login_session(user)
     with test_client.session_transaction() as sess:
         sess["_user_id"] = f"{user.id}:{row.key}"
         sess["_fresh"] = True
@@ -34,10 +31,7 @@ def add_job(kind: str = "system.selfcheck", age: float = 0, **values) -> Job:
     """Insert a committed job row directly (nothing is dispatched), created ``age`` seconds
     ago."""
     values.setdefault("created_at", utcnow() - timedelta(seconds=age))
-    job = Job(kind=kind, params=values.pop("params", {}), **values)
-    db.session.add(job)
-    db.session.commit()
-    return job
+    return factories.make_job(kind, **values)
 
 
 def wait_until_finished(job_id: int, timeout: float, what=lambda: "") -> Job:

@@ -1,6 +1,7 @@
 """Fixtures of the judging tests: a technical edition (fields CNTT, CK, …; criteria novelty 30,
 applicability 30, effect 40; one round ``final``; 2 judges per entry) whose judging window is
-5–31 August 2026 (Vietnam time), an organizer, three judges, and an entry builder."""
+5–31 August 2026 (Vietnam time), an organizer, three judges, and the entry builder
+(``factories.make_entry``: ``make_entry(edition, code, field="CNTT", authors=…)``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,10 @@ from datetime import datetime
 import pytest
 
 from contest.accounts.models import Role
-from contest.areas.models import AreaLevel, Unit
-from contest.contests import operations as editions
-from contest.entries.models import Author, Entry
-from contest.extensions import db
+from contest.areas.models import AreaLevel
 from contest.timeutil import LOCAL_TZ
 from tests import factories
+from tests.factories import make_entry  # noqa: F401 - the judging tests' entry builder
 
 
 def local(*args) -> datetime:
@@ -37,10 +36,8 @@ def places(app):
     yen_son = factories.make_area("Yên Sơn", AreaLevel.DISTRICT, parent=province)
     ham_yen = factories.make_area("Hàm Yên", AreaLevel.DISTRICT, parent=province)
     my_bang = factories.make_area("Xã Mỹ Bằng", AreaLevel.COMMUNE, parent=yen_son)
-    cement = Unit(name="Công ty Xi măng Tân Quang", area=yen_son)
-    school = Unit(name="Trường THPT Hàm Yên", area=ham_yen)
-    db.session.add_all([cement, school])
-    db.session.commit()
+    cement = factories.make_unit("Công ty Xi măng Tân Quang", yen_son, "other", commit=False)
+    school = factories.make_unit("Trường THPT Hàm Yên", ham_yen, "other")
     return {
         "yen_son": yen_son,
         "ham_yen": ham_yen,
@@ -67,59 +64,17 @@ def judges(app):
 @pytest.fixture()
 def edition(app, organizer):
     """The technical edition, judging 5–31/8/2026."""
-    edition = editions.create_from_template(
-        "technical", "stkt-2026", "Hội thi STKT 2026", DEADLINE, organizer
+    return factories.make_edition(
+        "technical",
+        "stkt-2026",
+        "Hội thi STKT 2026",
+        DEADLINE,
+        organizer,
+        judging_starts_at=JUDGING_STARTS,
+        judging_ends_at=JUDGING_ENDS,
     )
-    edition.judging_starts_at = JUDGING_STARTS
-    edition.judging_ends_at = JUDGING_ENDS
-    db.session.commit()
-    return edition
 
 
 @pytest.fixture()
 def final(edition):
     return edition.rounds[0]
-
-
-def make_entry(
-    edition,
-    code: str,
-    field: str = "CNTT",
-    *,
-    authors=("Nguyễn Văn Tác Giả",),
-    unit=None,
-    unit_name: str = "",
-    area=None,
-    mentor_name: str = "",
-    mentor_email: str = "",
-    organisation: str = "",
-    status: str = "accepted",
-    summary: str = "Tóm tắt giải pháp.",
-) -> Entry:
-    """A committed entry of ``edition`` with ``authors`` (full names)."""
-    entry = Entry(
-        edition_id=edition.id,
-        code=code,
-        title=f"Giải pháp {code}",
-        field_id=edition.field_by_code(field).id,
-        summary=summary,
-        unit_id=unit.id if unit else None,
-        unit_name=unit_name,
-        area_id=area.id if area else None,
-        mentor_name=mentor_name,
-        mentor_email=mentor_email,
-        status=status,
-        source="import",
-    )
-    for position, name in enumerate(authors, start=1):
-        entry.authors.append(
-            Author(
-                position=position,
-                full_name=name,
-                organisation=organisation,
-                is_representative=position == 1,
-            )
-        )
-    db.session.add(entry)
-    db.session.commit()
-    return entry

@@ -10,8 +10,7 @@ from html import escape
 
 from contest import file_types as ft
 from contest.entries.models import Attachment
-from contest.extensions import db
-from contest.storage import get_storage
+from tests import factories
 
 
 def png(width: int = 400, height: int = 300) -> bytes:
@@ -73,18 +72,9 @@ def docx(paragraphs: list[str], table: list[list[str]] = (), header: str = "") -
 
 def attach(entry, data: bytes, content_type: str, kind: str, name: str) -> Attachment:
     """Store ``data`` and attach it to ``entry`` as a file of ``kind`` (committed)."""
-    stored = get_storage().save_bytes(data, "entries", content_type)
-    attachment = Attachment(
-        kind=kind,
-        original_name=name,
-        storage_key=stored.key,
-        content_type=stored.content_type,
-        size_bytes=stored.size,
-        sha256=stored.sha256,
+    return factories.make_attachment(
+        entry, kind, content=data, content_type=content_type, original_name=name, category="entries"
     )
-    entry.attachments.append(attachment)
-    db.session.commit()
-    return attachment
 
 
 PDF, DOCX, JPEG = ft.PDF, ft.DOCX, ft.JPEG

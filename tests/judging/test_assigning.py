@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from contest.audit.models import AuditEntry
-from contest.contests.models import Round
 from contest.entries.access import can_view, visible_entries
 from contest.extensions import db
 from contest.judging import assigning, sheets
@@ -17,7 +16,7 @@ from contest.judging.assignment import ShortfallReason
 from contest.judging.conflicts import declare_conflict
 from contest.judging.errors import JudgingError
 from contest.judging.judge_files import judged_rounds
-from contest.judging.models import Assignment, PanelScore, Score, ScoreSheet
+from contest.judging.models import Assignment, PanelScore, ScoreSheet
 from contest.judging.panels import (
     add_judges,
     current_round,
@@ -183,10 +182,7 @@ def test_judges_see_entries_only_through_the_judging_pages(edition, final, judge
 
 
 def test_rounds_current_round_and_membership(edition, final, judges, organizer):
-    prelim = Round(edition_id=edition.id, code="prelim", position=-1, cutoff=Decimal("60"))
-    db.session.add(prelim)
-    db.session.commit()
-    db.session.refresh(edition)
+    prelim = factories.make_round(edition, "prelim", position=-1, cutoff=60)
     assert [r.code for r in edition.rounds] == ["prelim", "final"]
     assert current_round(edition).code == "prelim"
     assert find_round(edition, "FINAL").code == "final"
@@ -199,29 +195,11 @@ def test_rounds_current_round_and_membership(edition, final, judges, organizer):
     assert round_entry_ids(edition, final) == set()
     for entry, totals in ((good, (30, 31)), (weak, (30, 29)), (panel_score, (20, 20))):
         for judge, total in zip(judges, totals, strict=False):
-            sheet = ScoreSheet(
-                edition_id=edition.id,
-                round_id=prelim.id,
-                entry_id=entry.id,
-                judge_id=judge.id,
-                status="submitted",
-                submitted_at=DURING,
-                scores=[
-                    Score(criterion_id=edition.criteria[0].id, points=Decimal(30)),
-                    Score(criterion_id=edition.criteria[2].id, points=Decimal(total)),
-                ],
+            points = {"novelty": 30, "effect": total}
+            factories.make_score_sheet(
+                entry, judge, prelim, points, submitted_at=DURING, commit=False
             )
-            db.session.add(sheet)
-    db.session.add(
-        PanelScore(
-            edition_id=edition.id,
-            round_id=prelim.id,
-            entry_id=panel_score.id,
-            score=Decimal("61"),
-            reason="Hội đồng thống nhất",
-        )
-    )
-    db.session.flush()
+    factories.make_panel_score(panel_score, prelim, "61", "Hội đồng thống nhất", commit=False)
     # the final's members are read from the preliminary round's latest run: none before it
     assert round_entry_ids(edition, final) == set()
     # good: (60 + 61) / 2 = 60.5 ≥ 60; weak: 59.5; panel_score: panel score 61.

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from contest.accounts.models import Role
 from contest.audit.models import AuditEntry
-from contest.contests import operations as editions
 from contest.extensions import db
 from contest.jobs.models import Job
 from contest.judging.doc_scan_tasks import KIND
@@ -132,10 +131,9 @@ def test_a_finding_is_marked_accepted_or_fixed_and_audited(
 
 
 def test_a_finding_of_another_edition_is_not_found(client, login, edition, organizer, entry):
-    other = editions.create_from_template(
+    other = factories.make_edition(
         "technical", "stkt-2027", "Hội thi STKT 2027", DEADLINE, organizer
     )
-    db.session.commit()
     login(organizer)
     _start(client, edition)
     finding = _findings()[0]

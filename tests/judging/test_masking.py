@@ -9,9 +9,8 @@ import unicodedata
 import pytest
 from markupsafe import Markup
 
-from contest.areas.models import Area, AreaLevel, Unit
-from contest.extensions import db
 from contest.judging.masking import NameSet, find, highlight, hints, mask, names_for_entry
+from tests import factories
 from tests.judging.conftest import make_entry
 
 P = "[đã ẩn]"
@@ -155,12 +154,10 @@ def test_a_one_word_name_is_masked_when_it_is_the_whole_name():
 
 
 def test_names_for_entry(edition):
-    province = Area(name="Tỉnh Tuyên Quang", level=AreaLevel.PROVINCE.value)
-    district = Area(name="Huyện Chiêm Hóa", level=AreaLevel.DISTRICT.value, parent=province)
-    commune = Area(name="Xã Yên Nguyên", level=AreaLevel.COMMUNE.value, parent=district)
-    unit = Unit(name="Trường THPT Chiêm Hóa", area=district)
-    db.session.add_all([province, district, commune, unit])
-    db.session.commit()
+    province = factories.make_area("Tỉnh Tuyên Quang", commit=False)
+    district = factories.make_area("Huyện Chiêm Hóa", "district", province, commit=False)
+    commune = factories.make_area("Xã Yên Nguyên", "commune", district, commit=False)
+    unit = factories.make_unit("Trường THPT Chiêm Hóa", district, "other")
     entry = make_entry(
         edition,
         "CNTT-050",

@@ -16,10 +16,11 @@ from contest.extensions import db
 from contest.judging import assigning, sheets
 from contest.judging.conflicts import declare_conflict
 from contest.judging.judge_files import judged_rounds
-from contest.judging.models import Assignment, Conflict, ScoreSheet, SheetStatus
+from contest.judging.models import Assignment, ScoreSheet, SheetStatus
 from contest.judging.panels import add_judges, ensure_panel
 from contest.judging.progress import progress_by_panel
 from contest.season.cockpit import as_json, cockpit
+from tests import factories
 from tests.judging.conftest import DURING, make_entry
 
 FULL = {"novelty": "20", "applicability": "20", "effect": "30"}
@@ -193,8 +194,7 @@ def test_judging_assign_drops_a_conflicted_assignment_left_behind(runner, editio
     entry = make_entry(edition, "CNTT-001")
     runner.invoke(args=["judging", "assign", edition.slug])
     _drafted(an, entry, final)
-    db.session.add(Conflict(edition_id=edition.id, judge_id=an.id, kind="entry", entry_id=entry.id))
-    db.session.commit()
+    factories.make_conflict(an, edition, "entry", entry=entry)
     result = runner.invoke(args=["judging", "assign", edition.slug])
     assert "Mọi hồ sơ đã đủ giám khảo" not in result.output, result.output
     assert "CNTT-001" in result.output

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 
 from contest.audit.models import AuditEntry
 from contest.entries.access import NotAllowed
-from contest.entries.models import Attachment
 from contest.extensions import db
 from contest.judging import assigning, sheets
 from contest.judging.blind import judge_view
 from contest.judging.conflicts import declare_conflict
 from contest.judging.errors import InvalidPoints, NotAssigned, SheetLocked, StaleSheet, WindowClosed
 from contest.judging.models import ScoreSheet
+from tests import factories
 from tests.judging.conftest import AFTER, BEFORE, DURING, make_entry
 
 FULL = {"novelty": "25,5", "applicability": "20", "effect": Decimal("30.5")}
@@ -160,12 +160,7 @@ def test_only_assigned_unconflicted_judges_open_sheets(setup, final, judges, edi
     with pytest.raises(NotAssigned):
         sheets.save_draft(sheet, an, {"novelty": "1"}, "", 1, DURING)
     # A conflict recorded directly (bypassing the clean-up) still blocks every write.
-    from contest.judging.models import Conflict
-
-    db.session.add(
-        Conflict(edition_id=edition.id, judge_id=binh.id, kind="entry", entry_id=setup.id)
-    )
-    db.session.flush()
+    factories.make_conflict(binh, edition, "entry", entry=setup, commit=False)
     with pytest.raises(NotAssigned, match="xung đột"):
         sheets.save_draft(sheet, binh, {"novelty": "1"}, "", 1, DURING)
     declare_conflict(edition, an, "unit", an, name="Công ty Giấu Tên")
@@ -192,17 +187,14 @@ def test_retired_criteria_are_not_asked_but_old_scores_stay(setup, final, judges
 
 
 def test_judge_view_shows_nothing_that_names_the_authors(setup):
-    setup.attachments.append(
-        Attachment(
-            kind="description",
-            original_name="Thuyết minh - Nguyễn Thị Bí Mật.pdf",
-            storage_key="entries/ab/abc.pdf",
-            content_type="application/pdf",
-            size_bytes=10,
-            sha256="0" * 64,
-        )
+    factories.make_attachment(
+        setup,
+        "description",
+        original_name="Thuyết minh - Nguyễn Thị Bí Mật.pdf",
+        storage_key="entries/ab/abc.pdf",
+        size_bytes=10,
+        commit=False,
     )
-    db.session.flush()
     view = judge_view(setup)
     text = repr(asdict(view))
     assert view.code == "STKT-CNTT-001" and view.attachments[0].name.startswith("STKT-CNTT-001")

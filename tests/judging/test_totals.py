@@ -10,15 +10,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from contest.contests.models import Round
 from contest.extensions import db
 from contest.judging import progress, totals
-from contest.judging.models import Score, ScoreSheet
+from contest.judging.models import ScoreSheet
 from contest.judging.panels import round_entry_ids
 from contest.results import compile as compiling
 from contest.results import review
 from contest.results.flags import Flag
 from contest.results.models import ResultRow
+from tests import factories
 from tests.judging.conftest import DURING, make_entry
 
 # points per judge as (novelty ≤ 30, applicability ≤ 30, effect ≤ 40); effect gets retired
@@ -38,29 +38,16 @@ SHEETS = {
 def judged(edition, judges):
     """A preliminary round (cutoff 60) before ``final`` with the sheets of ``SHEETS``
     submitted, then the criterion ``effect`` retired. Returns (prelim, final, entries)."""
-    prelim = Round(edition_id=edition.id, code="prelim", position=-1, cutoff=Decimal("60"))
-    db.session.add(prelim)
-    db.session.commit()
-    db.session.refresh(edition)
+    prelim = factories.make_round(edition, "prelim", position=-1, cutoff=60)
     final = next(r for r in edition.rounds if r.code == "final")
     criteria = edition.criteria
     entries = {}
     for code, sheets in SHEETS.items():
         entry = entries[code] = make_entry(edition, code)
         for judge, points in zip(judges, sheets, strict=False):
-            db.session.add(
-                ScoreSheet(
-                    edition_id=edition.id,
-                    round_id=prelim.id,
-                    entry_id=entry.id,
-                    judge_id=judge.id,
-                    status="submitted",
-                    submitted_at=DURING,
-                    scores=[
-                        Score(criterion_id=c.id, points=Decimal(str(p)))
-                        for c, p in zip(criteria, points, strict=True)
-                    ],
-                )
+            assert len(points) == len(criteria)
+            factories.make_score_sheet(
+                entry, judge, prelim, points, submitted_at=DURING, commit=False
             )
     criteria[2].retired_at = DURING  # allowed during judging (with an override)
     db.session.commit()

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from contest.extensions import db
-from contest.judging.panels import add_judges, ensure_panel
+from tests import factories
 from tests.judging.conftest import (  # noqa: F401 - fixtures and helpers re-exported
     AFTER,
     BEFORE,
@@ -25,10 +24,7 @@ from tests.judging.conftest import (  # noqa: F401 - fixtures and helpers re-exp
 @pytest.fixture()
 def panel(edition, final, judges, organizer):  # noqa: F811 - fixtures
     """The CNTT panel of the final round with the three judges."""
-    panel = ensure_panel(edition, edition.field_by_code("CNTT"), final, organizer)
-    add_judges(panel, judges, organizer)
-    db.session.commit()
-    return panel
+    return factories.make_panel(edition, "CNTT", final, judges, actor=organizer)
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import select
 
-from contest.areas.models import Area, AreaLevel, Unit
+from contest.areas.models import AreaLevel
 from contest.audit.models import AuditEntry
 from contest.entries.attachment_demo import add_sample_files
 from contest.extensions import db
@@ -74,12 +74,10 @@ def _found(text: str, needles) -> list[str]:
 
 
 def _places():
-    province = Area(name="Tỉnh Tuyên Quang", level=AreaLevel.PROVINCE.value)
-    district = Area(name="Huyện Chiêm Hóa", level=AreaLevel.DISTRICT.value, parent=province)
-    commune = Area(name="Xã Yên Nguyên", level=AreaLevel.COMMUNE.value, parent=district)
-    unit = Unit(name=SCHOOL, area=district)
-    db.session.add_all([province, district, commune, unit])
-    db.session.commit()
+    province = factories.make_area("Tỉnh Tuyên Quang", commit=False)
+    district = factories.make_area("Huyện Chiêm Hóa", AreaLevel.DISTRICT, province, commit=False)
+    commune = factories.make_area("Xã Yên Nguyên", AreaLevel.COMMUNE, district, commit=False)
+    unit = factories.make_unit(SCHOOL, district, "other")
     return commune, unit
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.areas.models import AreaLevel, Unit
+from contest.areas.models import AreaLevel
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
@@ -70,13 +70,8 @@ def test_a_judge_finds_no_name_from_imported_entries_documents_and_discussion(
     province = factories.make_area("Tỉnh Tuyên Quang", AreaLevel.PROVINCE)
     factories.make_area("Xã Yên Nguyên", AreaLevel.COMMUNE, parent=province)
     minh_xuan = factories.make_area("Phường Minh Xuân", AreaLevel.COMMUNE, parent=province)
-    db.session.add_all(
-        [
-            Unit(name="Trường THPT Chiêm Hóa", area=province),
-            Unit(name="Trường THCS Minh Xuân", area=minh_xuan),
-        ]
-    )
-    db.session.commit()
+    factories.make_unit("Trường THPT Chiêm Hóa", province, "other", commit=False)
+    factories.make_unit("Trường THCS Minh Xuân", minh_xuan, "other")
     kin, hai = _import(app, open_edition, tmp_path)
     assert kin.area_id and kin.unit_id  # matched to the tree, as organizers' imports are
 

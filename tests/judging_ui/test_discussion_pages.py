@@ -91,14 +91,10 @@ def test_a_rejected_entry_has_no_thread_for_judges(app, open_edition, final, ass
 def test_post_list_in_time_order_with_author_and_local_time(
     app, open_edition, final, assigned, cast
 ):
-    db.session.add(
-        Comment(
-            edition_id=open_edition.id, round_id=final.id, entry_id=assigned.id,
-            author_id=cast["assigned2"].id, body="Ý kiến đầu tiên",
-            created_at=datetime(2026, 8, 10, 1, 5, tzinfo=UTC),
-        )
+    factories.make_comment(
+        assigned, cast["assigned2"], "Ý kiến đầu tiên", round_=final,
+        created_at=datetime(2026, 8, 10, 1, 5, tzinfo=UTC),
     )  # fmt: skip
-    db.session.commit()
     client = client_for(app, cast["assigned"])
     response = client.post(
         judge_url(assigned, final),
@@ -220,13 +216,11 @@ def test_organizers_hide_a_comment_audited_and_judges_no_longer_read_it(
 
 
 def test_a_comment_is_hidden_only_through_its_own_edition(app, open_edition, final, assigned, cast):
-    from contest.contests import operations as editions
     from tests.judging.conftest import DEADLINE
 
-    other = editions.create_from_template(
+    other = factories.make_edition(
         "technical", "stkt-khac", "Hội thi khác", DEADLINE, cast["organizer"]
     )
-    db.session.commit()
     client_for(app, cast["assigned"]).post(judge_url(assigned, final), data={"body": "Ý kiến"})
     comment = db.session.scalars(select(Comment)).one()
     organizer = client_for(app, cast["organizer"])

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
-from contest.areas.models import AreaLevel, Unit
+from contest.areas.models import AreaLevel
 from contest.entries.attachment_demo import add_sample_files
 from contest.extensions import db
 from contest.jobs.operations import commit
@@ -137,9 +137,7 @@ def test_a_judge_can_reach_nothing_that_names_an_author(
     province = factories.make_area("Tỉnh Thử", AreaLevel.PROVINCE)
     district = factories.make_area("Huyện Kínđáo", AreaLevel.DISTRICT, parent=province)
     commune = factories.make_area("Xã Kínđáo", AreaLevel.COMMUNE, parent=district)
-    unit = Unit(name="Trường Bímật", area=district)
-    db.session.add(unit)
-    db.session.commit()
+    unit = factories.make_unit("Trường Bímật", district, "other")
     judged = _secret_entry(open_edition, "STKT-CNTT-007", commune, unit)
     drafted = _secret_entry(open_edition, "STKT-CNTT-008", commune, unit)
     submitted = _secret_entry(open_edition, "STKT-CNTT-009", commune, unit)

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from contest.extensions import db
 from contest.judging import sheets
-from contest.judging.models import Assignment, Conflict, ScoreSheet
+from contest.judging.models import Assignment, ScoreSheet
+from tests import factories
 from tests.judging.conftest import make_entry
 from tests.judging_ui import judge_fixtures
 from tests.judging_ui.judge_fixtures import close_window
@@ -91,15 +92,7 @@ def test_unassigned_and_conflicted_entries_do_not_exist_for_the_judge(
     autosave = client.post(_sheet_url(assigned, final) + "/autosave", data=_form(open_edition, 1))
     assert autosave.status_code == 404
     # Bình stays assigned but a conflict (the author is a relative) is recorded afterwards.
-    db.session.add(
-        Conflict(
-            edition_id=open_edition.id,
-            judge_id=judges[1].id,
-            kind="person",
-            name="Nguyễn Thị Kín",
-        )
-    )
-    db.session.commit()
+    factories.make_conflict(judges[1], open_edition, "person", name="Nguyễn Thị Kín")
     assert db.session.scalar(
         select(func.count(Assignment.id)).where(Assignment.judge_id == judges[1].id)
     )

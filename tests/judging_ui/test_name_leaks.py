@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from contest.entries.models import Attachment
-from contest.extensions import db
 from contest.judging.name_leaks import attachment_name_leaks, fold, names_in_file_name
+from tests import factories
 
 AUTHORS = ("Nguyễn Thị Kín", "PGS.TS. Đặng Văn Đức")
 _keys = itertools.count(1)
@@ -45,17 +45,9 @@ def test_single_word_names_are_not_looked_for():
 
 
 def _attach(entry, name: str) -> Attachment:
-    attachment = Attachment(
-        kind="description",
-        original_name=name,
-        storage_key=f"leaks/{next(_keys)}",
-        content_type="application/pdf",
-        size_bytes=10,
-        sha256="0" * 64,
+    return factories.make_attachment(
+        entry, original_name=name, storage_key=f"leaks/{next(_keys)}", size_bytes=10
     )
-    entry.attachments.append(attachment)
-    db.session.commit()
-    return attachment
 
 
 def test_attachment_name_leaks_of_an_entry(edition, entries):

@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from contest.audit.models import AuditEntry
 from contest.extensions import db
-from contest.judging.models import Assignment, PanelScore, ScoreSheet
+from contest.judging.models import PanelScore, ScoreSheet
 from contest.judging.progress import discrepancies, progress_by_panel
+from tests import factories
 from tests.judging_ui.org_fixtures import submit_sheet
 
 
@@ -18,11 +19,7 @@ def _scenario(edition, final, entries, judges):
     submit_sheet(edition, final, entries[0], judges[0], (30, 30, 40))  # 100
     submit_sheet(edition, final, entries[0], judges[1], (10, 10, 20))  # 40
     submit_sheet(edition, final, entries[1], judges[0], (5,), status="draft")
-    db.session.add(
-        Assignment(edition_id=edition.id, round_id=final.id, entry_id=entries[1].id,
-                   judge_id=judges[2].id)
-    )  # fmt: skip
-    db.session.commit()
+    factories.make_assignment(entries[1], judges[2], final)
 
 
 def test_progress_counts_per_panel_and_judge(edition, final, panel, entries, judges):

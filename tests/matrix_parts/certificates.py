@@ -32,11 +32,11 @@ def extend_world(world: dict, users: dict) -> None:
     import zipfile
     from datetime import date
 
+    from contest.certificates import operations as certificates
+    from contest.certificates.models import CertificateBatch
     from contest.contests.operations import get_edition
     from contest.extensions import db
-    from contest.publication import certificates
     from contest.publication import publish as pub
-    from contest.publication.models_certificates import CertificateBatch
     from contest.storage import get_storage
     from contest.timeutil import utcnow
     from tests.matrix_parts import public

@@ -44,30 +44,24 @@ def judged_entry(world: dict, users: dict):
     round. Returns ``(entry, attachment ids, round)``."""
     from contest.contests.operations import get_edition
     from contest.entries.attachment_demo import add_sample_files
-    from contest.entries.models import Author, Entry
     from contest.extensions import db
     from contest.judging import assigning
+    from tests import factories
 
     edition = get_edition(world["slug"])
     round_ = edition.rounds[0]
-    entry = Entry(
-        edition_id=edition.id,
-        code="MX-GK-001",
+    entry = factories.make_entry(
+        edition,
+        "MX-GK-001",
         title="Giải pháp chấm thử",
-        field_id=edition.fields[0].id,
-        summary="Tóm tắt giải pháp.",
         unit_name=UNIT,
         mentor_name=MENTOR,
-        status="accepted",
-        source="import",
+        authors=[
+            {"full_name": name, "date_of_birth": BIRTH, "phone": PHONE, "organisation": UNIT}
+            for name in (AUTHOR, CO_AUTHOR)
+        ],
+        commit=False,
     )
-    for position, name in enumerate((AUTHOR, CO_AUTHOR), start=1):
-        entry.authors.append(
-            Author(position=position, full_name=name, date_of_birth=BIRTH, phone=PHONE,
-                   organisation=UNIT, is_representative=position == 1)
-        )  # fmt: skip
-    db.session.add(entry)
-    db.session.flush()
     add_sample_files(entry)
     db.session.flush()
     assigning.assign_judges_to_entry(edition, round_, entry, [users["judge"]], None)

@@ -15,10 +15,11 @@ from contest import file_types
 from contest.areas.models import Area
 from contest.contests.operations import get_edition
 from contest.entries.attachment_demo import sample_pdf
-from contest.entries.models import Attachment, Entry
+from contest.entries.models import Entry
 from contest.extensions import db
 from contest.national.models import NationalArrival
 from contest.storage import get_storage, new_key
+from tests import factories
 from tests.publication.national_helpers import detailed_authors, published_edition
 from tests.results_compile.helpers import create_edition, definition, invoke_ok
 
@@ -48,11 +49,10 @@ def store(code: str, kind: str, name: str, content_type: str, data: bytes, tmp: 
     path.write_bytes(data)
     storage.put(path, key)
     entry = db.session.scalar(select(Entry).where(Entry.code == code))
-    entry.attachments.append(
-        Attachment(kind=kind, original_name=name, storage_key=key, content_type=content_type,
-                   size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    factories.make_attachment(
+        entry, kind, original_name=name, storage_key=key, content_type=content_type,
+        size_bytes=len(data), sha256=hashlib.sha256(data).hexdigest(),
     )  # fmt: skip
-    db.session.commit()
 
 
 def provincial(runner, tmp_path, organizer):

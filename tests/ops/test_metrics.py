@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -11,8 +12,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from contest.extensions import db
 from contest.jobs.models import Job
+from contest.ops.metrics import SEP, RedisRecorder
 from contest.timeutil import utcnow
-from tests.services import need, redis_url
+from tests.services import need, port_free, redis_url
 
 
 def scrape(client, **kwargs) -> dict[str, list]:
@@ -127,3 +129,62 @@ def test_with_redis_every_process_adds_to_the_same_counters_and_the_queue_is_mea
     assert value(families, "contest_http_requests_total", endpoint="ops.healthz") == 3
     assert value(families, "contest_queue_length", queue=queue) == 2
     assert value(families, "contest_workers_alive", queue=queue) == 0
+
+
+def _stored(url: str, queue: str) -> dict[str, float]:
+    """The shared hash as Redis holds it now (no flush)."""
+    raw = redis.Redis.from_url(url).hgetall(f"contest:{queue}:metrics:http")
+    return {k.decode(): float(v) for k, v in raw.items()}
+
+
+def _healthz_count(stored: dict[str, float]) -> float:
+    """Requests to ``/healthz`` (200, or 503 when no worker is alive)."""
+    return sum(
+        v for k, v in stored.items() if k.startswith(f"ops.healthz{SEP}") and k.endswith(f"{SEP}c")
+    )
+
+
+def test_with_redis_a_request_costs_no_round_trip_and_a_scrape_sees_it_at_once(
+    make_app, redis_queue
+):
+    """Issue 15: the counters of a request stay in its process until the next flush (a
+    cached public page costs less than a Redis round trip); reading ``/metrics`` sends this
+    process's pending counters first, so the figures are never behind for it."""
+    url, queue = redis_queue
+    client = make_app(REDIS_URL=url, CELERY_QUEUE=queue, METRICS_FLUSH_SECONDS=3600).test_client()
+    for _ in range(3):
+        client.get("/healthz")
+    assert _healthz_count(_stored(url, queue)) == 0  # nothing written on the request path
+    families = scrape(client)
+    assert value(families, "contest_http_requests_total", endpoint="ops.healthz") == 3
+    assert _healthz_count(_stored(url, queue)) == 3
+    assert value(families, "contest_http_request_duration_seconds_count", endpoint="ops.healthz") == 3
+    assert value(families, "contest_http_request_duration_seconds_sum", endpoint="ops.healthz") > 0
+
+
+def test_an_idle_process_sends_its_counters_within_the_interval(make_app, redis_queue):
+    """A gunicorn worker that gets no more requests still sends what it counted: a thread
+    flushes every ``METRICS_FLUSH_SECONDS``."""
+    url, queue = redis_queue
+    client = make_app(REDIS_URL=url, CELERY_QUEUE=queue, METRICS_FLUSH_SECONDS=0.2).test_client()
+    client.get("/healthz")
+    deadline = time.monotonic() + 10
+    while _healthz_count(_stored(url, queue)) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _healthz_count(_stored(url, queue)) == 1
+
+
+def test_counters_survive_a_redis_outage(redis_queue):
+    """A flush that fails keeps the counters for the next one (and never raises)."""
+    url, queue = redis_queue
+    key = f"contest:{queue}:metrics:http"
+    down = redis.Redis(port=port_free(), socket_connect_timeout=0.2, socket_timeout=0.2)
+    recorder = RedisRecorder(down, key, interval=3600)
+    recorder.add(SEP.join(("ops.healthz", "GET", "200")), 0.01, 0.005)
+    recorder.flush()  # Redis unreachable: no error
+    recorder.client = redis.Redis.from_url(url)
+    recorder.add(SEP.join(("ops.healthz", "GET", "200")), 0.02, 0.005)
+    recorder.flush()
+    stored = _stored(url, queue)
+    assert _healthz_count(stored) == 2
+    assert stored[SEP.join(("ops.healthz", "GET", "200", "s"))] == pytest.approx(0.03)

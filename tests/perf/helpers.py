@@ -14,7 +14,6 @@ from contest.accounts.operations import find_user
 from contest.contests.operations import get_edition
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.judging.models import Conflict
 from contest.publication import publish as pub
 from contest.timeutil import utcnow
 from tests import factories
@@ -90,9 +89,7 @@ def build(runner, tmp_path, size: int, *, publish: bool = True):
     edition.judging_starts_at = now - timedelta(days=1)
     edition.judging_ends_at = now + timedelta(days=10)
     judge = find_user(JUDGES[2])
-    db.session.add(Conflict(edition_id=edition.id, judge_id=judge.id, kind="person",
-                            name="Nguyễn Văn An"))  # fmt: skip
-    db.session.commit()
+    factories.make_conflict(judge, edition, "person", name="Nguyễn Văn An")
     compile_now(edition)
     if publish:
         organizer = organizer_user()

@@ -10,13 +10,13 @@ import zipfile
 from PIL import Image
 from sqlalchemy import select
 
+from contest.certificates import pdf as certificate_pdf
+from contest.certificates.models import Certificate
 from contest.entries.models import Author, Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.publication import certificate_pdf
 from contest.publication import publish as pub
 from contest.publication.models import Publication
-from contest.publication.models_certificates import Certificate
 from contest.results import decisions
 from contest.results.compile import latest_run
 from tests.publication.helpers import compiled_edition, entry_id, resolve_flags

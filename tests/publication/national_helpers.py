@@ -14,10 +14,11 @@ from sqlalchemy import select
 from contest import file_types
 from contest.contests.operations import get_edition
 from contest.entries.attachment_demo import sample_pdf
-from contest.entries.models import Attachment, Author, Entry
+from contest.entries.models import Author, Entry
 from contest.extensions import db
 from contest.publication import publish as pub
 from contest.storage import get_storage, new_key
+from tests import factories
 from tests.publication.helpers import compiled_edition, entry_id, resolve_flags
 from tests.results_compile.helpers import (
     create_edition,
@@ -117,15 +118,14 @@ def attach_files(code: str, tmp_path: Path, video_bytes: int = 3 * 1024 * 1024) 
     out = {}
     for (kind, name, content_type), data in files.items():
         key, digest = _stored(storage, data, content_type, tmp_path)
-        entry.attachments.append(
-            Attachment(kind=kind, original_name=name, storage_key=key, content_type=content_type,
-                       size_bytes=len(data), sha256=digest)
+        factories.make_attachment(
+            entry, kind, original_name=name, storage_key=key, content_type=content_type,
+            size_bytes=len(data), sha256=digest, commit=False,
         )  # fmt: skip
         out[name] = data
-    entry.attachments.append(
-        Attachment(kind="instructions", original_name="Hướng dẫn.pdf",
-                   storage_key=new_key("attachments", file_types.PDF),
-                   content_type=file_types.PDF, size_bytes=10, sha256="0" * 64)
+    factories.make_attachment(
+        entry, "instructions", original_name="Hướng dẫn.pdf",
+        storage_key=new_key("attachments", file_types.PDF), content_type=file_types.PDF,
+        size_bytes=10,
     )  # fmt: skip
-    db.session.commit()
     return out

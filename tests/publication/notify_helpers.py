@@ -59,10 +59,8 @@ def prepare(runner, tmp_path, users, a4_email: str = "khong-phai-email"):
     owner_a1 = factories.make_user(email="an.a1@example.vn", full_name="Nguyễn Văn An")
     db.session.get(Entry, entry_id("A1")).owner_id = owner_a1.id
     author("A2").email = "a2@example.vn"
-    db.session.add(
-        Author(entry_id=entry_id("A2"), position=2, full_name="Trần Thị Chung",
-               email="chung@example.vn")
-    )  # fmt: skip
+    a2 = db.session.get(Entry, entry_id("A2"))
+    factories.make_author(a2, "Trần Thị Chung", position=2, email="chung@example.vn", commit=False)
     author("A3").full_name = "Trần Thị Chung"
     author("A3").email = " chung@example.vn "
     author("A4").email = a4_email
@@ -71,9 +69,8 @@ def prepare(runner, tmp_path, users, a4_email: str = "khong-phai-email"):
     for code in ("A5", "A6"):
         db.session.get(Entry, entry_id(code)).owner_id = users["entrant"].id
     author("B1").email = "b1@example.vn"
-    db.session.add(
-        Author(entry_id=entry_id("B1"), position=2, full_name="Lê Văn Bình", email="B1@example.vn")
-    )
+    b1 = db.session.get(Entry, entry_id("B1"))
+    factories.make_author(b1, "Lê Văn Bình", position=2, email="B1@example.vn", commit=False)
     db.session.scalar(select(User).where(User.email == "gk2@example.vn")).is_active_account = False
     db.session.commit()
     return edition

@@ -35,9 +35,10 @@ from sqlalchemy import select
 
 from contest.areas.models import Area, AreaLevel
 from contest.contests.operations import get_edition
-from contest.entries.models import Author, Entry
+from contest.entries.models import Entry
 from contest.extensions import db
 from contest.publication import publish
+from tests import factories
 from tests.results_compile.helpers import create_edition, definition, import_scores, sheet
 from tests.results_review.helpers import compile_now
 
@@ -87,12 +88,11 @@ def areas() -> dict[str, Area]:
     """The area tree (adds to the ``users`` fixture's Tuyên Quang and Yên Sơn)."""
     province = db.session.scalars(select(Area).where(Area.name == "Tuyên Quang")).one()
     yen_son = db.session.scalars(select(Area).where(Area.name == "Yên Sơn")).one()
-    son_duong = Area(name="Sơn Dương", level=AreaLevel.DISTRICT.value, parent=province)
-    ham_yen = Area(name="Hàm Yên", level=AreaLevel.DISTRICT.value, parent=province)
-    tan_trao = Area(name="Xã Tân Trào", level=AreaLevel.COMMUNE.value, parent=son_duong)
-    lang_quan = Area(name="Xã Lang Quán", level=AreaLevel.COMMUNE.value, parent=yen_son)
-    db.session.add_all([son_duong, ham_yen, tan_trao, lang_quan])
-    db.session.commit()
+    area = factories.make_area
+    son_duong = area("Sơn Dương", AreaLevel.DISTRICT, province, commit=False)
+    ham_yen = area("Hàm Yên", AreaLevel.DISTRICT, province, commit=False)
+    tan_trao = area("Xã Tân Trào", AreaLevel.COMMUNE, son_duong, commit=False)
+    lang_quan = area("Xã Lang Quán", AreaLevel.COMMUNE, yen_son)
     return {
         "province": province,
         "yen_son": yen_son,
@@ -105,31 +105,29 @@ def areas() -> dict[str, Area]:
 
 def add_entry(edition, code, field_code, status, area, authors, unit="") -> Entry:
     """An entry written directly; ``authors`` are ``(name, dob, gender, ethnicity, class)``."""
-    entry = Entry(
-        edition_id=edition.id,
-        code=None if status == "draft" else code,
-        title=f"Sản phẩm {code}: Mô hình “sáng tạo” số {code[1:]}",
-        field_id=edition.field_by_code(field_code).id,
+    return factories.make_entry(
+        edition,
+        None if status == "draft" else code,
+        field_code,
         status=status,
-        area_id=area.id if area is not None else None,
+        source="web",
+        title=f"Sản phẩm {code}: Mô hình “sáng tạo” số {code[1:]}",
+        summary="",
+        authors=[
+            {
+                "full_name": name,
+                "date_of_birth": dob,
+                "gender": gender,
+                "ethnicity": ethnicity,
+                "class_or_position": klass,
+            }
+            for name, dob, gender, ethnicity, klass in authors
+        ],
+        area=area,
         unit_name=unit,
         submitted_at=None if status == "draft" else datetime(2026, 3, 1, 3, 0, tzinfo=UTC),
+        commit=False,
     )
-    for position, (name, dob, gender, ethnicity, klass) in enumerate(authors, start=1):
-        entry.authors.append(
-            Author(
-                position=position,
-                full_name=name,
-                date_of_birth=dob,
-                gender=gender,
-                ethnicity=ethnicity,
-                class_or_position=klass,
-                is_representative=position == 1,
-            )
-        )
-    db.session.add(entry)
-    db.session.flush()
-    return entry
 
 
 SCORES = {  # two identical sheets each: no discrepancy, no tie

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, select
 
-from contest.accounts.models import User
 from contest.entries.models import Entry, EntryStatus
 from contest.extensions import db
 from contest.jobs.operations import commit
@@ -23,6 +22,7 @@ from contest.results.decisions import active_decisions
 from contest.results.flags import Flag
 from contest.results.models import ResultRow
 from contest.timeutil import utcnow
+from tests import factories
 from tests.publication.helpers import SLUG, compiled_edition, entry_id, resolve_flags
 
 
@@ -93,29 +93,18 @@ def row_by_row(edition, run, now) -> list[pub.Blocker]:
 
 
 def _sheet(edition, entry: int, status: str, email: str) -> None:
-    judge = User(email=email, full_name="Giám khảo thêm")
-    db.session.add(judge)
-    db.session.flush()
-    db.session.add(
-        ScoreSheet(
-            edition_id=edition.id,
-            round_id=edition.rounds[-1].id,
-            entry_id=entry,
-            judge_id=judge.id,
-            status=status,
-            submitted_at=utcnow() if status == SheetStatus.SUBMITTED.value else None,
-        )
-    )
+    judge = factories.make_user(email, (), password=None, full_name="Giám khảo thêm", commit=False)
+    row = db.session.get(Entry, entry)
+    factories.make_score_sheet(row, judge, edition.rounds[-1], (), status=status, commit=False)
     commit()
 
 
 def _late_entry(edition, code: str) -> int:
     a1 = db.session.get(Entry, entry_id("A1"))
-    entry = Entry(
-        edition_id=edition.id, code=code, title="Nhận muộn", field_id=a1.field_id,
-        status="accepted",
+    entry = factories.make_entry(
+        edition, code, a1.field.code, title="Nhận muộn", source="web", summary="", authors=(),
+        commit=False,
     )  # fmt: skip
-    db.session.add(entry)
     commit()
     return entry.id
 

@@ -1,4 +1,4 @@
-"""Certificates, the domain (contest/publication/certificates.py): codes and their typing,
+"""Certificates, the domain (contest/certificates/operations.py): codes and their typing,
 issuing one per author (idempotent), carrying codes over, revoking after a correction,
 verifying."""
 
@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from contest.audit.models import AuditEntry
+from contest.certificates import operations as certs
+from contest.certificates.models import Certificate
 from contest.extensions import db
-from contest.publication import certificates as certs
-from contest.publication.models_certificates import Certificate
 from tests.publication.certificates_support import (
     A1_AUTHORS,
     A1_SECOND_CORRECTED,

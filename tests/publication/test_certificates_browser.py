@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from contest.certificates import operations as certs
 from contest.extensions import db
-from contest.publication import certificates as certs
 from tests import factories
 from tests.browser_support import screenshot
 from tests.publication.certificates_support import (

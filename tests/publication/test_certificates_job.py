@@ -14,12 +14,13 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
+from contest.certificates import operations as certs
+from contest.certificates import pdf as certificate_pdf
+from contest.certificates import tasks as certificate_jobs
+from contest.certificates.models import CertificateBatch
 from contest.extensions import db
 from contest.jobs.models import Job, JobStatus
 from contest.jobs.operations import Progress, commit
-from contest.publication import certificate_jobs, certificate_pdf
-from contest.publication import certificates as certs
-from contest.publication.models_certificates import CertificateBatch
 from contest.storage import get_storage
 from tests.publication.certificates_support import (
     A1_AUTHORS,

@@ -9,13 +9,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from contest.certificates import operations as certs
+from contest.certificates import pdf as certificate_pdf
+from contest.certificates.models import Certificate, CertificateBatch
+from contest.certificates.views import default_place
 from contest.contests.models import Edition
 from contest.extensions import db
 from contest.jobs.models import Job, JobStatus
-from contest.publication import certificate_pdf
-from contest.publication import certificates as certs
-from contest.publication.models_certificates import Certificate, CertificateBatch
-from contest.publication.views_certificates import default_place
 from contest.timeutil import to_local, utcnow
 from tests.factories import PASSWORD
 from tests.publication.certificates_support import (

@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from contest.accounts.models import User
+from contest.certificates.models import Certificate, CertificateBatch
 from contest.contests.operations import get_edition
 from contest.demo import seed_demo
 from contest.entries.models import Entry
 from contest.extensions import db
-from contest.publication import national, publish
+from contest.national import selection as national
+from contest.publication import publish
 from contest.publication.demo import TECHNICAL_PAST_SLUG, YOUTH_PAST_SLUG
-from contest.publication.models_certificates import Certificate, CertificateBatch
 
 
 @pytest.mark.slow

@@ -16,8 +16,8 @@ from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.judging.panels import set_panel_score
 from contest.publication import publish as pub
-from contest.publication.finalize import finalize_postings
 from contest.publication.models import PublishedEntry
+from contest.publication.tasks import finalize_postings
 from contest.results import decisions
 from contest.results.compile import latest_run
 from tests.publication.flow import T0, correct, published, ready_edition, version

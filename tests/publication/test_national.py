@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from contest.audit.models import AuditEntry
 from contest.extensions import db
-from contest.publication import national
+from contest.national import selection as national
+from contest.national.models import NationalChoice, NationalResult
 from contest.publication import publish as pub
 from contest.publication.models import PublishedEntry
-from contest.publication.models_national import NationalChoice, NationalResult
 from tests.publication.national_helpers import (
     RULE_ORDER,
     entry_id,

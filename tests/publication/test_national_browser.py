@@ -9,7 +9,7 @@ import re
 import pytest
 
 from contest.extensions import db
-from contest.publication import national
+from contest.national import selection as national
 from tests import factories
 from tests.browser_support import screenshot
 from tests.publication.national_helpers import attach_files, detailed_authors, entry_id

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from contest.extensions import db
 from contest.jobs.models import Job
 from contest.jobs.operations import commit
-from contest.publication import national, national_dossier
+from contest.national import dossier as national_dossier
+from contest.national import selection as national
 from contest.storage import get_storage
 from tests.publication.national_helpers import (
     AUTHORS,
@@ -266,7 +267,7 @@ def test_folder_names_are_ascii():
 
 def test_youth_form_has_the_mentor_and_the_sending_unit(edition, organizer, tmp_path):
     from contest.entries.models import Entry
-    from contest.publication import national_paper
+    from contest.national import paper as national_paper
 
     edition.kind = "youth"
     entry = db.session.get(Entry, entry_id("B1"))

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from contest.audit.models import AuditEntry
 from contest.extensions import db
 from contest.jobs.models import Job
-from contest.publication import national
-from contest.publication.models_national import NationalChoice, NationalResult
+from contest.national import selection as national
+from contest.national.models import NationalChoice, NationalResult
 from tests.publication.national_helpers import entry_id, published_edition
 
 URL = "/organizer/national/stkt-review"

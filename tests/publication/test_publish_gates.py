@@ -11,16 +11,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from contest.accounts.models import User
 from contest.audit.models import AuditEntry
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.judging.imports import import_scores
-from contest.judging.models import Score, ScoreSheet, SheetStatus
+from contest.judging.models import ScoreSheet, SheetStatus
 from contest.publication import publish as pub
 from contest.publication.models import Publication
 from contest.timeutil import utcnow
+from tests import factories
 from tests.publication.helpers import SLUG, compiled_edition, entry_id, resolve_flags
 from tests.results_review.helpers import compile_now
 
@@ -54,23 +54,17 @@ def _sheet_of(code: str) -> ScoreSheet:
 def _add_sheet(edition, code: str, status: str) -> ScoreSheet:
     """A second judge's sheet for ``code`` (copying the first sheet's points)."""
     first = _sheet_of(code)
-    judge = User(email=f"gk-{code.lower()}-{status}@example.vn", full_name="Giám khảo thêm")
-    db.session.add(judge)
-    db.session.flush()
-    sheet = ScoreSheet(
-        edition_id=edition.id,
-        round_id=first.round_id,
-        entry_id=first.entry_id,
-        judge_id=judge.id,
-        status=status,
-        submitted_at=utcnow() if status == SheetStatus.SUBMITTED.value else None,
+    judge = factories.make_user(
+        f"gk-{code.lower()}-{status}@example.vn",
+        (),
+        password=None,
+        full_name="Giám khảo thêm",
+        commit=False,
     )
-    db.session.add(sheet)
-    db.session.flush()
-    for score in db.session.scalars(select(Score).where(Score.sheet_id == first.id)):
-        db.session.add(
-            Score(sheet_id=sheet.id, criterion_id=score.criterion_id, points=score.points)
-        )
+    points = {s.criterion.code: s.points for s in first.scores}
+    sheet = factories.make_score_sheet(
+        first.entry, judge, first.round, points, status=status, commit=False
+    )
     commit()
     return sheet
 
@@ -183,11 +177,10 @@ def test_an_entry_accepted_after_the_compile_blocks_until_it_is_judged(runner, t
     resolve_flags(edition, organizer)
     assert _gates(edition) == []
     a1 = db.session.get(Entry, entry_id("A1"))
-    late = Entry(
-        edition_id=edition.id, code="A9", title="Nhận muộn", field_id=a1.field_id,
-        status="accepted",
+    factories.make_entry(
+        edition, "A9", a1.field.code, title="Nhận muộn", source="web", summary="", authors=(),
+        commit=False,
     )  # fmt: skip
-    db.session.add(late)
     commit()
     assert _gates(edition) == [("A9", "INCOMPLETE", 2)]
     assert "A9: chưa đủ phiếu chấm, còn thiếu 2 phiếu đã nộp." in _refusal(edition, organizer)

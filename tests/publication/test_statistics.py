@@ -1,4 +1,4 @@
-"""Statistics of an edition (contest/publication/statistics.py) on the hand-built edition of
+"""Statistics of an edition (contest/reports/statistics.py) on the hand-built edition of
 ``statistics_helpers`` (its docstring has the table the numbers below are worked out from):
 every breakdown with exact numbers, per entry or per author, the headline numbers, the
 comparison with the previous edition, the choice of the previous edition (and none), a
@@ -14,7 +14,7 @@ from sqlalchemy import event
 from contest.contests import operations
 from contest.contests.models import Edition
 from contest.extensions import db
-from contest.publication import statistics as st
+from contest.reports import statistics as st
 from tests.publication.statistics_helpers import (
     PREVIOUS_SLUG,
     add_entry,

@@ -1,5 +1,5 @@
 """The organizers' statistics page, the XLSX download and the summary report job end to end
-(contest/publication/views_statistics.py, report.py): the chart data attributes and table
+(contest/reports/views.py, report.py): the chart data attributes and table
 cells hold the numbers of the hand-built edition; the report job (started from an English
 session) writes a Vietnamese PDF whose text layer has the exact headings and names with
 diacritics; page 1 and the chart pages render to PNG (the charts' colours are there); the PDF
@@ -20,7 +20,7 @@ from contest.audit.models import AuditEntry
 from contest.extensions import db
 from contest.jobs.models import Job
 from contest.jobs.operations import commit, create_job, run
-from contest.publication import report
+from contest.reports import report
 from contest.storage import get_storage
 from tests.publication.statistics_helpers import (
     PREVIOUS_TITLE,

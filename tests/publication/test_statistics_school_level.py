@@ -1,4 +1,4 @@
-"""School level of a youth author (contest/publication/school_level.py): the grade a class
+"""School level of a youth author (contest/reports/school_level.py): the grade a class
 names (boundaries lớp 5/6 and 9/10), else the age at the reference date (boundaries 10/11 and
 14/15, the 6 and 19 ends, a 29 February), else Khác. Pure: no database."""
 
@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from contest.publication.school_level import SchoolLevel as L
-from contest.publication.school_level import grade_of, level_of, level_of_birth
+from contest.reports.school_level import SchoolLevel as L
+from contest.reports.school_level import grade_of, level_of, level_of_birth
 
 REF = date(2026, 3, 31)
 

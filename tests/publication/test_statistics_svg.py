@@ -1,4 +1,4 @@
-"""Server-side SVG charts of the summary report (contest/publication/svg_charts.py): valid
+"""Server-side SVG charts of the summary report (contest/reports/svg_charts.py): valid
 XML, bars proportional to the values, slices proportional to their share, labels escaped and
 NFC, long labels wrapped and shortened, empty data drawn without error. Pure: no database."""
 
@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from contest.publication.svg_charts import bar_chart, pie_chart, wrap
+from contest.reports.svg_charts import bar_chart, pie_chart, wrap
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

@@ -17,7 +17,6 @@ from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.models import Job
 from contest.jobs.operations import commit
-from contest.judging.models import PanelScore, Score, ScoreSheet
 from contest.results import compile as compiling
 from contest.results import run_writer, tasks
 from contest.results.config_from_edition import config_from_edition
@@ -116,16 +115,9 @@ def test_a_panel_score_makes_a_new_run_and_keeps_the_old_one(runner, tmp_path):
         ("P2", 2, Decimal("77.50"), "second", "DISCREPANCY"),
     ]
     p2 = db.session.scalar(select(Entry).where(Entry.code == "P2"))
-    db.session.add(
-        PanelScore(
-            edition_id=edition.id,
-            round_id=edition.rounds[0].id,
-            entry_id=p2.id,
-            score=Decimal("86.00"),
-            reason="Tiểu ban thống nhất sau khi xem lại.",
-        )
+    factories.make_panel_score(
+        p2, edition.rounds[0], "86.00", "Tiểu ban thống nhất sau khi xem lại."
     )
-    db.session.commit()
     result = invoke_ok(runner, "results", "compile", edition.slug)
     assert "lần tổng hợp số 2" in result.output and "PANEL_SCORE 1" in result.output
     second = db.session.scalar(select(ResultsRun).where(ResultsRun.number == 2))
@@ -274,29 +266,20 @@ def test_the_sql_aggregate_equals_a_naive_computation(runner, tmp_path):
                 code: Decimal(rng.randint(0, int(c.max_points) * 2)) / 2
                 for code, c in criteria.items()
             }
-            sheet_row = ScoreSheet(
-                edition_id=edition.id,
-                round_id=round_.id,
-                entry_id=entry.id,
-                judge_id=judge.id,
+            factories.make_score_sheet(
+                entry,
+                judge,
+                round_,
+                points,
                 status="submitted" if submitted else "draft",
-                submitted_at=utcnow() - timedelta(hours=1) if submitted else None,
-                scores=[Score(criterion_id=criteria[k].id, points=v) for k, v in points.items()],
+                submitted_at=utcnow() - timedelta(hours=1),
+                commit=False,
             )
-            db.session.add(sheet_row)
             if submitted:
                 naive_sheets[entry.code].append(Sheet(points=points, judge=judge.email))
         if rng.random() < 0.2:
             panel = Decimal(rng.randint(0, 10000)) / 100
-            db.session.add(
-                PanelScore(
-                    edition_id=edition.id,
-                    round_id=round_.id,
-                    entry_id=entry.id,
-                    score=panel,
-                    reason="xem lại",
-                )
-            )
+            factories.make_panel_score(entry, round_, panel, "xem lại", commit=False)
             naive_panel = panel
         else:
             naive_panel = None

@@ -15,6 +15,7 @@ from contest.results import decisions
 from contest.results.compile import latest_run
 from contest.results.models import ResultRow
 from contest.results.models_decisions import PrizeDecision
+from tests import factories
 from tests.results_review.helpers import SLUG, build, compile_now
 
 URL = f"/organizer/results/{SLUG}"
@@ -153,11 +154,8 @@ def test_decisions_outlive_a_recompile(compiled, users):
     edition, round_, run = compiled
     decisions.decide(edition, round_, run, _entry_id("A1"), "special", "xuất sắc", users["admin"])
     db.session.commit()
-    from contest.judging.models import PanelScore
-
-    db.session.add(PanelScore(edition_id=edition.id, round_id=round_.id,
-                              entry_id=_entry_id("A5"), score=60, reason="xem lại"))  # fmt: skip
-    db.session.commit()
+    a5 = db.session.get(Entry, _entry_id("A5"))
+    factories.make_panel_score(a5, round_, 60, "xem lại")
     compile_now(edition)
     assert latest_run(round_).number == 2
     assert _effective(round_)["A1"] == "special"

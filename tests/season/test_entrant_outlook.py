@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from html import unescape
 
+from contest.certificates import operations as certs
 from contest.jobs.operations import commit
-from contest.publication import certificates as certs
-from contest.publication import national
+from contest.national import selection as national
 from contest.season.entrant import outlooks
 from tests.publication.certificates_support import A1_AUTHORS, published_edition
 from tests.publication.flow import entrant_owning

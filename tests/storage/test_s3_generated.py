@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from contest.certificates.models import CertificateBatch
 from contest.entries import import_job
 from contest.extensions import db
 from contest.jobs.models import Job, JobStatus
-from contest.publication.models_certificates import CertificateBatch
 from contest.storage import get_storage
 from tests.publication.certificates_support import V1_CERTIFICATES, published_edition
 from tests.publication.test_certificates_pages import FORM, today

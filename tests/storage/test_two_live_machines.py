@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from contest.entries.models import Attachment
 from contest.extensions import db
 from contest.jobs.models import Job, JobStatus
-from contest.publication import report
+from contest.reports import report
 from contest.storage import get_storage
 from tests.attachments.conftest import pdf_bytes
 from tests.factories import PASSWORD
