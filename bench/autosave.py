@@ -4,14 +4,14 @@ Creates a throw-away PostgreSQL database (``contest_h6_autosave``), generates a 
 edition (``bench/generate.py``: ``--entries`` accepted entries, ten judges per field — 60
 judges —, three assigned judges per entry), opens its judging window now, gives every judge a
 password and turns one sheet of each into a draft. It then starts the service as
-``public_pages.py`` does (gunicorn ``-w 2`` sync workers, ``--no-control-socket``, production
-configuration on PostgreSQL and Redis, ``TRUSTED_PROXIES=1``) and runs ``--judges`` virtual
-judges (one thread each, their own client address, so the per-address login throttle behaves
-as in production). Each logs in through the login form (its CSRF token), opens its sheet
-(the page's CSRF token and the sheet's version) and autosaves it as the page's script does:
-a form-encoded ``POST …/autosave`` with ``X-CSRFToken`` and ``Accept: application/json``, new
-points and comment each time, the version from the previous answer. A new connection per
-request (sync workers close it anyway).
+``public_pages.py`` does (gunicorn ``--workers 2 --worker-class gthread --threads 4`` by
+default, ``--no-control-socket``, production configuration on PostgreSQL and Redis,
+``TRUSTED_PROXIES=1``) and runs ``--judges`` virtual judges (one thread each, their own client
+address, so the per-address login throttle behaves as in production). Each logs in through the
+login form (its CSRF token), opens its sheet (the page's CSRF token and the sheet's version)
+and autosaves it as the page's script does: a form-encoded ``POST …/autosave`` with
+``X-CSRFToken`` and ``Accept: application/json``, new points and comment each time, the version
+from the previous answer. A new connection per request (sync workers close it anyway).
 
 Two phases, alternated for ``--rounds`` rounds of ``--seconds`` each:
 
@@ -238,8 +238,11 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--threads", type=int, default=1)
+    # The production setting (README, docs/ops/contest-web.service) on this 2-core machine;
+    # ``--worker-class sync --threads 1`` for sync workers (gunicorn turns sync into gthread
+    # when --threads is above 1).
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--db", default="contest_h6_autosave")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--keep", action="store_true")

@@ -3,18 +3,19 @@ side by side in one run.
 
 Creates a throw-away PostgreSQL database (``contest_h6_pubbench``), generates a technical
 edition of ``--entries`` accepted entries (3 sheets each), compiles and publishes it, then
-starts two gunicorn servers with the same settings (``--workers 2``, ``--worker-class sync``
-by default, ``--no-control-socket``): the service (``contest:create_app()``, ``REDIS_URL`` set
-to Redis db 13 so the page cache is shared by the workers) and ``ceiling_app.py`` (one SELECT
-per request on the same database). It then runs ``wrk -t2 -c16`` for ``--seconds`` on each of
-the three URLs — the ceiling, the results page, the edition page — in interleaved rounds, and
-prints the medians, p99 and each page's share of the ceiling. ``--results-day`` adds one
-``wrk -t2 -c500`` run of ``--day-seconds`` (60) on the results page, then the same on the
-ceiling for comparison (errors, wrk's timeouts, p99). Visitors are anonymous (results-day
-traffic); wrk sends no cookie, so every request is a new visitor.
+starts two gunicorn servers with the same settings (by default the production setting on this
+2-core machine: ``--workers 2 --worker-class gthread --threads 4``, ``--no-control-socket``):
+the service (``contest:create_app()``, ``REDIS_URL`` set to Redis db 13 so the page cache is
+shared by the workers) and ``ceiling_app.py`` (one SELECT per request on the same database). It
+then runs ``wrk -t2 -c16`` for ``--seconds`` on each of the three URLs — the ceiling, the
+results page, the edition page — in interleaved rounds, and prints the medians, p99 and each
+page's share of the ceiling. ``--results-day`` adds one ``wrk -t2 -c500`` run of
+``--day-seconds`` (60) on the results page, then the same on the ceiling for comparison
+(errors, wrk's timeouts, p99). Visitors are anonymous (results-day traffic); wrk sends no
+cookie, so every request is a new visitor.
 
     .venv/bin/python bench/public_pages.py [--entries 300] [--rounds 3] [--seconds 8]
-        [--results-day] [--workers 2] [--worker-class sync|gthread] [--threads 1]
+        [--results-day] [--workers 2] [--worker-class gthread|sync] [--threads 4]
 """
 
 from __future__ import annotations
@@ -97,8 +98,11 @@ def main() -> int:
     parser.add_argument("--results-day", action="store_true")
     parser.add_argument("--day-seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync")
-    parser.add_argument("--threads", type=int, default=1)
+    # The production setting (README, docs/ops/contest-web.service) on this 2-core machine;
+    # ``--worker-class sync --threads 1`` for sync workers (gunicorn turns sync into gthread
+    # when --threads is above 1).
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     url = fresh_database(args.db)

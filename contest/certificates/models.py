@@ -35,14 +35,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 CODE_LENGTH = 12
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """The certificate of one author of one winning entry (module docstring)."""
 
     __tablename__ = "certificates"
@@ -109,7 +109,7 @@ class Certificate(db.Model):
         return f"<Certificate {self.id} {self.display_code} entry={self.entry_id}>"
 
 
-class CertificateBatch(db.Model):
+class CertificateBatch(Model):
     """One generation of a version's certificates (PDFs in a ZIP), with its settings."""
 
     __tablename__ = "certificate_batches"

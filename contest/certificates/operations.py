@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
@@ -45,6 +46,9 @@ from ..publication.models import Publication, PublishedEntry
 from ..text import nfc as text_nfc
 from ..timeutil import utcnow
 from .models import CODE_LENGTH, Certificate
+
+if TYPE_CHECKING:
+    from ..audit.actor import Actor
 
 #: Crockford's base32 alphabet: digits and capitals without I, L, O, U.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -242,7 +246,9 @@ def _lock(publication: Publication) -> Publication:
     ).one()
 
 
-def issue_for(publication: Publication, actor=None, now: datetime | None = None) -> IssueOutcome:
+def issue_for(
+    publication: Publication, actor: Actor | None = None, now: datetime | None = None
+) -> IssueOutcome:
     """Give every slot of ``publication`` (the version in force) a valid certificate
     (module docstring); flushes, never commits. :class:`CertificateError` for a superseded
     version."""
@@ -340,7 +346,9 @@ def _link_replacements(edition_id: int, issued: list[Certificate]) -> None:
 
 
 @after_publish
-def revoke_corrected(publication: Publication, previous: Publication | None, actor) -> None:
+def revoke_corrected(
+    publication: Publication, previous: Publication | None, actor: Actor | None
+) -> None:
     """After a correction is published: revoke what it changed and issue its certificates
     (only once certificates exist for the edition; module docstring)."""
     if previous is None or not has_certificates(publication.edition_id):

@@ -70,13 +70,13 @@ def generate(job: Job, progress: Progress) -> dict[str, Any]:
     batch = db.session.get(CertificateBatch, batch_id)
     if batch is None:
         raise certificates.CertificateError(str(_l("Không còn đợt tạo giấy chứng nhận này.")))
-    publication = db.session.get(Publication, batch.publication_id)
+    publication = db.session.get_one(Publication, batch.publication_id)
     outcome = certificates.issue_for(publication, batch.created_by)
     db.session.commit()  # step 1 is final: codes exist; the version's lock is released
 
-    batch = db.session.get(CertificateBatch, batch_id)
-    publication = db.session.get(Publication, batch.publication_id)
-    edition = db.session.get(Edition, publication.edition_id)
+    batch = db.session.get_one(CertificateBatch, batch_id)
+    publication = db.session.get_one(Publication, batch.publication_id)
+    edition = db.session.get_one(Edition, publication.edition_id)
     items = certificates.certificates_of(publication)
     total = len(items) + 1
     progress(0, total, str(_l("Đang tạo giấy chứng nhận")))

@@ -248,6 +248,7 @@ def download(cert_batch_id: int):
         abort(404)
     publication = batch.publication
     name = f"giay-chung-nhan_{publication.edition.slug}_v{publication.version}_{batch.id}.zip"
+    assert batch.zip_key is not None  # batch.ready above
     return _send(batch.zip_key, "application/zip", name, as_attachment=True)
 
 

@@ -53,6 +53,7 @@ def certificate(cert_code: str):
         )
         return _private(response)
     found = result.certificate
+    assert found is not None  # every verdict but UNKNOWN carries its certificate
     response = make_response(
         render_template(
             "certificates/verify_certificate.html",

@@ -57,8 +57,8 @@ def organizer_home():
     """Organizer's home page: each current edition's stage and next action, shortcuts, and
     how many users, areas and units there are."""
     from ..accounts.operations import ROLE_LABELS
-    from ..season.cockpit import cockpit
     from ..areas.provinces import user_province_id
+    from ..season.cockpit import cockpit
     from .overview import area_counts, current_editions, users_per_role
 
     own = user_province_id(current_user)  # an organizer of a province: its figures only

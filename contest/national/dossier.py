@@ -117,7 +117,7 @@ def ascii_slug(text: str, max_len: int = SLUG_MAX) -> str:
     return out or (words[0][:max_len] if words else "")
 
 
-def safe_name(name: str, fallback: str = "tep") -> str:
+def safe_name(name: str | None, fallback: str = "tep") -> str:
     """A file name safe in a ZIP on every system: NFC, no separators, control or reserved
     characters, no leading/trailing dots or spaces, not a reserved Windows name, at most
     ``NAME_MAX`` characters (the extension kept)."""
@@ -311,7 +311,7 @@ def _build(job: Job, progress: Progress) -> dict[str, Any]:
     width = max(2, len(str(len(items))))
     folders = {
         i.entry.entry_id: folder_name(
-            i.number, i.entry.entry_code, entries[i.entry.entry_id].title, width
+            _number(i), i.entry.entry_code, entries[i.entry.entry_id].title, width
         )
         for i in items
     }
@@ -327,7 +327,7 @@ def _build(job: Job, progress: Progress) -> dict[str, Any]:
             for done, item in enumerate(items, start=1):
                 entry = entries[item.entry.entry_id]
                 form = national_paper.form_data(
-                    item.number, entry, item.entry, scores[entry.id], publication, item.why()
+                    _number(item), entry, item.entry, scores[entry.id], publication, item.why()
                 )
                 copied, missing = _pack_entry(
                     archive, folders[entry.id] + "/", entry, form, storage, when
@@ -404,6 +404,12 @@ def _pack_entry(
     return copied, missing
 
 
+def _number(item: national.Item) -> int:
+    """``item``'s number in the list sent (every selected item has one)."""
+    assert item.number is not None  # selection numbers the items it selects
+    return item.number
+
+
 def _prune(edition: Edition, current_id: int, storage: Storage) -> None:
     """Keep the newest ``KEEP`` dossiers of ``edition`` (this one included): delete older
     archives from storage and mark their jobs ``removed``."""
@@ -413,6 +419,7 @@ def _prune(edition: Edition, current_id: int, storage: Storage) -> None:
         if j.id != current_id and download_key(j, edition)
     ]
     for job in older[KEEP - 1 :]:
+        assert job.result is not None  # download_key found its storage key
         storage.delete(job.result["storage_key"])
         job.result = {**job.result, "removed": True}
     db.session.flush()

@@ -172,9 +172,10 @@ def import_package(package: Package, edition: Edition, actor) -> ImportResult:
                 result.unchanged.append(arrival.entry.code)
                 continue
             if arrival is None:
+                code = national_code(province["code"], data["code"])
                 entry = Entry(
                     edition_id=edition.id,
-                    code=national_code(province["code"], data["code"]),
+                    code=code,
                     status=EntryStatus.RECEIVED.value,
                     source=EntrySource.IMPORT.value,
                     submitted_at=now,
@@ -189,7 +190,7 @@ def import_package(package: Package, edition: Edition, actor) -> ImportResult:
                     entry=entry,
                 )
                 db.session.add(arrival)
-                result.created.append(entry.code)
+                result.created.append(code)
             else:
                 entry = arrival.entry
                 result.updated.append(entry.code)
@@ -285,7 +286,7 @@ def _fill_authors(entry: Entry, authors: list[dict]) -> None:
 def _fill_files(package: Package, entry: Entry, data: dict, actor) -> tuple[list[str], list[str]]:
     """Make the entry's attachments those of the package: keep the identical ones, store the
     new ones; returns (keys stored, keys no longer used)."""
-    existing = {}
+    existing: dict[tuple[str, str, str], list[Attachment]] = {}
     for attachment in list(entry.attachments):
         existing.setdefault(
             (attachment.kind, attachment.original_name, attachment.sha256), []
@@ -392,7 +393,7 @@ def send_same_instance(
     storage = get_storage()
     spool = storage.spool_dir()
     spool.mkdir(parents=True, exist_ok=True)
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, dir=spool) as buffer:
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, dir=str(spool)) as buffer:
         write_package(buffer, source, province, key, utcnow())
         return import_file(buffer, target, actor, key)
 

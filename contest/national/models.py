@@ -36,12 +36,12 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 
-class NationalChoice(db.Model):
+class NationalChoice(Model):
     """One override of the organizers about one entry of the national list."""
 
     __tablename__ = "national_choices"
@@ -86,7 +86,7 @@ class NationalChoice(db.Model):
         return f"<NationalChoice {self.id} entry={self.entry_id} {verb}>"
 
 
-class NationalResult(db.Model):
+class NationalResult(Model):
     """The result one selected entry obtained at the national contest."""
 
     __tablename__ = "national_results"
@@ -108,7 +108,7 @@ class NationalResult(db.Model):
         return f"<NationalResult {self.id} entry={self.entry_id} {self.result!r}>"
 
 
-class NationalArrival(db.Model):
+class NationalArrival(Model):
     """Where an entry of a national edition came from (module docstring)."""
 
     __tablename__ = "national_arrivals"

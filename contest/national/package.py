@@ -415,7 +415,8 @@ def manifest_problems(manifest: Any) -> list[str]:
     entries = manifest.get("entries")
     if not isinstance(entries, list) or not entries:
         return [*problems, _("không có sản phẩm nào")]
-    seen_codes, seen_paths = set(), set()
+    seen_codes: set[str] = set()
+    seen_paths: set[str] = set()
     for n, entry in enumerate(entries, start=1):
         problems.extend(_entry_problems(n, entry, seen_codes, seen_paths))
     return problems

@@ -29,9 +29,10 @@ def check(source: Edition, target: Edition | None) -> None:
         raise PackageError(_l("Hãy chọn một lần thi toàn quốc."))
 
 
-def start(source: Edition, target: Edition, actor) -> Job:
+def start(source: Edition, target: Edition | None, actor) -> Job:
     """Check, then add the job (the caller commits and dispatches)."""
     check(source, target)
+    assert target is not None  # check refuses a missing target
     return create_job(KIND, {"source_id": source.id, "target_id": target.id}, actor, total=1)
 
 

@@ -168,6 +168,7 @@ def download(slug: str, job_id: int):
     key = national_dossier.download_key(job, edition_) if job is not None else None
     if not key:
         abort(404)
+    assert job is not None  # the key is that job's
     name = f"Ho_so_toan_quoc_{edition_.slug}_{job.id}.zip"
     response = send_stored(key, "application/zip", name, as_attachment=True)
     response.headers["X-Content-Type-Options"] = "nosniff"

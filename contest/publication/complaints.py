@@ -43,6 +43,7 @@ from ..entries.models import Entry, EntryStatus
 from ..errors import UserError
 from ..extensions import db
 from ..jobs.operations import create_job, job_handler
+from ..models_common import execute_dml
 from ..timeutil import format_local, utcnow
 from . import notifications
 from . import publish as pub
@@ -93,7 +94,7 @@ def is_entrant_of(user, edition: Edition) -> bool:
 
 def open_count(user, edition: Edition) -> int:
     """How many complaints of ``user`` about ``edition`` are still unanswered."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(Complaint.id))
         .join(Publication, Publication.id == Complaint.publication_id)
         .where(
@@ -101,7 +102,7 @@ def open_count(user, edition: Edition) -> int:
             Complaint.user_id == user.id,
             Complaint.status == ComplaintStatus.OPEN.value,
         )
-    )
+    ).one()
 
 
 def _posting_refusal(publication: Publication | None, now: datetime) -> str:
@@ -167,7 +168,7 @@ def entry_by_code(edition: Edition, code: str) -> Entry | None:
 def _may_be_complained_about(publication: Publication, entry: Entry) -> bool:
     """True when ``entry`` belongs to the publication's edition and was accepted for judging
     or is on the published list."""
-    if entry is None or entry.edition_id != publication.edition_id:
+    if entry.edition_id != publication.edition_id:
         return False
     if entry.status == EntryStatus.ACCEPTED.value:
         return True
@@ -219,7 +220,7 @@ def lodge(
     eligibility = can_complain(user, edition, now)
     if not eligibility:
         raise ComplaintError(eligibility.reason)
-    if not _may_be_complained_about(locked, entry):
+    if entry is None or not _may_be_complained_about(locked, entry):
         raise ComplaintError(
             _(
                 "Không có hồ sơ này trong lần thi (chỉ hồ sơ được đưa vào chấm hoặc có tên "
@@ -261,7 +262,7 @@ def answer(
     if status not in ANSWERS:
         raise ComplaintError(_("Hãy chọn chấp nhận hoặc không chấp nhận khiếu nại."))
     text = clean_text(text)
-    done = db.session.execute(
+    done = execute_dml(
         update(Complaint)
         .where(Complaint.id == complaint.id, Complaint.status == ComplaintStatus.OPEN.value)
         .values(

@@ -151,6 +151,7 @@ def _judge(edition: Edition, judges: list[User], offset: int) -> None:
         .where(Assignment.round_id == round_.id)
         .order_by(Assignment.entry_id, Assignment.judge_id)
     ).all()
+    assert edition.judging_ends_at is not None  # the demo edition's timeline is complete
     when = edition.judging_ends_at - timedelta(days=3)
     for entry_id, judge_id in pairs:
         seed = (entry_id + offset) * 7 + judge_id * 13
@@ -181,6 +182,7 @@ def _compile_and_resolve(edition: Edition, organizer: User) -> None:
     round_ = edition.rounds[-1]
     compile_round(edition, round_, created_by_id=organizer.id)
     run = latest_run(round_)
+    assert run is not None  # compiled just above
     rows = db.session.scalars(select(ResultRow).where(ResultRow.run_id == run.id)).all()
     discrepant = [r for r in rows if Flag.DISCREPANCY in r.flag_list and r.score is not None]
     for row in discrepant:
@@ -190,6 +192,7 @@ def _compile_and_resolve(edition: Edition, organizer: User) -> None:
     if discrepant:
         compile_round(edition, round_, created_by_id=organizer.id)
         run = latest_run(round_)
+        assert run is not None  # compiled just above
         rows = db.session.scalars(select(ResultRow).where(ResultRow.run_id == run.id)).all()
     seen = set()
     for row in sorted(rows, key=lambda r: r.position):
@@ -203,7 +206,9 @@ def _compile_and_resolve(edition: Edition, organizer: User) -> None:
                 edition, round_, run, row.entry_id, level, "Hội đồng bỏ phiếu", organizer
             )
     if edition.kind == "youth":
-        best = min((r for r in rows if r.rank == 1), key=lambda r: (-r.score, r.entry_code))
+        # Only complete rows are ranked, and they all have a score.
+        firsts = [(r.score, r) for r in rows if r.rank == 1 and r.score is not None]
+        best = min(firsts, key=lambda pair: (-pair[0], pair[1].entry_code))[1]
         decisions.decide(
             edition, round_, run, best.entry_id, "special", "Sản phẩm xuất sắc nhất", organizer
         )

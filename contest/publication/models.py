@@ -36,12 +36,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..models_common import UTCDateTime
 from ..timeutil import utcnow
 
 
-class Publication(db.Model):
+class Publication(Model):
     """Version ``version`` (1, 2, …) of an edition's published results."""
 
     __tablename__ = "publications"
@@ -80,7 +80,7 @@ class Publication(db.Model):
         return f"<Publication {self.id} edition={self.edition_id} v{self.version}>"
 
 
-class PublishedEntry(db.Model):
+class PublishedEntry(Model):
     """One prize-winning entry as published in one version (immutable)."""
 
     __tablename__ = "publication_entries"
@@ -124,7 +124,7 @@ class ComplaintStatus(StrEnum):
     REJECTED = "rejected"
 
 
-class Complaint(db.Model):
+class Complaint(Model):
     """An entrant's complaint about one entry's published result."""
 
     __tablename__ = "publication_complaints"
@@ -150,7 +150,7 @@ class Complaint(db.Model):
     answered_by = relationship("User", foreign_keys=[answered_by_id])
 
 
-class SentNotification(db.Model):
+class SentNotification(Model):
     """A notification that must be sent at most once; ``key`` names it."""
 
     __tablename__ = "sent_notifications"

@@ -44,7 +44,7 @@ from ..extensions import db
 from ..judging.models import Assignment, Panel, PanelMember
 from ..results.models import ResultRow
 from .models import Publication
-from .publish import differences
+from .publish import Difference, differences
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,7 @@ class _Planner:
                     subject = _("Kết quả %(edition)s", edition=self.edition.title)
             self._authors(entry, item, "publication.author", subject, "publication_author")
             if self._owner_needs_mail(entry):
+                assert entry.owner_id is not None  # _owner_needs_mail: the entry has an owner
                 owners[entry.owner_id].append(item)
         self._owners(owners, "publication.owner", "publication_owner")
         for judge in self._judges():
@@ -181,11 +182,13 @@ class _Planner:
 
     def correction(self, previous: Publication) -> None:
         """The authors and owners of the entries whose result changed from ``previous``."""
-        changed = {}
+        changed: dict[int, Difference] = {}
         for diff in differences(previous, self.publication):
             if diff.before and diff.after and diff.before.prize_code == diff.after.prize_code:
                 continue  # the result stands; only a title, a name or a unit was corrected
-            changed[(diff.after or diff.before).entry_id] = diff
+            side = diff.after or diff.before
+            assert side is not None  # a difference has a side before or after
+            changed[side.entry_id] = diff
         entries = db.session.scalars(
             select(Entry)
             .where(Entry.id.in_(changed))
@@ -196,6 +199,7 @@ class _Planner:
         for entry in sorted(entries, key=lambda e: order.index(e.id)):
             diff = changed[entry.id]
             snap = diff.after or diff.before
+            assert snap is not None  # a difference has a side before or after
             before = diff.before.prize_name if diff.before else ""
             after = diff.after.prize_name if diff.after else ""
             with force_locale(self.default_locale):
@@ -204,6 +208,7 @@ class _Planner:
                 subject = self._correction_subject()
             self._authors(entry, item, "publication.correction", subject, "publication_correction")
             if self._owner_needs_mail(entry):
+                assert entry.owner_id is not None  # _owner_needs_mail: the entry has an owner
                 owners[entry.owner_id].append(item)
         self._owners(owners, "publication.correction", "publication_correction_owner")
 
@@ -236,7 +241,7 @@ class _Planner:
     def _owners(self, owners: dict[int, list[Item]], kind: str, template: str) -> None:
         """One e-mail per owner listing their entries."""
         for user_id, items in owners.items():
-            user = db.session.get(User, user_id)
+            user = db.session.get_one(User, user_id)
             self._user_mail(user, "owner", kind, template, self._owner_subject, items=items)
 
     def _user_mail(self, user: User, role: str, kind: str, template: str, subject, **extra):

@@ -191,8 +191,8 @@ def official_list(publication: Publication, now: datetime | None = None) -> Offi
     edition = publication.edition
     entries = sorted(entries_of(publication), key=lambda e: (e.prize_position, e.position))
     blocks, number = [], 0
-    for _key, group in groupby(entries, key=lambda e: (e.prize_position, e.prize_code)):
-        group = list(group)
+    for _key, in_prize in groupby(entries, key=lambda e: (e.prize_position, e.prize_code)):
+        group = list(in_prize)
         rows = []
         for entry in group:
             number += 1
@@ -232,9 +232,11 @@ def write_xlsx(the_list: OfficialList, target) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on its one worksheet
     sheet.title = _("Danh sách đạt giải")[:31]
     last = get_column_letter(len(the_list.header))
     title_block = (
@@ -258,8 +260,8 @@ def write_xlsx(the_list: OfficialList, target) -> None:
         cell.border = border
     wrap = Alignment(vertical="top", wrap_text=True)
     centre = Alignment(horizontal="center", vertical="top")
-    for offset, row in enumerate(the_list.rows, start=1):
-        for column, value in enumerate(row.cells(), start=1):
+    for offset, list_row in enumerate(the_list.rows, start=1):
+        for column, value in enumerate(list_row.cells(), start=1):
             cell = sheet.cell(row=HEADER_ROW + offset, column=column, value=cell_text(value))
             cell.alignment = centre if column == 1 else wrap
             cell.border = border
@@ -270,7 +272,9 @@ def write_xlsx(the_list: OfficialList, target) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    fit = sheet.sheet_properties.pageSetUpPr
+    assert fit is not None  # WorksheetProperties always makes its PageSetupProperties
+    fit.fitToPage = True
     workbook.save(target)
 
 
@@ -319,11 +323,11 @@ def sections(publication: Publication) -> list[FieldSection]:
     """The version's winners per field (and board), per prize level, in the snapshot's order."""
     out = []
     entries = entries_of(publication)
-    for (code, _board), in_field in groupby(entries, key=lambda e: (e.field_code, e.board_code)):
-        in_field = list(in_field)
+    for (code, _board), field_rows in groupby(entries, key=lambda e: (e.field_code, e.board_code)):
+        in_field = list(field_rows)
         groups = []
-        for prize, group in groupby(in_field, key=lambda e: e.prize_code):
-            group = list(group)
+        for prize, prize_rows in groupby(in_field, key=lambda e: e.prize_code):
+            group = list(prize_rows)
             groups.append(PrizeGroup(prize, group[0].prize_name, group))
         first = in_field[0]
         out.append(FieldSection(code, first.field_name, first.board_name, groups))
@@ -368,6 +372,7 @@ def public_differences(old: Publication, new: Publication) -> list[PublicDiffere
     out = []
     for diff in publish.differences(old, new):
         if diff.before is None:
+            assert diff.after is not None  # a difference has a side before or after
             out.append(
                 PublicDifference(
                     diff.entry_code, diff.title, "added", "", diff.after.prize_name, ()

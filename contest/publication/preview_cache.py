@@ -1,4 +1,4 @@
-"""The publication page's preview, cached (issue 15): building it reads every row of the run
+"""The publication page's preview, cached: building it reads every row of the run
 with its entry and authors, so the page reads it from :mod:`contest.page_cache` instead,
 under a key made of everything the preview depends on — the run (id and time), the version
 in force, the round's prize decisions (how many, the latest, the latest withdrawal) and the

@@ -28,7 +28,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from flask import has_app_context, request, session
 from flask_babel import get_locale
@@ -182,7 +182,7 @@ def lookup(
             cache = page_cache.get_cache()
             generation, page_id = cache.get_many(GENERATION_KEY, key + ID_SUFFIX)
             generation = int(generation or 0)
-            page = local_page(page_id, generation)
+            page: str | bytes | None = local_page(page_id, generation)
             if page is None:  # (a page stored without an id, by an older release: rebuilt)
                 entry = cache.get(key)
                 page = _current(entry, generation)
@@ -238,6 +238,10 @@ def render(
 MARKER_BYTES = MARKER.encode()
 
 
+@overload
+def with_token(html: str) -> str: ...
+@overload
+def with_token(html: bytes) -> bytes: ...
 def with_token(html: str | bytes) -> str | bytes:
     """``html`` with the visitor's own CSRF token in place of the marker."""
     if isinstance(html, bytes):

@@ -21,15 +21,20 @@ import hashlib
 import logging
 import os
 import time
+from typing import TYPE_CHECKING, Literal
 
 from babel import Locale
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.http import dump_cookie
 
 from .. import page_cache, security_headers
 from ..ops import metrics
 from . import public_cache
+
+if TYPE_CHECKING:
+    from cachelib import BaseCache
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,8 @@ class FastPublicPages:
                 }
             )
         )
-        self._backend = None  # the cachelib Redis client, once known to be shared
+        # the cachelib Redis client, once known to be shared (False: the cache is per process)
+        self._backend: BaseCache | Literal[False] | None = None
         self._fixed: tuple | None = None
 
     def __call__(self, environ, start_response):
@@ -86,7 +92,7 @@ class FastPublicPages:
                     return [body]
         return self.wsgi_app(environ, start_response)
 
-    def backend(self):
+    def backend(self) -> BaseCache | None:
         """The shared cache's client, or None when the page cache is per process."""
         if self._backend is None:
             with self.app.app_context():
@@ -108,6 +114,8 @@ class FastPublicPages:
                 (k, v) for k, v in probe.headers if k not in ("Content-Type", "Content-Length")
             ]
             interface = app.session_interface
+            # Flask's own signed-cookie sessions (the app sets no other interface)
+            assert isinstance(interface, SecureCookieSessionInterface)
             attributes = {
                 "domain": interface.get_cookie_domain(app),
                 "path": interface.get_cookie_path(app),
@@ -143,7 +151,9 @@ class FastPublicPages:
         except Exception:  # noqa: BLE001 - not found, a redirect, another method: Flask's
             return None
         kind = ENDPOINTS.get(endpoint)
-        backend = self.backend() if kind is not None else None
+        if kind is None:
+            return None
+        backend = self.backend()
         if backend is None:
             return None
         security, cookie_name, attributes, session_signer, csrf_signer = self.fixed()

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, event, exists, func, or_, select
@@ -210,7 +211,7 @@ def find_blockers(
     edition: Edition, run: ResultsRun, now: datetime | None = None, limit: int | None = None
 ) -> Blockers:
     """The blockers of :func:`blockers`, counted in SQL, with only the first ``limit`` of them
-    built (None: all). Set-based (issue 15): two statements whatever the number of entries —
+    built (None: all). Set-based: two statements whatever the number of entries —
     the run's rows that block, with the totals, and the round's entries the run does not
     list — and no row that blocks nothing reaches Python."""
     now = now or utcnow()
@@ -330,14 +331,17 @@ def _blocking_rows(edition: Edition, run: ResultsRun, needed: int, limit: int | 
     )
     unfinished = per_row.c.incomplete + per_row.c.draft
     flagged = per_row.c.discrepancy + per_row.c.tie
-    upto = {"order_by": per_row.c.position, "rows": (None, 0)}
     blocking = (
         select(
             per_row,
             func.sum(unfinished).over().label("unfinished_total"),
             func.sum(flagged).over().label("flags_total"),
-            (func.sum(unfinished).over(**upto) - unfinished).label("unfinished_before"),
-            (func.sum(flagged).over(**upto) - flagged).label("flags_before"),
+            (
+                func.sum(unfinished).over(order_by=per_row.c.position, rows=(None, 0)) - unfinished
+            ).label("unfinished_before"),
+            (func.sum(flagged).over(order_by=per_row.c.position, rows=(None, 0)) - flagged).label(
+                "flags_before"
+            ),
         )
         .where(unfinished + flagged > 0)
         .subquery()
@@ -418,7 +422,7 @@ def snapshot(edition: Edition, run: ResultsRun) -> list[dict]:
         .where(ResultRow.run_id == run.id)
         .options(selectinload(Entry.authors), selectinload(Entry.unit), selectinload(Entry.area))
     ).all()
-    out = []
+    out: list[dict[str, Any]] = []
     for row, entry in pairs:
         eff = effective(row, decisions.get(row.entry_id))
         if not eff.prize:

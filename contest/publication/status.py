@@ -53,10 +53,9 @@ def edition_status(
     now = now or utcnow()
     run = pub.last_round_run(edition)
     current = pub.latest_publication(edition)
-    wanted = run is not None and not (brief and current is not None)
     found = (
         pub.find_blockers(edition, run, now, limit=BLOCKERS_SHOWN)
-        if wanted
+        if run is not None and not (brief and current is not None)
         else pub.Blockers(0, [])
     )
     if current is not None:
@@ -79,14 +78,14 @@ def edition_status(
 
 def open_complaints(edition: Edition) -> int:
     """How many complaints about ``edition`` are unanswered."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(func.count(Complaint.id))
         .join(Publication, Publication.id == Complaint.publication_id)
         .where(
             Publication.edition_id == edition.id,
             Complaint.status == ComplaintStatus.OPEN.value,
         )
-    )
+    ).one()
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,6 @@ def grouped(publication: Publication) -> list[Group]:
     for (field_name, board_name), items in groupby(
         entries, key=lambda e: (e.field_name, e.board_name)
     ):
-        items = list(items)
         prizes = [(name, list(rows)) for name, rows in groupby(items, key=lambda e: e.prize_name)]
         out.append(Group(field_name, board_name, prizes))
     return out

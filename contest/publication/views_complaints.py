@@ -120,6 +120,7 @@ def new(slug: str):
         message = _("Không có hồ sơ mã “%(code)s” trong lần thi này.", code=form.code)
         form.entry_code.errors = [message]
         return _render_new(edition, eligibility, form, code=400)
+    assert eligibility.publication is not None  # an eligible answer names the version posted
     try:
         domain.lodge(eligibility.publication, entry, current_user, form.text.data, now)
     except domain.ComplaintError as exc:

@@ -99,17 +99,17 @@ def charts(stats: st.EditionStatistics) -> dict[str, Markup]:
     if stats.comparison is not None:
         prev = _("Lần trước")
         now = _("Lần này")
-        for key, rows in (
+        for key, compared in (
             ("comparison_area", stats.comparison.by_area),
             ("comparison_field", stats.comparison.by_field),
         ):
-            if rows:
+            if compared:
                 out[key] = _svg(
                     svg_charts.bar_chart(
-                        [nfc(r.label) for r in rows],
+                        [nfc(r.label) for r in compared],
                         [
-                            (prev, [r.entries.previous for r in rows]),
-                            (now, [r.entries.current for r in rows]),
+                            (prev, [r.entries.previous for r in compared]),
+                            (now, [r.entries.current for r in compared]),
                         ],
                     )
                 )

@@ -274,7 +274,7 @@ def level_expression(edition: Edition) -> ColumnElement:
         level = level_of_grade(grade_of(text))
         if level is not None:
             by_level.setdefault(level, []).append(text)
-    whens = [
+    whens: list[tuple[ColumnElement[bool], int]] = [
         (Author.class_or_position.in_(values), int(level))
         for level, values in sorted(by_level.items())
     ]
@@ -367,6 +367,7 @@ def _by_ethnicity(facts) -> Breakdown:
     merged: dict[str, Counts] = {}
     spellings: dict[str, Counter] = {}  # merge key → how often each spelling was typed
     for text, counts in raw.items():
+        assert text is None or isinstance(text, str)  # the values of Author.ethnicity
         key = ethnicity_key(text)
         merged.setdefault(key, Counts()).add(counts)
         spellings.setdefault(key, Counter())[text] += counts.submitted + counts.prized

@@ -70,7 +70,7 @@ def area_rows(keys, names: dict | None = None) -> list[tuple[object, str]]:
     areas = db.session.scalars(
         stmt.order_by(case((Area.level == "district", 0), else_=1), Area.position, Area.name)
     ).all()
-    rows = []
+    rows: list[tuple[object, str]] = []
     for area in areas:
         label = names.get(area.id) or area.name
         if area.level == "province":

@@ -4,6 +4,7 @@ matched by code), with the difference and the % change. See :mod:`.statistics`."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -92,7 +93,7 @@ def _participation(edition: Edition, by: str) -> dict[object, tuple[int, int]]:
 
 
 def _compare_rows(
-    now: dict, before: dict, labelled: list[tuple[object, str]]
+    now: dict, before: dict, labelled: Sequence[tuple[object, str]]
 ) -> list[ComparisonRow]:
     rows = []
     for key, label in labelled:

@@ -114,8 +114,8 @@ def bar_chart(
             f"{_text(title)}</text>"
         )
     if legend_h:
-        x = plot_x
-        y = title_h + 2
+        x: float = plot_x
+        y: float = title_h + 2
         for i, (name, _values) in enumerate(series):
             colour = COLOURS[i % len(COLOURS)]
             out.append(
