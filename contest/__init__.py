@@ -142,7 +142,25 @@ def _register_publication(app: Flask) -> None:
         app.register_blueprint(import_module(f".{name}", __name__).bp)
 
 
+#: Modules that add pages to a blueprint defined by another module of their package: imported
+#: here, before the blueprints are registered, never as a side effect of importing the other.
+ROUTE_MODULES = (
+    "contests.settings_views",  # the settings pages of an edition (editions blueprint)
+    "areas.views_groups",  # groups of communes or units (areas blueprint)
+    "judging.views_files",  # a judge's files (judge blueprint)
+    "judging.views_judge_conflict",  # a judge declares a conflict (judge blueprint)
+    "judging.views_organizer_review",  # review, import, export, paper (judging blueprint)
+    "judging.views_organizer_scan",  # the document scan (judging blueprint)
+    "judging.views_judge_text",  # the judges' version of an entry's text (judging blueprint)
+    "judging.views_discussion",  # the panel's discussion (judging and judge blueprints)
+)
+
+
 def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in ROUTE_MODULES:
+        import_module(f".{name}", __name__)
     from .accounts.views import bp as accounts_bp
     from .areas.views import bp as areas_bp
     from .contests.public_views import bp as public_bp

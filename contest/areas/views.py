@@ -245,4 +245,3 @@ def delete_unit(unit_id: int):
 
 
 # The groups' pages are routes of this blueprint too.
-from . import views_groups  # noqa: E402, F401

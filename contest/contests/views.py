@@ -369,6 +369,3 @@ def audit(slug: str):
         page=page,
         entries=[audit_view(entry) for entry in page.items],
     )
-
-
-from . import settings_views  # noqa: E402,F401 - registers the settings pages on ``bp``

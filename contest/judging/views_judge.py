@@ -401,4 +401,3 @@ def _render_sheet(entry, round_, sheet, form, status: int = 200, problem: str | 
 
 
 # The judge's file routes and conflict declaration (same blueprint).
-from . import views_files, views_judge_conflict  # noqa: E402, F401

@@ -10,8 +10,6 @@ the judging operations, commit once, and flash the domain's Vietnamese messages.
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from flask import (
     Blueprint,
     abort,
@@ -393,13 +391,3 @@ def unassign(slug: str):
     flash(_("Đã gỡ %(name)s khỏi hồ sơ %(code)s.", name=judge.display_name, code=entry.code),
           "success")  # fmt: skip
     return _back("judging.assignment", edition, round_)
-
-
-# The other pages of this blueprint (and the judge's discussion routes), in their own modules.
-for _module in (
-    "views_organizer_review",  # review, import, export, paper
-    "views_organizer_scan",  # the document scan
-    "views_judge_text",  # the judges' version of an entry's text
-    "views_discussion",  # the panel's discussion
-):
-    import_module(f"{__package__}.{_module}")
