@@ -40,8 +40,8 @@ def load_user(identity: str) -> User | None:
         return None
     from ..contests.tenancy import ALL_PROVINCES
 
-    # One statement for the session, its user and the user's roles (issue 15: every
-    # logged-in request pays it). None of them is an edition, so the province rule does not
+    # One statement for the session, its user and the user's roles (every logged-in
+    # request pays it). None of them is an edition, so the province rule does not
     # apply; asking it would load this very user a second time (the rule reads the user).
     found = (
         db.session.execute(

@@ -1,4 +1,4 @@
-"""Rendered public pages, cached (issue 15): the results page of a published version and an
+"""Rendered public pages, cached: the results page of a published version and an
 edition's public page, for visitors who are not logged in (results day traffic).
 
 A published version never changes, so its page is a function of the key: the version (id,

@@ -1,5 +1,5 @@
 """Cached public pages for a visitor without a cookie, answered before Flask's request cycle
-(issue 15, results day).
+(the results day: hundreds of visitors on one page).
 
 On results day most visitors of the public results and edition pages arrive with no cookie:
 not logged in, no language chosen, no flashed message. For them the page is the one stored in

@@ -158,7 +158,9 @@ def test_with_redis_a_request_costs_no_round_trip_and_a_scrape_sees_it_at_once(
     families = scrape(client)
     assert value(families, "contest_http_requests_total", endpoint="ops.healthz") == 3
     assert _healthz_count(_stored(url, queue)) == 3
-    assert value(families, "contest_http_request_duration_seconds_count", endpoint="ops.healthz") == 3
+    assert (
+        value(families, "contest_http_request_duration_seconds_count", endpoint="ops.healthz") == 3
+    )
     assert value(families, "contest_http_request_duration_seconds_sum", endpoint="ops.healthz") > 0
 
 
