@@ -8,7 +8,8 @@ from .accounts.two_factor_models import (  # noqa: F401
     TwoFactorRequirement,
 )
 from .announcements.models import Announcement, AnnouncementRecipient  # noqa: F401
-from .areas.models import Area, Unit  # noqa: F401
+from .api.models import ApiToken, Webhook, WebhookDelivery  # noqa: F401
+from .areas.models import Area, AreaGroup, AreaGroupArea, AreaGroupUnit, Unit  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .certificates.models import Certificate, CertificateBatch  # noqa: F401
 from .contests.models import (  # noqa: F401

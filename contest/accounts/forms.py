@@ -65,10 +65,10 @@ def area_select_choices(levels=(AreaLevel.DISTRICT, AreaLevel.COMMUNE)) -> list[
 def province_select_choices() -> list[SelectChoice]:
     """Choices for an optional province select: "Toàn hệ thống" (none), then the provinces
     on the instance."""
-    from ..contests.tenancy import provinces
+    from ..areas.provinces import instance_provinces
 
     return [SelectChoice("", str(WHOLE_INSTANCE))] + [
-        SelectChoice(str(p.id), p.name) for p in provinces()
+        SelectChoice(str(p.id), p.name) for p in instance_provinces()
     ]
 
 

@@ -33,14 +33,14 @@ class Binding:
 
 def province_of(area_id: int | None) -> int | None:
     """The province above ``area_id`` (or itself): its root area, if that is a province."""
-    seen = 0
-    area = db.session.get(Area, area_id) if area_id else None
-    while area is not None and area.parent_id is not None and seen < 10:
-        area = db.session.get(Area, area.parent_id)
-        seen += 1
-    if area is None or area.level != AreaLevel.PROVINCE.value:
+    from .tree import ancestor_ids
+
+    if not area_id:
         return None
-    return area.id
+    root = db.session.get(Area, ([area_id, *ancestor_ids(area_id)])[-1])
+    if root is None or root.level != AreaLevel.PROVINCE.value:
+        return None
+    return root.id
 
 
 def binding_of(user: Actor | None) -> Binding | None:
@@ -84,10 +84,10 @@ def people_of_province(province_id: int) -> Select[int]:
     from sqlalchemy import select
 
     from ..accounts.models import UserRole
+    from .tree import subtree_select
 
-    tree = select(Area.id).where(Area.id == province_id).cte("province_areas", recursive=True)
-    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
-    return select(UserRole.user_id).where(UserRole.area_id.in_(select(tree.c.id)))
+    inside = subtree_select(province_id, "province_areas")
+    return select(UserRole.user_id).where(UserRole.area_id.in_(inside))
 
 
 def judge_of_province(user: Actor, province_id: int | None) -> bool:
@@ -106,3 +106,16 @@ def judge_pool_clause(province_id: int | None) -> ColumnElement[bool]:
     if province_id is None:
         return true()
     return or_(UserRole.area_id.is_(None), UserRole.area_id == province_id)
+
+
+def instance_provinces() -> list[Area]:
+    """The provinces on the instance (roots of level province), in display order."""
+    from sqlalchemy import select
+
+    return list(
+        db.session.scalars(
+            select(Area)
+            .where(Area.level == AreaLevel.PROVINCE.value, Area.parent_id.is_(None))
+            .order_by(Area.position, Area.name, Area.id)
+        )
+    )

@@ -32,6 +32,7 @@ from .official import (
     seed_official_province,
 )
 from .operations import AreaError
+from .provinces import instance_provinces
 
 
 @dataclass(frozen=True)
@@ -42,17 +43,6 @@ class ProvinceRow:
     communes: int
     organizers: list[User]
     editions: int
-
-
-def instance_provinces() -> list[Area]:
-    """The provinces on the instance (roots of level province), in display order."""
-    return list(
-        db.session.scalars(
-            select(Area)
-            .where(Area.level == AreaLevel.PROVINCE.value, Area.parent_id.is_(None))
-            .order_by(Area.position, Area.name, Area.id)
-        )
-    )
 
 
 def organizers_of(province_id: int) -> list[User]:

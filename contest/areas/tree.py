@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, func, literal, select
 
 from ..extensions import db
 from .models import Area, Unit
@@ -67,11 +67,17 @@ def area_choices(levels: Iterable[str] | None = None) -> list[tuple[int, str]]:
     return choices
 
 
+def subtree_select(area_id: int, name: str = "subtree") -> Select[tuple[int]]:
+    """``SELECT id`` of ``area_id`` and every area under it: one recursive CTE called
+    ``name``, to use inside another statement (two in one statement need two names)."""
+    tree = select(Area.id).where(Area.id == area_id).cte(name, recursive=True)
+    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
 def descendant_ids(area_id: int) -> set[int]:
     """``area_id`` and the ids of every area under it, in one recursive query."""
-    tree = select(Area.id).where(Area.id == area_id).cte("subtree", recursive=True)
-    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
-    return set(db.session.execute(select(tree.c.id)).scalars())
+    return set(db.session.scalars(subtree_select(area_id)))
 
 
 def ancestor_ids(area_id: int) -> list[int]:

@@ -13,12 +13,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..areas.models import Area, AreaLevel
-from ..areas.provinces import binding_of
+from ..areas.provinces import binding_of, instance_provinces
 from ..audit.operations import record
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Edition
-from .tenancy import provinces
 from .validation import InvalidEdition, Problem
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ def may_change_province(user: Actor | None) -> bool:
 def province_choices() -> list[tuple[str, str]]:
     """``(value, label)`` for the province select: none ("Toàn hệ thống"), then the
     provinces of the instance."""
-    return [("", str(WHOLE_INSTANCE))] + [(str(p.id), p.name) for p in provinces()]
+    return [("", str(WHOLE_INSTANCE))] + [(str(p.id), p.name) for p in instance_provinces()]
 
 
 def province_label(edition: Edition) -> str:

@@ -97,17 +97,6 @@ def default_province_id(user: Actor | None = None) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-def provinces() -> list[Area]:
-    """Every province on the instance, by name."""
-    return list(
-        db.session.scalars(
-            select(Area)
-            .where(Area.level == AreaLevel.PROVINCE.value, Area.parent_id.is_(None))
-            .order_by(Area.position, Area.name)
-        )
-    )
-
-
 def _request_binding() -> Binding | None:
     """The current request's binding (None outside staff pages); computed once per user."""
     if not has_request_context():

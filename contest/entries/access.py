@@ -34,7 +34,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 
 from ..accounts.models import Role
 from ..areas.groups import group_area_select, group_unit_select
-from ..areas.models import Area
+from ..areas.tree import subtree_select
 from ..contests.deadlines import SubmissionsClosed, ensure_submissions_open
 from ..contests.tenancy import entry_clause
 from ..errors import UserError
@@ -65,14 +65,6 @@ def is_organizer(user) -> bool:
     return _authenticated(user) and user.has_role(Role.ORGANIZER)
 
 
-def subtree_select(area_id: int, name: str = "scope_areas"):
-    """``SELECT id`` of ``area_id`` and every area under it (one recursive CTE called
-    ``name``: two in one statement need two names)."""
-    tree = select(Area.id).where(Area.id == area_id).cte(name, recursive=True)
-    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
-    return select(tree.c.id)
-
-
 def scope_clause(user) -> ColumnElement:
     """The SQL condition on :class:`Entry` that ``user`` may see."""
     if not _authenticated(user):
@@ -97,7 +89,7 @@ def coordinator_clause(user) -> ColumnElement:
     area_id = user.coordinator_area_id()
     if area_id is None:
         return false()
-    return Entry.area_id.in_(subtree_select(area_id))
+    return Entry.area_id.in_(subtree_select(area_id, "scope_areas"))
 
 
 def visible_entries(user):

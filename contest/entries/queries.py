@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..areas.models import Area
+from ..areas.tree import subtree_select
 from ..contests.gates import EntryCounts
 from ..contests.models import EditionField
 from ..extensions import db
@@ -71,7 +72,7 @@ def _where(stmt, user, filters: EntryFilters):
     if filters.board_id is not None:
         stmt = stmt.where(Entry.board_id == filters.board_id)
     if filters.area_id is not None:
-        stmt = stmt.where(Entry.area_id.in_(access.subtree_select(filters.area_id, "filter_areas")))
+        stmt = stmt.where(Entry.area_id.in_(subtree_select(filters.area_id, "filter_areas")))
     if filters.statuses:
         stmt = stmt.where(Entry.status.in_([str(s) for s in filters.statuses]))
     if filters.owner_id is not None:

@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import literal, null, select, union_all
 
 from ..accounts.models import User
 from ..areas.models import Area, Unit
@@ -97,6 +98,12 @@ class ConflictIndex:
         self.judge_ids = sorted(set(judge_ids))
         self.entry_ids = None if entry_ids is None else sorted(set(entry_ids))
         self._by_key: dict[tuple, set[int]] = defaultdict(set)
+        # (entry id, unit id, unit name, area id, mentor name, mentor e-mail) per entry,
+        # (entry id, full name, organisation) per author, (id, full name, e-mail, unit id,
+        # unit name) per judge: rows of a query, or tuples of loaded objects
+        self.entry_rows: Sequence[Any] = []
+        self.author_rows: Sequence[Any] = []
+        self.judge_rows: Sequence[Any] = []
         self.reasons: dict[tuple[int, int], list[Reason]] = defaultdict(list)
         if self.judge_ids and (self.entry_ids is None or self.entry_ids):
             self._load()
@@ -104,6 +111,37 @@ class ConflictIndex:
             self._match_judges()
 
     # --- loading: six queries, only the rows and columns needed ------------------------------
+
+    @classmethod
+    def of_pair(cls, judge: User, entry: Entry) -> ConflictIndex:
+        """The index of one (judge, entry) pair, both already loaded: their own columns are
+        read from the objects, so only the authors, the judge's declared conflicts and the
+        names of units and areas are asked for (two or three statements: this runs on every
+        autosave)."""
+        index = cls(entry.edition_id, [])
+        index.judge_ids, index.entry_ids = [judge.id], [entry.id]
+        index.entry_rows = [
+            (
+                entry.id,
+                entry.unit_id,
+                entry.unit_name,
+                entry.area_id,
+                entry.mentor_name,
+                entry.mentor_email,
+            )
+        ]
+        index.judge_rows = [
+            (judge.id, judge.full_name, judge.email, judge.unit_id, judge.unit_name)
+        ]
+        index.author_rows = db.session.execute(
+            select(Author.entry_id, Author.full_name, Author.organisation).where(
+                Author.entry_id == entry.id
+            )
+        ).all()
+        index._load_declared_and_names()
+        index._index_entries()
+        index._match_judges()
+        return index
 
     def _load(self) -> None:
         """Entries, authors, judges and declared conflicts, then the units and the areas
@@ -128,21 +166,22 @@ class ConflictIndex:
                 User.id.in_(self.judge_ids)
             )
         ).all()
+        self._load_declared_and_names()
+
+    def _load_declared_and_names(self) -> None:
+        """The judges' declared conflicts, then the names of the units and areas (with their
+        ancestors) that the entries, judges and conflicts name, in one statement."""
         self.declared = db.session.scalars(
             select(Conflict).where(
                 Conflict.edition_id == self.edition_id, Conflict.judge_id.in_(self.judge_ids)
             )
         ).all()
-        unit_ids = {r.unit_id for r in [*self.entry_rows, *self.judge_rows]}
-        unit_ids |= {c.unit_id for c in self.declared}
-        unit_ids.discard(None)
-        self.unit_names: dict[int | None, str] = (
-            dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))).all())
-            if unit_ids
-            else {}
-        )
-        area_ids = {r.area_id for r in self.entry_rows} | {c.area_id for c in self.declared}
-        self.area_parents, self.area_names = _areas_up({a for a in area_ids if a is not None})
+        units = [r[1] for r in self.entry_rows] + [r[3] for r in self.judge_rows]
+        units += [c.unit_id for c in self.declared]
+        areas = [r[3] for r in self.entry_rows] + [c.area_id for c in self.declared]
+        unit_ids = {i for i in units if i is not None}
+        area_ids = {i for i in areas if i is not None}
+        self.unit_names, self.area_parents, self.area_names = _names(unit_ids, area_ids)
 
     # --- entries -----------------------------------------------------------------------------
 
@@ -231,18 +270,38 @@ class ConflictIndex:
         return list(self.reasons.get((judge_id, entry_id), ()))
 
 
-def _areas_up(area_ids: set[int]) -> tuple[dict[int, int | None], dict[int, str]]:
-    """Parents and names of ``area_ids`` and of every area above them (one recursive CTE)."""
-    if not area_ids:
-        return {}, {}
-    up = (
-        select(Area.id, Area.parent_id, Area.name)
-        .where(Area.id.in_(area_ids))
-        .cte("conflict_areas", recursive=True)
-    )
-    up = up.union(select(Area.id, Area.parent_id, Area.name).where(Area.id == up.c.parent_id))
-    rows = db.session.execute(select(up.c.id, up.c.parent_id, up.c.name)).all()
-    return {r.id: r.parent_id for r in rows}, {r.id: r.name for r in rows}
+def _names(
+    unit_ids: set[int], area_ids: set[int]
+) -> tuple[dict[int | None, str], dict[int, int | None], dict[int, str]]:
+    """Names of ``unit_ids``; parents and names of ``area_ids`` and of every area above them
+    (a recursive CTE). One statement, none when there is nothing to name."""
+    parts = []
+    if area_ids:
+        up = (
+            select(Area.id, Area.parent_id, Area.name)
+            .where(Area.id.in_(area_ids))
+            .cte("conflict_areas", recursive=True)
+        )
+        up = up.union(select(Area.id, Area.parent_id, Area.name).where(Area.id == up.c.parent_id))
+        parts.append(select(literal("area"), up.c.id, up.c.parent_id, up.c.name))
+    if unit_ids:
+        parts.append(
+            select(literal("unit"), Unit.id, null().label("parent_id"), Unit.name).where(
+                Unit.id.in_(unit_ids)
+            )
+        )
+    units: dict[int | None, str] = {}
+    parents: dict[int, int | None] = {}
+    names: dict[int, str] = {}
+    if not parts:
+        return units, parents, names
+    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
+    for kind, id_, parent_id, name in db.session.execute(stmt):
+        if kind == "unit":
+            units[id_] = name
+        else:
+            parents[id_], names[id_] = parent_id, name
+    return units, parents, names
 
 
 def _declared_keys(
@@ -269,7 +328,7 @@ def _declared_keys(
 
 def conflicted(judge: User, entry: Entry) -> list[Reason]:
     """Why ``judge`` may not judge ``entry`` (empty list: no conflict)."""
-    return ConflictIndex(entry.edition_id, [judge.id], [entry.id]).of(judge.id, entry.id)
+    return ConflictIndex.of_pair(judge, entry).of(judge.id, entry.id)
 
 
 class ConflictRefused(UserError):

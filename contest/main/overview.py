@@ -9,15 +9,9 @@ from sqlalchemy import func, select
 from ..accounts.models import ROLE_VALUES, User, UserRole
 from ..areas.models import Area, AreaLevel, Unit
 from ..areas.provinces import people_of_province
+from ..areas.tree import subtree_select
 from ..contests.models import Edition
 from ..extensions import db
-
-
-def _province_areas(province_id: int):
-    """``SELECT id`` of ``province_id`` and every area under it."""
-    tree = select(Area.id).where(Area.id == province_id).cte("overview_areas", recursive=True)
-    tree = tree.union_all(select(Area.id).where(Area.parent_id == tree.c.id))
-    return select(tree.c.id)
 
 
 def users_per_role(province_id: int | None = None) -> dict[str, int]:
@@ -42,9 +36,9 @@ def area_counts(province_id: int | None = None) -> dict[str, int]:
     areas = select(Area.level, func.count(Area.id)).group_by(Area.level)
     units = select(func.count(Unit.id))
     if province_id is not None:
-        inside = _province_areas(province_id)
+        inside = subtree_select(province_id, "overview_areas")
         areas = areas.where(Area.id.in_(inside))
-        units = units.where(Unit.area_id.in_(_province_areas(province_id)))
+        units = units.where(Unit.area_id.in_(subtree_select(province_id, "overview_areas")))
     rows = dict(db.session.execute(areas).all())
     counts = {level.value: rows.get(level.value, 0) for level in AreaLevel}
     counts["units"] = db.session.execute(units).scalar() or 0

@@ -14,6 +14,7 @@ previous run, a panel score, or other entries / settings).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -66,7 +67,7 @@ class ReviewRow:
 
     row: ResultRow
     title: str
-    judges: list[JudgeTotal]
+    totals: JudgeTotals = field(repr=False)
     prize: Effective
     names: dict[str, str] = field(repr=False)  # prize code → name, for the explanation
     threshold: Any = field(repr=False)  # the edition's discrepancy threshold
@@ -75,6 +76,11 @@ class ReviewRow:
     def flags(self) -> list[Flag]:
         """The row's flags."""
         return self.row.flag_list
+
+    @cached_property
+    def judges(self) -> list[JudgeTotal]:
+        """Each judge's submitted sheet total in the round, now."""
+        return self.totals.of(self.row.entry_id)
 
     @cached_property
     def spread(self) -> Decimal | None:
@@ -139,9 +145,12 @@ class Review:
     last_round: bool
 
 
-def judge_totals(round_: Round) -> dict[int, list[JudgeTotal]]:
+def judge_totals(
+    round_: Round, entry_ids: Iterable[int] | None = None
+) -> dict[int, list[JudgeTotal]]:
     """Entry id → each judge's submitted sheet total in ``round_`` (ONE query over judging's
-    ``totals.sheet_totals``: the criteria that count, in half points, so no float enters)."""
+    ``totals.sheet_totals``: the criteria that count, in half points, so no float enters);
+    ``entry_ids`` keeps only those entries (None: every entry of the round)."""
     sheet = totals.sheet_totals(round_)
     stmt = (
         select(
@@ -152,10 +161,47 @@ def judge_totals(round_: Round) -> dict[int, list[JudgeTotal]]:
         .join(User, User.id == sheet.c.judge_id)
         .order_by(sheet.c.entry_id, User.email)
     )
+    if entry_ids is not None:
+        stmt = stmt.where(sheet.c.entry_id.in_(list(entry_ids)))
     out: dict[int, list[JudgeTotal]] = defaultdict(list)
     for entry_id, judge, halves in db.session.execute(stmt):
         out[entry_id].append(JudgeTotal(judge, totals.from_halves(halves)))
     return out
+
+
+class JudgeTotals:
+    """The judges' sheet totals of a review's rows, read when a row first shows them: for
+    the rows the page said it shows (:meth:`want`) in one query, or, if it said nothing, for
+    every entry of the round at once (at 5,000 entries reading all of them costs more than
+    the rest of a page)."""
+
+    def __init__(self, round_: Round) -> None:
+        self.round = round_
+        self.wanted: set[int] = set()
+        self.loaded: dict[int, list[JudgeTotal]] | None = None
+        self.complete = False
+
+    def want(self, entry_ids: Iterable[int]) -> None:
+        """Say which entries will be shown (their totals are then read together)."""
+        self.wanted.update(entry_ids)
+
+    def of(self, entry_id: int) -> list[JudgeTotal]:
+        """``entry_id``'s judges and totals, ordered by the judge's e-mail."""
+        if self.loaded is None or (not self.complete and entry_id not in self.wanted):
+            if self.wanted and entry_id in self.wanted:
+                self.loaded = judge_totals(self.round, self.wanted)
+            else:
+                self.loaded, self.complete = judge_totals(self.round), True
+        return self.loaded.get(entry_id, [])
+
+
+def showing(groups: list[ReviewGroup]) -> list[ReviewGroup]:
+    """Say that the rows of ``groups`` are the ones shown (one page): their judges' totals
+    are then read together, for those rows only. Returns ``groups``."""
+    items = [item for g in groups for item in g.rows]
+    if items:
+        items[0].totals.want(item.row.entry_id for item in items)
+    return groups
 
 
 def _level_text(lv: dict, score: str, names: dict[str, str]) -> str:
@@ -276,14 +322,19 @@ def _group_label(row: ResultRow, field_names: dict[str, str], board_names: dict[
     return label
 
 
-def run_rows(run: ResultsRun) -> list[tuple[ResultRow, str]]:
-    """The run's rows in order, each with its entry's title (one query)."""
+def run_rows(
+    run: ResultsRun, entry_ids: Iterable[int] | None = None
+) -> list[tuple[ResultRow, str]]:
+    """The run's rows in order, each with its entry's title (one query); ``entry_ids``
+    keeps only those entries' rows (None: every row)."""
     stmt = (
         select(ResultRow, Entry.title)
         .join(Entry, Entry.id == ResultRow.entry_id)
         .where(ResultRow.run_id == run.id)
         .order_by(ResultRow.position)
     )
+    if entry_ids is not None:
+        stmt = stmt.where(ResultRow.entry_id.in_(list(entry_ids)))
     return [(row, title) for row, title in db.session.execute(stmt)]
 
 
@@ -305,7 +356,7 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
         return Review(edition, round_, None, None, [], {}, [], names, last)
     field_names = {f.code: f.name for f in edition.fields}
     board_names = {b.code: b.name for b in edition.boards}
-    totals = judge_totals(round_)
+    judges = JudgeTotals(round_)
     decisions = active_decisions(round_)
     rows = run_rows(run)
     threshold = edition.discrepancy_threshold
@@ -324,7 +375,7 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
             ReviewRow(
                 row=row,
                 title=title,
-                judges=totals.get(row.entry_id, []),
+                totals=judges,
                 prize=effective(row, decisions.get(row.entry_id)),
                 names=names,
                 threshold=threshold,
@@ -407,12 +458,33 @@ def compare(
 ) -> list[Change]:
     """The entries whose rank, score, prize or flags differ between ``previous`` and ``run``
     (entries that appear or disappear included), in the latest run's order."""
-    old = {row.entry_id: (row, title) for row, title in run_rows(previous)}
     new = {row.entry_id: (row, title) for row, title in rows}
+    # The previous run's rows are compared as plain tuples; only the rows that changed are
+    # then loaded whole (their explanations say why).
+    before_snapshots = {
+        entry_id: {"rank": rank, "score": score, "prize": prize, "flags": flags}
+        for entry_id, rank, score, prize, flags in db.session.execute(
+            select(
+                ResultRow.entry_id,
+                ResultRow.rank,
+                ResultRow.score,
+                ResultRow.prize_code,
+                ResultRow.flags,
+            ).where(ResultRow.run_id == previous.id)
+        )
+    }
     changed = [
-        eid for eid in new if eid not in old or _snapshot(old[eid][0]) != _snapshot(new[eid][0])
+        eid
+        for eid in new
+        if eid not in before_snapshots or before_snapshots[eid] != _snapshot(new[eid][0])
     ]
-    changed += [eid for eid in old if eid not in new]
+    changed += [eid for eid in before_snapshots if eid not in new]
+    wanted = set(changed)
+    old = {  # (a long list of ids is no cheaper than reading every row)
+        row.entry_id: (row, title)
+        for row, title in run_rows(previous, changed if len(changed) <= 1000 else None)
+        if row.entry_id in wanted
+    }
     sheets = _changed_sheets(previous, set(changed))
     out = []
     for eid in changed:

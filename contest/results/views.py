@@ -28,7 +28,7 @@ from . import decisions, tasks
 from .compile import CompileError, check_compilable, latest_run
 from .config_from_edition import ordered_rounds
 from .models_decisions import PrizeDecision
-from .review import FLAGS, ReviewGroup, band_text, build_review, number
+from .review import FLAGS, ReviewGroup, band_text, build_review, number, showing
 
 bp = Blueprint("results", __name__, url_prefix="/organizer/results")
 
@@ -123,7 +123,8 @@ def review(slug: str):
     group = request.args.get("group", "")
     groups = [(g.key or "", g.label) for g in data.groups]
     group = group if any(key == group for key, _label in groups) else ""
-    page, data.groups = _page_of_groups(data.groups, group, request.args.get("page"))
+    page, shown = _page_of_groups(data.groups, group, request.args.get("page"))
+    data.groups = showing(shown)
     shown_changes = data.changes[:CHANGES_SHOWN]
     decision_form = DecisionForm(round=round_.code)
     decision_form.prize.choices = _prize_choices(edition)

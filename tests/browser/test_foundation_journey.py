@@ -68,8 +68,8 @@ def test_login_page_in_vietnamese_then_english_on_a_phone(live_server, phone_pag
     assert_accessible(page, "login (vi, phone)")
     # The language buttons sit in the collapsed menu on a phone.
     page.click("button.navbar-toggler")
-    page.click("[data-testid=lang-en]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-testid=lang-en]")
     assert page.locator("h1").inner_text() == "Log in"
     assert_accessible(page, "login (en, phone)")
     # No sideways scrolling on a phone.

@@ -66,8 +66,8 @@ def reopen_in_organizer_ui(chromium, base: str, organizer, entry, sheet) -> None
         org.goto(f"{base}/login")
         org.fill("input[name=email]", organizer.email)
         org.fill("input[name=password]", PASSWORD)
-        org.locator("form button[type=submit]").last.click()
-        org.wait_for_load_state()
+        with org.expect_navigation():
+            org.locator("form button[type=submit]").last.click()
         org.goto(f"{base}/organizer/judging/{entry.edition.slug}/entries/{entry.id}")
         row = org.get_by_test_id(f"sheet-{sheet.id}")
         expect(row).to_contain_text("Đã nộp")

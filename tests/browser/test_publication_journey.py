@@ -33,8 +33,8 @@ def _login(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", factories.PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-testid=login-form] button[type=submit]")
 
 
 def _qr_link(pdf: bytes, tmp_path) -> str:

@@ -84,9 +84,15 @@ def login(page, base: str, email: str) -> None:
     visit(page, f"{base}/login")
     page.fill('input[name="email"]', email)
     page.fill('input[name="password"]', factories.PASSWORD)
-    page.click('form[data-testid="login-form"] button[type="submit"]')
-    page.wait_for_load_state()
+    submit(page, 'form[data-testid="login-form"] button[type="submit"]')
     assert "/login" not in page.url, page.url
+
+
+def submit(page, target) -> None:
+    """Click ``target`` (a locator or a selector) and wait for the page it loads: read
+    right after the click, the flash messages would still be the old page's (none)."""
+    with page.expect_navigation():
+        (page.locator(target) if isinstance(target, str) else target).click()
 
 
 def flash_text(page) -> str:
@@ -101,8 +107,7 @@ def save_dates(page, base: str, **dates) -> None:
     form = page.locator('[data-testid="general-form"]')
     for name, moment in dates.items():
         form.locator(f'input[name="{name}"]').fill(local_input(moment))
-    form.locator('button[type="submit"]').click()
-    page.wait_for_load_state()
+    submit(page, form.locator('button[type="submit"]'))
 
 
 def entry_by_code(code: str) -> Entry:
@@ -154,7 +159,7 @@ def test_a_season_from_launch_to_national_selection(
     # … and sets how many entries go to the national contest (frozen once judging starts).
     visit(page, f"{base}/organizer/editions/{SLUG}/prizes")
     page.fill('input[name="national_max"]', "2")
-    page.click('main form button[type="submit"]')
+    submit(page, 'main form button[type="submit"]')
     assert "Đã lưu thay đổi." in flash_text(page)
     screenshot(page, "season-01-launched")
 
@@ -199,7 +204,7 @@ def test_a_season_from_launch_to_national_selection(
 
     # The organizer accepts the entrant's entry, then opens judging (nothing undecided).
     visit(page, f"{base}/organizer/entries/{winner.id}")
-    page.click('[data-testid="accept"]')
+    submit(page, '[data-testid="accept"]')
     assert f"Đã đưa hồ sơ {winner_code} vào chấm." in flash_text(page)
     save_dates(
         page,
@@ -217,11 +222,10 @@ def test_a_season_from_launch_to_national_selection(
     visit(page, f"{base}/organizer/judging/{SLUG}/")
     add = page.locator('[data-testid="add-HT"]')
     add.locator('textarea[name="emails"]').fill("\n".join(j.email for j in judges))
-    add.locator('button[type="submit"]').click()
+    submit(page, add.locator('button[type="submit"]'))
     assert "Đã thêm 3 giám khảo" in flash_text(page)
     visit(page, f"{base}/organizer/judging/{SLUG}/assignment")
-    page.get_by_role("button", name="Phân công tự động").click()
-    page.wait_for_load_state()
+    submit(page, page.get_by_role("button", name="Phân công tự động"))
     assert "Đã phân công thêm 6 lượt chấm." in flash_text(page)
     assert page.locator('[data-testid="no-shortfalls"]').is_visible()
     screenshot(page, "season-04-assigned")
@@ -259,8 +263,7 @@ def test_a_season_from_launch_to_national_selection(
     assert row.get_by_test_id("short").inner_text() == "thiếu 1"
     assert row.get_by_test_id("proposal").inner_text() == replacement.display_name
     screenshot(page, "season-05-conflict-short")
-    row.get_by_role("button", name=f"Phân công {replacement.display_name}").click()
-    page.wait_for_load_state()
+    submit(page, row.get_by_role("button", name=f"Phân công {replacement.display_name}"))
     assert judges_of(entries[CONFLICTED]) == (before - {leaving.id}) | {replacement.id}
     visit(page, f"{base}/organizer/judging/{SLUG}/assignment")
     assert page.locator(f'[data-testid="entry-{CONFLICTED}"] .badge').count() == 0
@@ -303,8 +306,7 @@ def test_a_season_from_launch_to_national_selection(
     assert f"{INCOMPLETE}: chưa đủ phiếu chấm, còn thiếu 1 phiếu đã nộp." in blockers
     assert "Sẵn sàng công bố" not in page.inner_text("main")
     page.check('input[name="confirm"]')
-    page.click('[data-testid="publish-submit"]')
-    page.wait_for_load_state()
+    submit(page, '[data-testid="publish-submit"]')
     # (the page asks for the override reason, still listing the INCOMPLETE entry)
     main = page.inner_text("main")
     assert "Còn vấn đề chưa xử lý: hãy xử lý" in main, main

@@ -23,45 +23,7 @@ long pipeline makes (runs, publications, certificates) are written directly.
 
 from __future__ import annotations
 
-from contest.accounts.models import AuthToken, LoginAttempt, LoginSession, User, UserRole
-from contest.accounts.two_factor_models import (
-    RecoveryCode,
-    RememberedDevice,
-    TwoFactorCredential,
-    TwoFactorRequirement,
-)
-from contest.announcements.models import Announcement, AnnouncementRecipient
-from contest.api.models import ApiToken, Webhook, WebhookDelivery
-from contest.areas.models import Area, AreaGroup, AreaGroupArea, AreaGroupUnit, Unit
-from contest.audit.models import AuditEntry
-from contest.certificates.models import Certificate, CertificateBatch
-from contest.contests.models import (
-    Board,
-    Criterion,
-    DeadlineExtension,
-    Edition,
-    EditionField,
-    PrizeLevel,
-    Round,
-)
-from contest.contests.national_flag import NationalEdition
-from contest.entries.models import Attachment, Author, Entry, EntryCodeCounter
-from contest.jobs.models import Job
-from contest.judging.models import (
-    Assignment,
-    Conflict,
-    Panel,
-    PanelMember,
-    PanelScore,
-    Score,
-    ScoreSheet,
-)
-from contest.judging.models_discussion import Comment, DigestMark
-from contest.judging.models_scan import DocumentFinding, ScannedFile
-from contest.national.models import NationalArrival, NationalChoice, NationalResult
-from contest.publication.models import Complaint, Publication, PublishedEntry, SentNotification
-from contest.results.models import ResultRow, ResultsRun
-from contest.results.models_decisions import PrizeDecision
+from contest import models as m
 
 from .accounts import (
     PASSWORD,
@@ -146,69 +108,69 @@ from .results import make_prize_decision, make_result_row, make_results_run
 #: The factory of every mapped model (tests/test_factories.py checks none is missing).
 FACTORIES = {
     # accounts
-    User: make_user,
-    UserRole: make_user_role,
-    LoginSession: make_login_session,
-    LoginAttempt: make_login_attempt,
-    AuthToken: make_auth_token,
-    TwoFactorCredential: make_two_factor_credential,
-    RecoveryCode: make_recovery_code,
-    RememberedDevice: make_remembered_device,
-    TwoFactorRequirement: make_two_factor_requirement,
+    m.User: make_user,
+    m.UserRole: make_user_role,
+    m.LoginSession: make_login_session,
+    m.LoginAttempt: make_login_attempt,
+    m.AuthToken: make_auth_token,
+    m.TwoFactorCredential: make_two_factor_credential,
+    m.RecoveryCode: make_recovery_code,
+    m.RememberedDevice: make_remembered_device,
+    m.TwoFactorRequirement: make_two_factor_requirement,
     # areas
-    Area: make_area,
-    Unit: make_unit,
-    AreaGroup: make_area_group,
-    AreaGroupArea: make_area_group_area,
-    AreaGroupUnit: make_area_group_unit,
+    m.Area: make_area,
+    m.Unit: make_unit,
+    m.AreaGroup: make_area_group,
+    m.AreaGroupArea: make_area_group_area,
+    m.AreaGroupUnit: make_area_group_unit,
     # editions
-    Edition: make_edition,
-    EditionField: make_edition_field,
-    Board: make_board,
-    Criterion: make_criterion,
-    Round: make_round,
-    PrizeLevel: make_prize_level,
-    DeadlineExtension: make_deadline_extension,
-    NationalEdition: make_national_edition,
+    m.Edition: make_edition,
+    m.EditionField: make_edition_field,
+    m.Board: make_board,
+    m.Criterion: make_criterion,
+    m.Round: make_round,
+    m.PrizeLevel: make_prize_level,
+    m.DeadlineExtension: make_deadline_extension,
+    m.NationalEdition: make_national_edition,
     # entries
-    Entry: make_entry,
-    Author: make_author,
-    Attachment: make_attachment,
-    EntryCodeCounter: make_entry_code_counter,
+    m.Entry: make_entry,
+    m.Author: make_author,
+    m.Attachment: make_attachment,
+    m.EntryCodeCounter: make_entry_code_counter,
     # judging
-    Panel: make_panel,
-    PanelMember: make_panel_member,
-    Conflict: make_conflict,
-    Assignment: make_assignment,
-    ScoreSheet: make_score_sheet,
-    Score: make_score,
-    PanelScore: make_panel_score,
-    Comment: make_comment,
-    DigestMark: make_digest_mark,
-    ScannedFile: make_scanned_file,
-    DocumentFinding: make_document_finding,
+    m.Panel: make_panel,
+    m.PanelMember: make_panel_member,
+    m.Conflict: make_conflict,
+    m.Assignment: make_assignment,
+    m.ScoreSheet: make_score_sheet,
+    m.Score: make_score,
+    m.PanelScore: make_panel_score,
+    m.Comment: make_comment,
+    m.DigestMark: make_digest_mark,
+    m.ScannedFile: make_scanned_file,
+    m.DocumentFinding: make_document_finding,
     # results
-    ResultsRun: make_results_run,
-    ResultRow: make_result_row,
-    PrizeDecision: make_prize_decision,
+    m.ResultsRun: make_results_run,
+    m.ResultRow: make_result_row,
+    m.PrizeDecision: make_prize_decision,
     # publication, certificates, national
-    Publication: make_publication,
-    PublishedEntry: make_published_entry,
-    Complaint: make_complaint,
-    SentNotification: make_sent_notification,
-    Certificate: make_certificate,
-    CertificateBatch: make_certificate_batch,
-    NationalChoice: make_national_choice,
-    NationalResult: make_national_result,
-    NationalArrival: make_national_arrival,
+    m.Publication: make_publication,
+    m.PublishedEntry: make_published_entry,
+    m.Complaint: make_complaint,
+    m.SentNotification: make_sent_notification,
+    m.Certificate: make_certificate,
+    m.CertificateBatch: make_certificate_batch,
+    m.NationalChoice: make_national_choice,
+    m.NationalResult: make_national_result,
+    m.NationalArrival: make_national_arrival,
     # jobs, audit, announcements, API
-    Job: make_job,
-    AuditEntry: make_audit_entry,
-    Announcement: make_announcement,
-    AnnouncementRecipient: make_announcement_recipient,
-    ApiToken: make_api_token,
-    Webhook: make_webhook,
-    WebhookDelivery: make_webhook_delivery,
+    m.Job: make_job,
+    m.AuditEntry: make_audit_entry,
+    m.Announcement: make_announcement,
+    m.AnnouncementRecipient: make_announcement_recipient,
+    m.ApiToken: make_api_token,
+    m.Webhook: make_webhook,
+    m.WebhookDelivery: make_webhook_delivery,
 }
 
 __all__ = [

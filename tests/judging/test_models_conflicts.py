@@ -160,3 +160,44 @@ def test_index_computes_all_pairs_in_a_few_queries(edition, judges, places, app)
         event.remove(db.engine, "before_cursor_execute", listener)
     assert pairs == expected
     assert len(statements) <= 6, statements
+
+
+def test_one_pair_agrees_with_the_whole_index_in_three_statements(
+    edition, judges, places, organizer, app
+):
+    """The autosave's check of one (judge, entry) pair reads the pair's own columns from the
+    loaded objects; on every pair it finds the same reasons as the edition's whole index."""
+    from sqlalchemy import event
+
+    an, binh, chi = judges
+    an.unit_id = places["cement"].id
+    binh.unit_name = "Trường THPT Hàm Yên"
+    db.session.commit()
+    entries = [
+        make_entry(edition, "E1", unit=places["cement"], area=places["my_bang"]),
+        make_entry(edition, "E2", unit_name="trường thpt hàm yên", mentor_name="PGS. Lê Văn An"),
+        make_entry(edition, "E3", authors=("Hoàng Thị Lan", "Nguyễn Văn Nam")),
+        make_entry(edition, "E4", area=places["ham_yen"], organisation="Bệnh viện tỉnh"),
+    ]
+    declare_conflict(edition, an, ConflictKind.AREA, an, area=places["yen_son"])
+    declare_conflict(edition, binh, ConflictKind.ENTRY, organizer, entry=entries[3])
+    declare_conflict(edition, chi, ConflictKind.PERSON, chi, name="nguyễn văn nam")
+    declare_conflict(edition, chi, ConflictKind.UNIT, organizer, name="Bệnh viện tỉnh")
+    db.session.commit()
+    whole = ConflictIndex(edition.id, [j.id for j in judges])
+    found = 0
+    for judge in judges:
+        for entry in entries:
+            db.session.refresh(judge)  # loaded, as the save has them
+            db.session.refresh(entry)
+            statements: list[str] = []
+            listener = lambda *args, seen=statements: seen.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                reasons = conflicted(judge, entry)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            assert sorted(map(str, reasons)) == sorted(map(str, whole.of(judge.id, entry.id)))
+            assert len(statements) <= 3, statements
+            found += bool(reasons)
+    assert found >= 6  # the world has conflicts of every kind, not only clean pairs

@@ -24,8 +24,8 @@ def _login(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", factories.PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("[data-testid=login-form] button[type=submit]")
 
 
 def test_generate_and_verify(live_server, page, phone_page, runner, tmp_path, users):

@@ -18,8 +18,8 @@ def _login(page, base: str, user) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").last.click()
 
 
 def _errors(page) -> list[str]:

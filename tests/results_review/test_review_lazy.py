@@ -92,3 +92,37 @@ def test_the_page_explains_only_the_rows_it_shows(
             assert text == " ".join(" ".join([main, *details]).split())
         seen_codes += shown
     assert sorted(seen_codes) == sorted(SHEETS)  # the pages still hold every row once
+
+
+def test_the_page_reads_the_judges_totals_of_its_rows_only(
+    runner, tmp_path, client, login, users, monkeypatch
+):
+    """One query for the judges' sheet totals of the rows shown, not of every entry (at
+    5,000 entries that read cost more than the rest of the page), and the totals shown are
+    those of the whole round's query."""
+    edition = build(runner, tmp_path)
+    compile_now(edition)
+    monkeypatch.setattr(views, "REVIEW_PER_PAGE", PER_PAGE)
+    login(users["organizer"])
+    edition = get_edition(SLUG)
+    round_ = edition.rounds[-1]
+    everything = review.judge_totals(round_)
+    code_of = {row.entry_id: row.entry_code for row, _t in run_rows(latest_run(round_))}
+    asked: list = []
+    real = review.judge_totals
+
+    def recording(round_, entry_ids=None):
+        asked.append(None if entry_ids is None else sorted(code_of[i] for i in entry_ids))
+        return real(round_, entry_ids)
+
+    monkeypatch.setattr(review, "judge_totals", recording)
+    for number in (1, 3):
+        asked.clear()
+        page_html = client.get(f"{URL}?page={number}").get_data(as_text=True)
+        shown = sorted(_shown(page_html))
+        assert asked == [shown]
+        for code in shown:
+            entry_id = next(i for i, c in code_of.items() if c == code)
+            row = re.search(rf'<tr data-testid="row-{code}">(.*?)</tr>', page_html, re.S)[1]
+            cells = re.findall(r'data-testid="judge-total">([^<]*)<', row)
+            assert cells == [review.band_text(j.total) for j in everything[entry_id]]
