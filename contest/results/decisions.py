@@ -19,7 +19,7 @@ functions flush, never commit, and take the acting user as a parameter.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -76,7 +76,14 @@ def decision_history(round_: Round) -> list[PrizeDecision]:
     )
 
 
-def effective(row: ResultRow, decision: PrizeDecision | None) -> Effective:
+class _Proposed(Protocol):
+    """A result row, or anything carrying its proposed prize."""
+
+    @property
+    def prize_code(self) -> str | None: ...
+
+
+def effective(row: _Proposed, decision: PrizeDecision | None) -> Effective:
     """The effective prize of ``row`` given the entry's active ``decision``."""
     if decision is None:
         return Effective(row.prize_code, row.prize_code, None)

@@ -14,11 +14,11 @@ previous run, a panel score, or other entries / settings).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -33,7 +33,7 @@ from ..judging.models import ScoreSheet
 from .compile import latest_run
 from .config_from_edition import is_last_round
 from .decisions import Effective, active_decisions, effective
-from .flags import REVIEW_ORDER, Flag
+from .flags import REVIEW_ORDER, Flag, decode
 from .models import ResultRow, ResultsRun
 
 #: Flags the page filters on, in display order.
@@ -58,29 +58,53 @@ class JudgeTotal:
     total: Decimal
 
 
+class RowFacts(NamedTuple):
+    """What the review needs of every row of a run (flag counts, groups, pages, the
+    comparison with the previous run), read as plain tuples: the rows themselves are loaded
+    only for the page shown."""
+
+    entry_id: int
+    entry_code: str
+    group_key: str
+    rank: int | None
+    score: Decimal | None
+    prize_code: str | None
+    flags: str
+    title: str
+
+
 @dataclass
 class ReviewRow:
-    """One entry of the review page. Its explanation (``explanation``, ``details``) is built
-    by :func:`explain` when first read, and so are ``spread`` and ``stale``: only the rows a
-    page shows pay for them (at 5,000 entries, building every row's sentences would take most
-    of the page's time)."""
+    """One entry of the review page. Its stored row, its judges' totals, its explanation
+    (``explanation``, ``details``), ``spread`` and ``stale`` are read when first shown: only
+    the rows a page shows pay for them (at 5,000 entries, building every row would take
+    most of the page's time)."""
 
-    row: ResultRow
-    title: str
-    totals: JudgeTotals = field(repr=False)
+    facts: RowFacts
+    shown: ShownRows = field(repr=False)
     prize: Effective
     names: dict[str, str] = field(repr=False)  # prize code → name, for the explanation
     threshold: Any = field(repr=False)  # the edition's discrepancy threshold
 
     @property
+    def title(self) -> str:
+        """The entry's title."""
+        return self.facts.title
+
+    @property
     def flags(self) -> list[Flag]:
         """The row's flags."""
-        return self.row.flag_list
+        return decode(self.facts.flags)
+
+    @cached_property
+    def row(self) -> ResultRow:
+        """The stored row (with its explanation)."""
+        return self.shown.row(self.facts.entry_id)
 
     @cached_property
     def judges(self) -> list[JudgeTotal]:
         """Each judge's submitted sheet total in the round, now."""
-        return self.totals.of(self.row.entry_id)
+        return self.shown.judges(self.facts.entry_id)
 
     @cached_property
     def spread(self) -> Decimal | None:
@@ -169,30 +193,50 @@ def judge_totals(
     return out
 
 
-class JudgeTotals:
-    """The judges' sheet totals of a review's rows, read when a row first shows them: for
-    the rows the page said it shows (:meth:`want`) in one query, or, if it said nothing, for
-    every entry of the round at once (at 5,000 entries reading all of them costs more than
-    the rest of a page)."""
+class _ReadWhenShown:
+    """Values per entry read when a row first shows them: for the entries the page said it
+    shows (:meth:`want`) in one query, or, if it said nothing, for every entry at once."""
 
-    def __init__(self, round_: Round) -> None:
-        self.round = round_
+    def __init__(self, read: Callable[[Iterable[int] | None], dict[int, Any]]) -> None:
+        self.read = read
         self.wanted: set[int] = set()
-        self.loaded: dict[int, list[JudgeTotal]] | None = None
+        self.loaded: dict[int, Any] | None = None
         self.complete = False
 
-    def want(self, entry_ids: Iterable[int]) -> None:
-        """Say which entries will be shown (their totals are then read together)."""
-        self.wanted.update(entry_ids)
-
-    def of(self, entry_id: int) -> list[JudgeTotal]:
-        """``entry_id``'s judges and totals, ordered by the judge's e-mail."""
-        if self.loaded is None or (not self.complete and entry_id not in self.wanted):
-            if self.wanted and entry_id in self.wanted:
-                self.loaded = judge_totals(self.round, self.wanted)
+    def of(self, entry_id: int, default: Any = None) -> Any:
+        if self.loaded is None or (not self.complete and entry_id not in self.loaded):
+            if entry_id in self.wanted:
+                self.loaded = self.read(sorted(self.wanted))
             else:
-                self.loaded, self.complete = judge_totals(self.round), True
-        return self.loaded.get(entry_id, [])
+                self.loaded, self.complete = self.read(None), True
+        return self.loaded.get(entry_id, default)
+
+
+class ShownRows:
+    """The stored rows and the judges' totals of the rows a review page shows (at 5,000
+    entries reading them for every row costs more than the rest of the page)."""
+
+    def __init__(self, round_: Round, run: ResultsRun) -> None:
+        self._rows = _ReadWhenShown(
+            lambda ids: {row.entry_id: row for row, _title in run_rows(run, ids)}
+        )
+        self._judges = _ReadWhenShown(lambda ids: judge_totals(round_, ids))
+
+    def want(self, entry_ids: Iterable[int]) -> None:
+        """Say which entries will be shown (their rows and totals are then read together)."""
+        ids = set(entry_ids)
+        self._rows.wanted |= ids
+        self._judges.wanted |= ids
+
+    def row(self, entry_id: int) -> ResultRow:
+        """The run's stored row of ``entry_id``."""
+        row = self._rows.of(entry_id)
+        assert row is not None, entry_id  # the facts came from the same run
+        return row
+
+    def judges(self, entry_id: int) -> list[JudgeTotal]:
+        """``entry_id``'s judges and totals, ordered by the judge's e-mail."""
+        return self._judges.of(entry_id, [])
 
 
 def showing(groups: list[ReviewGroup]) -> list[ReviewGroup]:
@@ -200,7 +244,7 @@ def showing(groups: list[ReviewGroup]) -> list[ReviewGroup]:
     are then read together, for those rows only. Returns ``groups``."""
     items = [item for g in groups for item in g.rows]
     if items:
-        items[0].totals.want(item.row.entry_id for item in items)
+        items[0].shown.want(item.facts.entry_id for item in items)
     return groups
 
 
@@ -311,11 +355,11 @@ def _stale(row: ResultRow, judges: list[JudgeTotal]) -> bool:
     return (min(totals), max(totals)) != (Decimal(e["min"]), Decimal(e["max"]))
 
 
-def _group_label(row: ResultRow, field_names: dict[str, str], board_names: dict[str, str]) -> str:
+def _group_label(group_key: str, field_names: dict[str, str], board_names: dict[str, str]) -> str:
     """The ranking group's name: field (and board), or the whole edition."""
-    if not row.group_key:
+    if not group_key:
         return _("Toàn cuộc thi")
-    parts = row.group_key.split("/")
+    parts = group_key.split("/")
     label = field_names.get(parts[0], parts[0])
     if len(parts) > 1:
         label += " — " + board_names.get(parts[1], parts[1])
@@ -338,6 +382,26 @@ def run_rows(
     return [(row, title) for row, title in db.session.execute(stmt)]
 
 
+def run_facts(run: ResultsRun) -> list[RowFacts]:
+    """Every row of the run in order, as :class:`RowFacts` (one query, no ORM objects)."""
+    stmt = (
+        select(
+            ResultRow.entry_id,
+            ResultRow.entry_code,
+            ResultRow.group_key,
+            ResultRow.rank,
+            ResultRow.score,
+            ResultRow.prize_code,
+            ResultRow.flags,
+            Entry.title,
+        )
+        .join(Entry, Entry.id == ResultRow.entry_id)
+        .where(ResultRow.run_id == run.id)
+        .order_by(ResultRow.position)
+    )
+    return [RowFacts(*values) for values in db.session.execute(stmt)]
+
+
 def previous_run(run: ResultsRun) -> ResultsRun | None:
     """The run numbered just before ``run`` in its round."""
     return db.session.scalar(
@@ -356,39 +420,39 @@ def build_review(edition: Edition, round_: Round, flag: str | None = None) -> Re
         return Review(edition, round_, None, None, [], {}, [], names, last)
     field_names = {f.code: f.name for f in edition.fields}
     board_names = {b.code: b.name for b in edition.boards}
-    judges = JudgeTotals(round_)
+    shown = ShownRows(round_, run)
     decisions = active_decisions(round_)
-    rows = run_rows(run)
+    facts = run_facts(run)
     threshold = edition.discrepancy_threshold
     counts = {f: 0 for f in FLAGS}
     groups: dict[str, ReviewGroup] = {}
-    for row, title in rows:
-        for f in row.flag_list:
+    for fact in facts:
+        flags = decode(fact.flags)
+        for f in flags:
             counts[f] = counts.get(f, 0) + 1
-        if flag and flag not in row.flag_list:
+        if flag and flag not in flags:
             continue
-        group = groups.setdefault(
-            row.group_key,
-            ReviewGroup(row.group_key, _group_label(row, field_names, board_names)),
-        )
+        group = groups.get(fact.group_key)
+        if group is None:
+            label = _group_label(fact.group_key, field_names, board_names)
+            group = groups[fact.group_key] = ReviewGroup(fact.group_key, label)
         group.rows.append(
             ReviewRow(
-                row=row,
-                title=title,
-                totals=judges,
-                prize=effective(row, decisions.get(row.entry_id)),
+                facts=fact,
+                shown=shown,
+                prize=effective(fact, decisions.get(fact.entry_id)),
                 names=names,
                 threshold=threshold,
             )
         )
     previous = previous_run(run)
-    changes = compare(previous, run, rows) if previous is not None else []
+    changes = compare(previous, run, facts) if previous is not None else []
     return Review(
         edition, round_, run, previous, list(groups.values()), counts, changes, names, last
     )
 
 
-def _snapshot(row: ResultRow) -> dict[str, Any]:
+def _snapshot(row: RowFacts | ResultRow) -> dict[str, Any]:
     """What the comparison compares of one row."""
     return {"rank": row.rank, "score": row.score, "prize": row.prize_code, "flags": row.flags}
 
@@ -453,54 +517,40 @@ def _reasons(before: ResultRow | None, after: ResultRow | None, judges: list[str
     return reasons
 
 
-def compare(
-    previous: ResultsRun, run: ResultsRun, rows: list[tuple[ResultRow, str]]
-) -> list[Change]:
+def compare(previous: ResultsRun, run: ResultsRun, facts: list[RowFacts]) -> list[Change]:
     """The entries whose rank, score, prize or flags differ between ``previous`` and ``run``
-    (entries that appear or disappear included), in the latest run's order."""
-    new = {row.entry_id: (row, title) for row, title in rows}
-    # The previous run's rows are compared as plain tuples; only the rows that changed are
-    # then loaded whole (their explanations say why).
-    before_snapshots = {
-        entry_id: {"rank": rank, "score": score, "prize": prize, "flags": flags}
-        for entry_id, rank, score, prize, flags in db.session.execute(
-            select(
-                ResultRow.entry_id,
-                ResultRow.rank,
-                ResultRow.score,
-                ResultRow.prize_code,
-                ResultRow.flags,
-            ).where(ResultRow.run_id == previous.id)
-        )
-    }
-    changed = [
-        eid
-        for eid in new
-        if eid not in before_snapshots or before_snapshots[eid] != _snapshot(new[eid][0])
-    ]
-    changed += [eid for eid in before_snapshots if eid not in new]
-    wanted = set(changed)
-    old = {  # (a long list of ids is no cheaper than reading every row)
-        row.entry_id: (row, title)
-        for row, title in run_rows(previous, changed if len(changed) <= 1000 else None)
-        if row.entry_id in wanted
-    }
+    (entries that appear or disappear included), in the latest run's order. Both runs are
+    compared as tuples; only the rows that changed are then loaded whole (their
+    explanations say why)."""
+    new = {fact.entry_id: fact for fact in facts}
+    old = {fact.entry_id: fact for fact in run_facts(previous)}
+    changed = [eid for eid in new if eid not in old or _snapshot(old[eid]) != _snapshot(new[eid])]
+    changed += [eid for eid in old if eid not in new]
+    before_rows = _rows_of(previous, changed)
+    after_rows = _rows_of(run, changed)
     sheets = _changed_sheets(previous, set(changed))
     out = []
     for eid in changed:
-        before = old.get(eid, (None, ""))[0]
-        title = (new.get(eid) or old[eid])[1]
-        after = new[eid][0] if eid in new else None
+        before, after = old.get(eid), new.get(eid)
         either = after or before
         assert either is not None  # the entry is in one run at least
-        code = either.entry_code
         out.append(
             Change(
-                entry_code=code,
-                title=title,
+                entry_code=either.entry_code,
+                title=either.title,
                 before=_snapshot(before) if before else None,
                 after=_snapshot(after) if after else None,
-                reasons=_reasons(before, after, sheets.get(eid, [])),
+                reasons=_reasons(before_rows.get(eid), after_rows.get(eid), sheets.get(eid, [])),
             )
         )
     return out
+
+
+def _rows_of(run: ResultsRun, entry_ids: list[int]) -> dict[int, ResultRow]:
+    """Entry id → the run's stored row, for ``entry_ids`` (a long list of ids is no cheaper
+    than reading every row)."""
+    if not entry_ids:
+        return {}
+    wanted = set(entry_ids)
+    rows = run_rows(run, entry_ids if len(entry_ids) <= 1000 else None)
+    return {row.entry_id: row for row, _title in rows if row.entry_id in wanted}

@@ -94,12 +94,12 @@ def test_the_page_explains_only_the_rows_it_shows(
     assert sorted(seen_codes) == sorted(SHEETS)  # the pages still hold every row once
 
 
-def test_the_page_reads_the_judges_totals_of_its_rows_only(
+def test_the_page_reads_the_judges_totals_and_stored_rows_of_its_rows_only(
     runner, tmp_path, client, login, users, monkeypatch
 ):
-    """One query for the judges' sheet totals of the rows shown, not of every entry (at
-    5,000 entries that read cost more than the rest of the page), and the totals shown are
-    those of the whole round's query."""
+    """One query for the judges' sheet totals of the rows shown and one for their stored
+    rows, not for every entry (at 5,000 entries those reads cost more than the rest of the
+    page), and the totals shown are those of the whole round's query."""
     edition = build(runner, tmp_path)
     compile_now(edition)
     monkeypatch.setattr(views, "REVIEW_PER_PAGE", PER_PAGE)
@@ -116,11 +116,21 @@ def test_the_page_reads_the_judges_totals_of_its_rows_only(
         return real(round_, entry_ids)
 
     monkeypatch.setattr(review, "judge_totals", recording)
+    rows_asked: list = []
+    real_rows = review.run_rows
+
+    def recording_rows(run, entry_ids=None):
+        rows_asked.append(None if entry_ids is None else sorted(code_of[i] for i in entry_ids))
+        return real_rows(run, entry_ids)
+
+    monkeypatch.setattr(review, "run_rows", recording_rows)
     for number in (1, 3):
         asked.clear()
+        rows_asked.clear()
         page_html = client.get(f"{URL}?page={number}").get_data(as_text=True)
         shown = sorted(_shown(page_html))
         assert asked == [shown]
+        assert rows_asked == [shown]  # (one compile: no previous run to compare with)
         for code in shown:
             entry_id = next(i for i, c in code_of.items() if c == code)
             row = re.search(rf'<tr data-testid="row-{code}">(.*?)</tr>', page_html, re.S)[1]
