@@ -262,3 +262,34 @@ def test_percent_and_error_summary(app):
     assert Job(progress=0, total=0, status="running").percent == 0
     assert Job(error=None).error_summary == ""
     assert Job(error="Traceback…\n  line\nKeyError: 'x'\n\n").error_summary == "KeyError: 'x'"
+
+
+def test_progress_reports_close_together_are_written_once(app, handler):
+    """A count reported again within ``Progress.MIN_INTERVAL`` of the last write is not
+    written (each write is a transaction); a message, a new total and the last step are."""
+    written = []
+
+    def _reporting(job, progress):
+        from sqlalchemy import event
+
+        def count(conn, cursor, statement, *rest):
+            if statement.lstrip().upper().startswith("UPDATE JOBS"):
+                written.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            progress(1, 10, "bắt đầu")  # written: a message
+            progress(2, 10)  # same total, no message, right after: skipped
+            progress(3)  # skipped
+            progress(4, 20)  # written: a new total
+            progress(5, 20, "giữa chừng")  # written: a message
+            progress(20, 20)  # written: the last step
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return None
+
+    handler("test.progress", _reporting)
+    job = operations.create_job("test.progress")
+    operations.commit()
+    assert len(written) == 4, written
+    assert reload(job.id).progress == 20
