@@ -91,6 +91,19 @@ def phone_page(chromium):
     context.close()
 
 
+def wait_until(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until the JavaScript ``expression`` is true in ``page``. Playwright's
+    ``wait_for_function`` compiles its predicate in the page when the first check fails,
+    which the app's Content Security Policy (no 'unsafe-eval') refuses; ``evaluate`` runs
+    through the DevTools protocol, outside that policy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

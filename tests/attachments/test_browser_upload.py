@@ -11,7 +11,7 @@ from contest.entries.models import Entry
 from contest.extensions import db
 from tests import factories
 from tests.attachments.conftest import LIMITS, jpeg_bytes, noisy_png, pdf_bytes, png_bytes
-from tests.browser_support import LiveServer, screenshot
+from tests.browser_support import LiveServer, screenshot, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -68,9 +68,10 @@ def test_entrant_uploads_on_a_phone(server, phone_page, entry, people):
         page.click("[data-testid=attachment-upload-photos] button[type=submit]")
     thumbs = page.locator("[data-testid=attachment-kind-photos] img.attachment-thumb")
     assert thumbs.count() == 2
-    page.wait_for_function(
+    wait_until(
+        page,
         "Array.from(document.querySelectorAll('img.attachment-thumb'))"
-        ".every(i => i.complete && i.naturalWidth > 0)"
+        ".every(i => i.complete && i.naturalWidth > 0)",
     )
 
     # A PNG named .pdf: refused by the server, the reason shown next to the form.

@@ -13,7 +13,7 @@ import pytest
 from contest.areas.models import AreaLevel
 from contest.timeutil import LOCAL_TZ, utcnow
 from tests import factories
-from tests.browser_support import screenshot
+from tests.browser_support import screenshot, wait_until
 from tests.editions_ui.conftest import make_pdf
 
 pytestmark = pytest.mark.browser
@@ -153,8 +153,8 @@ def test_organizer_sets_up_an_edition_and_a_visitor_sees_it(
     visitor.wait_for_url(f"{base}/editions/{SLUG}")
     assert visitor.locator('[data-testid="edition-title"]').inner_text() == TITLE
     countdown = visitor.locator('[data-testid="countdown"]')
-    visitor.wait_for_function(
-        "document.querySelector('[data-testid=countdown]').dataset.state === 'running'"
+    wait_until(
+        visitor, "document.querySelector('[data-testid=countdown]').dataset.state === 'running'"
     )
     first = countdown.inner_text()
     assert re.fullmatch(r"Còn \d+ ngày \d\d giờ \d\d phút \d\d giây", first), first

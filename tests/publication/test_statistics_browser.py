@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import screenshot
+from tests.browser_support import screenshot, wait_until
 from tests.factories import PASSWORD
 from tests.publication.statistics_helpers import SLUG, build_edition, build_previous
 
@@ -41,8 +41,8 @@ def test_page_draws_every_chart_on_desktop_and_phone(
         browser_page.goto(f"{base}/organizer/statistics/{SLUG}")
         charts = browser_page.locator("canvas[data-chart]")
         assert charts.count() == 8  # area, field, 2 levels, gender, ethnicity, 2 comparisons
-        browser_page.wait_for_function(
-            "document.querySelectorAll('canvas[data-drawn=true]').length === 8"
+        wait_until(
+            browser_page, "document.querySelectorAll('canvas[data-drawn=true]').length === 8"
         )
         assert errors == []
         overflow = browser_page.evaluate(
