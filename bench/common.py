@@ -72,7 +72,7 @@ def build_edition(app, entries: int, *, publish: bool = True, slug: str = "bench
     from contest.contests.models import Edition
     from contest.extensions import db
     from contest.jobs.operations import commit
-    from contest.publication import publish as pub
+    from contest.publication import operations as pub
     from contest.results import tasks
 
     out: dict = {}

@@ -25,7 +25,7 @@ from ..contests.definition import export_edition
 from ..contests.models import Edition
 from ..contests.validation import InvalidEdition
 from ..extensions import db
-from ..publication import publish
+from ..publication import operations as publish
 from ..timeutil import utcnow
 from . import schemas
 from .core import PUBLIC, bp, json_answer, operation

@@ -10,7 +10,7 @@ from datetime import timedelta
 from ..accounts.operations import find_user
 from ..contests.models import Edition
 from ..extensions import db
-from ..publication import publish
+from ..publication import operations as publish
 from ..publication.demo import DEMO_ORGANIZER
 from ..timeutil import LOCAL_TZ
 from .models import CertificateBatch

@@ -31,7 +31,7 @@ from ..contests.tenancy import may_reach
 from ..extensions import db
 from ..jobs.operations import commit
 from ..permissions import role_required
-from ..publication import publish as pub
+from ..publication import operations as pub
 from ..publication.models import Publication
 from ..storage import send_stored
 from ..timeutil import to_local, utcnow

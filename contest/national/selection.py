@@ -42,7 +42,7 @@ from ..audit.operations import record
 from ..contests.models import Edition
 from ..errors import UserError
 from ..extensions import db
-from ..publication import publish
+from ..publication import operations as publish
 from ..publication.models import Publication, PublishedEntry
 from ..timeutil import utcnow
 from .models import NationalChoice, NationalResult

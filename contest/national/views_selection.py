@@ -22,7 +22,7 @@ from ..forms import EmptyForm
 from ..jobs.models import Job
 from ..jobs.operations import commit
 from ..permissions import role_required
-from ..publication import publish as pub
+from ..publication import operations as pub
 from ..storage import send_stored
 from . import dossier as national_dossier
 from . import selection as national

@@ -23,7 +23,7 @@ from ..cli import fail
 from ..contests.operations import get_edition
 from ..jobs.operations import commit
 from ..timeutil import format_local, utcnow
-from . import publish as pub
+from . import operations as pub
 
 publication_cli = AppGroup("publication", help="Công bố kết quả: phiên bản, niêm yết.")
 

@@ -46,7 +46,7 @@ from ..jobs.operations import create_job, job_handler
 from ..models_common import execute_dml
 from ..timeutil import format_local, utcnow
 from . import notifications
-from . import publish as pub
+from . import operations as pub
 from .models import Complaint, ComplaintStatus, Publication, PublishedEntry
 
 MAX_TEXT = 4000

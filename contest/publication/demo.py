@@ -37,7 +37,7 @@ from ..results.compile import compile_round, latest_run
 from ..results.flags import Flag
 from ..results.models import ResultRow
 from ..timeutil import LOCAL_TZ, utcnow
-from . import publish
+from . import operations as publish
 
 YOUTH_PAST_SLUG = "sttn-tuyen-quang-2024"
 TECHNICAL_PAST_SLUG = "stkt-tuyen-quang-2024"

@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from ..forms import input_required, length, required
 from .complaints import MAX_TEXT
 from .models import ComplaintStatus
-from .publish import DEFAULT_POSTING_DAYS, MAX_POSTING_DAYS
+from .operations import DEFAULT_POSTING_DAYS, MAX_POSTING_DAYS
 
 
 class PublishForm(FlaskForm):

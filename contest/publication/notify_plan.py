@@ -44,7 +44,7 @@ from ..extensions import db
 from ..judging.models import Assignment, Panel, PanelMember
 from ..results.models import ResultRow
 from .models import Publication
-from .publish import Difference, differences
+from .operations import Difference, differences
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from ..extensions import db
 from ..tabular import cell_text
 from ..text import nfc
 from ..timeutil import format_local, utcnow
-from . import publish
+from . import operations as publish
 from .models import Publication, PublishedEntry
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "official_list.css"

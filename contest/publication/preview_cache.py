@@ -22,7 +22,7 @@ from ..entries.models import Entry
 from ..extensions import db
 from ..results.models import ResultsRun
 from ..results.models_decisions import PrizeDecision
-from . import publish as pub
+from . import operations as pub
 from . import status as status_data
 from .models import Publication
 

@@ -16,7 +16,7 @@ from ..contests.models import Edition
 from ..extensions import db
 from ..results.models import ResultsRun
 from ..timeutil import utcnow
-from . import publish as pub
+from . import operations as pub
 from .models import Complaint, ComplaintStatus, Publication, PublishedEntry
 
 NOT_COMPILED, READY, BLOCKED = "not_compiled", "ready", "blocked"

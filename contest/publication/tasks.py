@@ -14,7 +14,7 @@ from celery import shared_task
 def finalize_postings() -> int:
     """Finalize the versions whose posting period has ended; returns how many."""
     from ..jobs.operations import commit
-    from .publish import finalize_due
+    from .operations import finalize_due
 
     count = finalize_due()
     commit()

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..permissions import role_required
 from ..timeutil import utcnow
 from . import complaints as domain
-from . import publish as pub
+from . import operations as pub
 from .forms import ComplaintForm
 from .models import Complaint, Publication
 

@@ -20,7 +20,8 @@ from ..contests.models import Edition
 from ..extensions import db
 from ..timeutil import utcnow
 from . import official_list as official
-from . import public_cache, publish
+from . import operations as publish
+from . import public_cache
 from .models import Publication
 
 bp = Blueprint("public_results", __name__, url_prefix="/results")

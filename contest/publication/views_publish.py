@@ -18,7 +18,7 @@ from ..permissions import role_required
 from ..timeutil import utcnow
 from . import complaints as complaints_domain
 from . import notify  # noqa: F401 - registers the after-publish hook and its job
-from . import publish as pub
+from . import operations as pub
 from . import status as status_data
 from .forms import AnswerForm, PublishForm
 from .models import Complaint

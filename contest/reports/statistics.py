@@ -46,7 +46,7 @@ from ..entries.models import Author, Entry, EntryStatus
 from ..entries.queries import COUNTED
 from ..extensions import db
 from ..publication.models import Publication, PublishedEntry
-from ..publication.publish import latest_publication
+from ..publication.operations import latest_publication
 from .school_level import LEVEL_ORDER, SchoolLevel, birth_ranges, grade_of, level_of_grade
 from .statistics_areas import area_key, area_rows, district_of, snapshot_names
 from .statistics_compare import (  # noqa: F401 - part of this module's interface

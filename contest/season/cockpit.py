@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from ..contests import timeline
 from ..contests.models import Edition
 from ..entries.models import EntryStatus
-from ..publication import publish as pub
+from ..publication import operations as pub
 from ..timeutil import format_local, utcnow
 from .facts import Facts, gather
 

@@ -18,7 +18,7 @@ from ..contests.deadlines import deadline_for, edition_phase
 from ..entries.models import Entry, EntryStatus
 from ..extensions import db
 from ..national import selection as national
-from ..publication import publish as pub
+from ..publication import operations as pub
 from ..publication.models import PublishedEntry
 from ..timeutil import format_local, utcnow
 

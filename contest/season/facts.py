@@ -22,7 +22,7 @@ from ..judging.models import Assignment, ScoreSheet, SheetStatus
 from ..judging.panels import current_round, panels_of_round, round_entry_ids
 from ..national import dossier as national_dossier
 from ..national import selection as national
-from ..publication import publish as pub
+from ..publication import operations as pub
 from ..publication.models import Publication
 from ..publication.status import open_complaints
 from ..reports import report

@@ -228,7 +228,7 @@ def test_a_published_edition_its_publications_and_national_selection(app, call):
     from contest.api import tokens
     from contest.contests.demo import seed_editions
     from contest.national import selection as national
-    from contest.publication import publish
+    from contest.publication import operations as publish
     from tests import factories
     from tests.matrix_parts.public import WORLD_ENTRIES
     from tests.publication.public_fixtures import import_and_compile

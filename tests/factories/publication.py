@@ -1,7 +1,7 @@
 """Publication and what follows it: published versions and their winners, complaints, sent
 notifications, certificates and their batches, the national selection and intake.
 
-Written directly: a real version comes from :func:`contest.publication.publish.publish`,
+Written directly: a real version comes from :func:`contest.publication.operations.publish`,
 which needs a compiled run without blocking flags."""
 
 from __future__ import annotations

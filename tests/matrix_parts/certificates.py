@@ -36,7 +36,7 @@ def extend_world(world: dict, users: dict) -> None:
     from contest.certificates.models import CertificateBatch
     from contest.contests.operations import get_edition
     from contest.extensions import db
-    from contest.publication import publish as pub
+    from contest.publication import operations as pub
     from contest.storage import get_storage
     from contest.timeutil import utcnow
     from tests.matrix_parts import public

@@ -38,7 +38,7 @@ def extend_world(world: dict, users: dict) -> None:
     """Publish the world's edition (module docstring); add ``version``."""
     from contest.contests.operations import get_edition
     from contest.extensions import db
-    from contest.publication import publish
+    from contest.publication import operations as publish
     from tests.publication.public_fixtures import import_and_compile
 
     edition = get_edition(world["slug"])

@@ -28,7 +28,7 @@ def extend_world(world: dict, users: dict) -> None:
     from contest.contests.operations import get_edition
     from contest.entries.models import Entry
     from contest.extensions import db
-    from contest.publication import publish as pub
+    from contest.publication import operations as pub
     from contest.publication.models import Complaint, Publication
     from contest.results.compile import latest_run
     from contest.results.config_from_edition import ordered_rounds

@@ -14,7 +14,7 @@ from contest.accounts.operations import find_user
 from contest.contests.operations import get_edition
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.timeutil import utcnow
 from tests import factories
 from tests.results_compile.helpers import (

@@ -13,7 +13,7 @@ import time_machine
 
 from contest import page_cache
 from contest.extensions import db
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests import factories
 from tests.perf.helpers import counting
 from tests.publication.public_fixtures import TECHNICAL_SLUG as SLUG

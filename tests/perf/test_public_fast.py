@@ -19,8 +19,8 @@ from contest import page_cache
 from contest.accounts.models import User
 from contest.contests.models import Edition
 from contest.extensions import db
+from contest.publication import operations as pub
 from contest.publication import public_cache, public_fast
-from contest.publication import publish as pub
 from tests import factories
 from tests.publication.public_fixtures import TECHNICAL_SLUG as SLUG
 from tests.publication.public_fixtures import correct, technical_edition

@@ -15,7 +15,7 @@ from contest.certificates.models import Certificate
 from contest.entries.models import Author, Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Publication
 from contest.results import decisions
 from contest.results.compile import latest_run

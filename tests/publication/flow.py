@@ -12,7 +12,7 @@ from contest.accounts.models import Role
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Publication
 from contest.results import decisions
 from contest.results.compile import latest_run

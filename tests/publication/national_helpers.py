@@ -16,7 +16,7 @@ from contest.contests.operations import get_edition
 from contest.entries.attachment_demo import sample_pdf
 from contest.entries.models import Author, Entry
 from contest.extensions import db
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.storage import get_storage, new_key
 from tests import factories
 from tests.publication.helpers import compiled_edition, entry_id, resolve_flags

@@ -19,7 +19,7 @@ from contest.entries.models import Entry
 from contest.extensions import db
 from contest.judging.imports import import_scores
 from contest.judging.panels import set_panel_score
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.results_compile.helpers import JUDGES, definition
 from tests.results_review.helpers import compile_now
 

@@ -37,7 +37,7 @@ from contest.areas.models import Area, AreaLevel
 from contest.contests.operations import get_edition
 from contest.entries.models import Entry
 from contest.extensions import db
-from contest.publication import publish
+from contest.publication import operations as publish
 from tests import factories
 from tests.results_compile.helpers import create_edition, definition, import_scores, sheet
 from tests.results_review.helpers import compile_now

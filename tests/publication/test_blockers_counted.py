@@ -16,7 +16,7 @@ from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.judging.models import ScoreSheet, SheetStatus
 from contest.judging.totals import round_member_ids
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication import status as status_data
 from contest.results.decisions import active_decisions
 from contest.results.flags import Flag

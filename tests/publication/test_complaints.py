@@ -16,7 +16,7 @@ from contest.extensions import db
 from contest.jobs import operations as jobs
 from contest.jobs.models import Job, JobStatus
 from contest.publication import complaints as domain
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Complaint, SentNotification
 from tests import factories
 from tests.publication.flow import T0, correct, entrant_owning, published, ready_edition, version

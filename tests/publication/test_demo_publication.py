@@ -14,7 +14,7 @@ from contest.demo import seed_demo
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.national import selection as national
-from contest.publication import publish
+from contest.publication import operations as publish
 from contest.publication.demo import TECHNICAL_PAST_SLUG, YOUTH_PAST_SLUG
 
 

@@ -15,7 +15,7 @@ from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.judging.panels import set_panel_score
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import PublishedEntry
 from contest.publication.tasks import finalize_postings
 from contest.results import decisions

@@ -13,7 +13,7 @@ from contest.audit.models import AuditEntry
 from contest.extensions import db
 from contest.national import selection as national
 from contest.national.models import NationalChoice, NationalResult
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import PublishedEntry
 from tests.publication.national_helpers import (
     RULE_ORDER,

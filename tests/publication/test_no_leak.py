@@ -28,7 +28,7 @@ from contest.contests.operations import create_from_definition, get_edition
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.judging.panels import set_panel_score
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.publication.public_fixtures import file_text, import_sheets, xlsx_rows
 from tests.results_compile.helpers import definition
 from tests.results_review.helpers import compile_now

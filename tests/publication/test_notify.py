@@ -12,7 +12,7 @@ from contest.extensions import db
 from contest.jobs import operations
 from contest.jobs.models import Job, JobStatus
 from contest.publication import notify
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Publication, SentNotification
 from contest.results import decisions
 from contest.results.compile import latest_run

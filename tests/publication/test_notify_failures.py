@@ -15,7 +15,7 @@ from contest.jobs import operations
 from contest.jobs.models import JobStatus
 from contest.mail import deliver as real_deliver
 from contest.publication import notifications, notify
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.results import decisions
 from contest.results.compile import latest_run
 from contest.timeutil import utcnow

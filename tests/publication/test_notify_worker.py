@@ -23,7 +23,7 @@ from contest.extensions import db
 from contest.jobs import operations
 from contest.jobs.models import JobStatus
 from contest.publication import notify
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.jobs.helpers import wait_until_finished
 from tests.jobs.processes import ROOT, CeleryWorker
 from tests.publication.helpers import SLUG

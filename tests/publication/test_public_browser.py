@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from contest.extensions import db
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.timeutil import utcnow
 from tests.browser_support import screenshot
 from tests.publication.public_fixtures import TECHNICAL_SLUG, correct, technical_edition

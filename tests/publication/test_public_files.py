@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from contest.extensions import db
 from contest.publication import official_list
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.publication.public_fixtures import (
     TECHNICAL_ENTRIES,
     TECHNICAL_SLUG,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from contest.extensions import db
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.publication.public_fixtures import (
     TECHNICAL_ENTRIES,
     TECHNICAL_SLUG,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contest.extensions import db
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from tests.publication.helpers import compiled_edition, resolve_flags
 
 

@@ -17,7 +17,7 @@ from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.judging.imports import import_scores
 from contest.judging.models import ScoreSheet, SheetStatus
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Publication
 from contest.timeutil import utcnow
 from tests import factories

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from contest.extensions import db
 from contest.jobs.operations import commit
 from contest.publication import complaints as domain
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.publication.models import Complaint, Publication
 from tests import factories
 from tests.publication.flow import SLUG, T0, correct, entrant_owning, published, ready_edition

@@ -12,7 +12,7 @@ from contest.contests.operations import get_edition
 from contest.entries.models import Entry
 from contest.extensions import db
 from contest.jobs.operations import commit
-from contest.publication import publish as pub
+from contest.publication import operations as pub
 from contest.season.cockpit import as_json, cockpit
 from contest.timeutil import utcnow
 from tests.publication.helpers import SLUG, compiled_edition, resolve_flags

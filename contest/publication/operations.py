@@ -31,6 +31,7 @@ until ``posting_ends_at`` (niêm yết; complaints may be lodged), else ``final`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -38,9 +39,10 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, event, exists, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, event, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from ..audit.actor import Actor
 from ..audit.operations import record
 from ..contests import timeline
 from ..contests.models import Edition
@@ -246,7 +248,7 @@ def find_blockers(
     return Blockers(count, out if limit is None else out[:limit])
 
 
-def _sheet_counts(round_id: int):
+def _sheet_counts(round_id: int) -> Subquery:
     """Per entry of the round: its submitted and draft sheets (a grouped subquery)."""
     return (
         select(
@@ -264,7 +266,9 @@ def _sheet_counts(round_id: int):
     )
 
 
-def _blocking_rows(edition: Edition, run: ResultsRun, needed: int, limit: int | None):
+def _blocking_rows(
+    edition: Edition, run: ResultsRun, needed: int, limit: int | None
+) -> tuple[Sequence[Any], int, int]:
     """The run's rows that block, in the run's order, each with what it blocks on (0/1 per
     blocker kind), and the totals: unfinished judging (INCOMPLETE, DRAFT_SHEETS — entries
     still accepted, from the sheets as they are now) and unresolved flags (DISCREPANCY,
@@ -287,7 +291,7 @@ def _blocking_rows(edition: Edition, run: ResultsRun, needed: int, limit: int | 
     drafts = func.coalesce(counts.c.drafts, 0)
     not_decided = ResultRow.entry_id.not_in(decided)
 
-    def one(condition):
+    def one(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return case((condition, 1), else_=0)
 
     incomplete = one(
@@ -363,7 +367,9 @@ def _blocking_rows(edition: Edition, run: ResultsRun, needed: int, limit: int | 
     return rows, int(rows[0].unfinished_total), int(rows[0].flags_total)
 
 
-def _late_entries(edition: Edition, run: ResultsRun, limit: int | None):
+def _late_entries(
+    edition: Edition, run: ResultsRun, limit: int | None
+) -> tuple[list[tuple[int, str, int, int]], int]:
     """The entries of the round the run does not list (accepted after the compile), by code:
     ``(id, code, submitted, drafts)`` (the first ``limit``), and the blockers they give in
     all (INCOMPLETE each, DRAFT_SHEETS when they have drafts)."""
@@ -481,7 +487,7 @@ def unchanged(previous: Publication, values: list[dict]) -> bool:
 
 def publish(
     edition: Edition,
-    actor,
+    actor: Actor | None,
     *,
     posting_days: int = DEFAULT_POSTING_DAYS,
     note: str = "",
@@ -609,6 +615,6 @@ def differences(old: Publication, new: Publication) -> list[Difference]:
 
 
 @event.listens_for(PublishedEntry, "before_update")
-def _refuse_update(mapper, connection, target) -> None:
+def _refuse_update(mapper: Any, connection: Any, target: Any) -> None:
     """A published version is immutable: a correction is a new version."""
     raise RuntimeError("PublishedEntry rows are immutable")
