@@ -200,15 +200,15 @@ class _ReadWhenShown:
     def __init__(self, read: Callable[[Iterable[int] | None], dict[int, Any]]) -> None:
         self.read = read
         self.wanted: set[int] = set()
-        self.loaded: dict[int, Any] | None = None
-        self.complete = False
+        self.loaded: dict[int, Any] = {}
+        self.asked: set[int] | None = set()  # the entries read so far (None: every entry)
 
     def of(self, entry_id: int, default: Any = None) -> Any:
-        if self.loaded is None or (not self.complete and entry_id not in self.loaded):
-            if entry_id in self.wanted:
-                self.loaded = self.read(sorted(self.wanted))
+        if self.asked is not None and entry_id not in self.asked:
+            if entry_id in self.wanted:  # (an entry without a value is asked once too)
+                self.loaded, self.asked = self.read(sorted(self.wanted)), set(self.wanted)
             else:
-                self.loaded, self.complete = self.read(None), True
+                self.loaded, self.asked = self.read(None), None
         return self.loaded.get(entry_id, default)
 
 

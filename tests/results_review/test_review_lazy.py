@@ -136,3 +136,21 @@ def test_the_page_reads_the_judges_totals_and_stored_rows_of_its_rows_only(
             row = re.search(rf'<tr data-testid="row-{code}">(.*?)</tr>', page_html, re.S)[1]
             cells = re.findall(r'data-testid="judge-total">([^<]*)<', row)
             assert cells == [review.band_text(j.total) for j in everything[entry_id]]
+
+
+def test_values_are_read_once_also_for_entries_without_one():
+    """A shown entry without sheets has no judges' totals: asking for it again must not read
+    again (one read for the page's entries, one for everything when asked outside them)."""
+    reads: list = []
+
+    def read(ids):
+        reads.append(None if ids is None else sorted(ids))
+        everything = {1: "one", 3: "three"}
+        return everything if ids is None else {i: everything[i] for i in ids if i in everything}
+
+    values = review._ReadWhenShown(read)
+    values.wanted |= {1, 2}  # what ShownRows.want does
+    assert [values.of(i, "—") for i in (1, 2, 2, 1)] == ["one", "—", "—", "one"]
+    assert reads == [[1, 2]]
+    assert values.of(3) == "three" and values.of(2, "—") == "—" and values.of(4) is None
+    assert reads == [[1, 2], None]
